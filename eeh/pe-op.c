@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The VFIO_EEH_PE_OP engine: the kernel's validation and per-op semantics
+ * (drivers/vfio/vfio_iommu_spapr_tce.c, arch/powerpc/kernel/eeh.c) over a
+ * platform backend, as the kernel runs them over its eeh_ops.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include <linux/vfio.h>
+
+#include "pe-op.h"
+
+#define OFFSETOFEND(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
+
+_Static_assert(sizeof(struct vfio_eeh_pe_op) == 40, "vfio_eeh_pe_op is 40 bytes on LP64");
+_Static_assert(OFFSETOFEND(struct vfio_eeh_pe_op, op) == 12, "minimum argsz is 12");
+_Static_assert(offsetof(struct vfio_eeh_pe_op, err.type) == 16, "err.type at 16");
+_Static_assert(OFFSETOFEND(struct vfio_eeh_pe_op, err.mask) == 40, "INJECT_ERR argsz is 40");
+
+#define EEH_STATE_MIN_WAIT_MS 1000
+#define EEH_STATE_MAX_WAIT_MS 300000
+
+static const struct eeh_backend_ops *ops_of(struct eeh_pe *pe)
+{
+	return pe->phb->ctx->ops;
+}
+
+static bool state_active(int s)
+{
+	return (s & (EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE)) ==
+	       (EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE);
+}
+
+/* eeh_wait_state(): poll while the platform answers exactly UNAVAILABLE. */
+int pe_wait_state(struct eeh_pe *pe, int max_wait_ms)
+{
+	struct eeh_ctx *ctx = pe->phb->ctx;
+
+	for (;;) {
+		unsigned int mwait = 0;
+		int s = ops_of(pe)->get_state(pe, &mwait);
+
+		if (s != EEH_STATE_UNAVAILABLE)
+			return s;
+		if (max_wait_ms <= 0) {
+			warn(ctx, "%s: timeout waiting for the PE state", pe->name);
+			return EEH_STATE_NOT_SUPPORT;
+		}
+		if (mwait < EEH_STATE_MIN_WAIT_MS)
+			mwait = EEH_STATE_MIN_WAIT_MS;
+		else if (mwait > EEH_STATE_MAX_WAIT_MS)
+			mwait = EEH_STATE_MAX_WAIT_MS;
+		eeh_clock_sleep(ctx, 1000ULL * (mwait < (unsigned int)max_wait_ms ? mwait
+										 : (unsigned int)max_wait_ms));
+		max_wait_ms -= (int)mwait;
+	}
+}
+
+/* eeh_pci_enable() */
+static int pci_enable(struct eeh_pe *pe, int option)
+{
+	struct eeh_ctx *ctx = pe->phb->ctx;
+	int mask, s, rc;
+
+	if (option == EEH_OPT_THAW_MMIO)
+		mask = EEH_STATE_MMIO_ACTIVE | EEH_STATE_MMIO_ENABLED;
+	else if (option == EEH_OPT_THAW_DMA)
+		mask = EEH_STATE_DMA_ACTIVE;
+	else
+		mask = 0;
+	if (mask) {
+		/* pHyp refuses to thaw a PE that is not frozen: skip the call. */
+		s = ops_of(pe)->get_state(pe, NULL);
+		if (s < 0)
+			return s;
+		if (s == EEH_STATE_NOT_SUPPORT || (s & mask))
+			return 0;
+	}
+	rc = ops_of(pe)->set_option(pe, option);
+	if (rc)
+		warn(ctx, "%s: unexpected state change %d on option %d", pe->name, rc, option);
+	if (!mask)
+		return rc ? -EIO : 0;
+	s = pe_wait_state(pe, PCI_BUS_RESET_WAIT_MS);
+	if (s < 0)
+		return s;
+	return (s & mask) ? 0 : -EIO;
+}
+
+int pe_unfreeze(struct eeh_pe *pe)
+{
+	int rc = pci_enable(pe, EEH_OPT_THAW_MMIO);
+
+	return rc ? rc : pci_enable(pe, EEH_OPT_THAW_DMA);
+}
+
+/* Devices the kernel resets instead of thawing when ownership changes
+ * (eeh_reset_ids in eeh.c). */
+static const struct {
+	uint16_t vendor, device;
+} reset_ids[] = { { 0x19a2, 0x0710 }, { 0x10df, 0xe220 }, { 0x14e4, 0x1657 } };
+
+static bool needs_reset_on_owner_change(struct eeh_pe *pe)
+{
+	struct eeh_func *f;
+
+	eeh_func_foreach(pe, f)
+		for (size_t i = 0; i < ARRAY_SIZE(reset_ids); i++)
+			if (f->vendor == reset_ids[i].vendor && f->device == reset_ids[i].device)
+				return true;
+	return false;
+}
+
+/* eeh_pe_change_owner(): a frozen PE is thawed (or reset) when it changes
+ * hands, which is what makes ENABLE clear a frozen state. */
+static int change_owner(struct eeh_pe *pe)
+{
+	int s = ops_of(pe)->get_state(pe, NULL), rc;
+
+	if (s < 0 || s == EEH_STATE_NOT_SUPPORT || state_active(s))
+		return 0;
+	if (needs_reset_on_owner_change(pe))
+		return pe_reset_full(pe, false, true);
+	rc = pe_unfreeze(pe);
+	if (rc)
+		return rc;
+	pe_subtree_set_flags(pe, 0, EEH_PE_ISOLATED);
+	return 0;
+}
+
+static int set_option(struct eeh_pe *pe, int option)
+{
+	switch (option) {
+	case EEH_OPT_ENABLE:
+		return pe->phb->ctx->eeh_enabled ? change_owner(pe) : -EIO;
+	case EEH_OPT_DISABLE:
+		return 0; /* the kernel never calls the platform for DISABLE */
+	case EEH_OPT_THAW_MMIO:
+	case EEH_OPT_THAW_DMA:
+		if (!ops_of(pe)->set_option)
+			return -ENOENT;
+		return pci_enable(pe, option);
+	}
+	return -EINVAL;
+}
+
+/* eeh_pe_get_state(): the VFIO GET_STATE value. */
+int pe_get_state(struct eeh_pe *pe)
+{
+	int s;
+
+	if (!ops_of(pe)->get_state)
+		return -ENOENT;
+	/* Let guest recovery wait while the host recovers the parent. */
+	if (pe->parent && !(atomic_load(&pe->kflags) & EEH_PE_REMOVED) &&
+	    (atomic_load(&pe->parent->kflags) & (EEH_PE_ISOLATED | EEH_PE_RECOVERING)))
+		return VFIO_EEH_PE_STATE_UNAVAIL;
+	s = ops_of(pe)->get_state(pe, NULL);
+	if (s < 0)
+		return s;
+	if (s & EEH_STATE_RESET_ACTIVE)
+		return VFIO_EEH_PE_STATE_RESET;
+	switch (s & (EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED)) {
+	case EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED:
+		return VFIO_EEH_PE_STATE_NORMAL;
+	case EEH_STATE_MMIO_ENABLED:
+		return VFIO_EEH_PE_STATE_STOPPED_DMA;
+	case EEH_STATE_DMA_ENABLED:
+		return VFIO_EEH_PE_STATE_UNAVAIL;
+	default:
+		return VFIO_EEH_PE_STATE_STOPPED;
+	}
+}
+
+static void restore_subtree_bars(struct eeh_pe *pe)
+{
+	struct eeh_func *f;
+
+	eeh_func_foreach(pe, f)
+		func_restore_bars(f);
+	for (struct eeh_pe *c = pe->first_child; c; c = c->next_sibling)
+		restore_subtree_bars(c);
+}
+
+/* The platform reset call plus the hold or settle wait pseries adds. */
+static int platform_reset(struct eeh_pe *pe, int option)
+{
+	struct eeh_ctx *ctx = pe->phb->ctx;
+	int rc = ops_of(pe)->reset(pe, option);
+
+	/* pseries_eeh_phb_reset(): no fundamental reset (-8), try hot. */
+	if (option == EEH_RESET_FUNDAMENTAL && rc == -8)
+		rc = ops_of(pe)->reset(pe, EEH_RESET_HOT);
+	eeh_clock_sleep(ctx, option == EEH_RESET_DEACTIVATE ? EEH_RST_SETTLE_US : EEH_RST_HOLD_US);
+	if (rc)
+		dbg(ctx, "%s: platform reset %d failed: %d", pe->name, option, rc);
+	/* Firmware refusals surface as -EIO, as powernv reports them. */
+	return rc ? -EIO : 0;
+}
+
+/* eeh_pe_reset() */
+int pe_reset(struct eeh_pe *pe, int option, bool include_passed)
+{
+	int rc;
+
+	if (!ops_of(pe)->set_option || !ops_of(pe)->reset)
+		return -ENOENT;
+	switch (option) {
+	case EEH_RESET_DEACTIVATE:
+		rc = platform_reset(pe, option);
+		pe_subtree_set_flags(pe, 0, EEH_PE_CFG_BLOCKED);
+		if (rc)
+			return rc;
+		/* eeh_pe_reenable_devices(): BARs back, then thaw. */
+		restore_subtree_bars(pe);
+		if (include_passed) {
+			rc = pe_unfreeze(pe);
+			if (rc)
+				return rc;
+		}
+		pe_subtree_set_flags(pe, 0, EEH_PE_ISOLATED);
+		return 0;
+	case EEH_RESET_HOT:
+	case EEH_RESET_FUNDAMENTAL:
+		/* Freeze first so MMIO is dropped during the reset. */
+		ops_of(pe)->set_option(pe, EEH_OPT_FREEZE_PE);
+		pe_subtree_set_flags(pe, EEH_PE_CFG_BLOCKED, 0);
+		return platform_reset(pe, option);
+	}
+	return -EINVAL;
+}
+
+int pe_reset_full(struct eeh_pe *pe, bool fundamental, bool include_passed)
+{
+	struct eeh_ctx *ctx = pe->phb->ctx;
+	int type = fundamental ? EEH_RESET_FUNDAMENTAL : EEH_RESET_HOT;
+	int rc = 0, s;
+
+	pe_subtree_set_flags(pe, EEH_PE_RESET | EEH_PE_CFG_BLOCKED, 0);
+	for (int i = 0; i < 3; i++) {
+		rc = pe_reset(pe, type, include_passed);
+		if (!rc)
+			rc = pe_reset(pe, EEH_RESET_DEACTIVATE, include_passed);
+		if (rc) {
+			rc = -EIO;
+			warn(ctx, "Failure resetting %s (attempt %d)", pe->name, i + 1);
+			continue;
+		}
+		s = pe_wait_state(pe, PCI_BUS_RESET_WAIT_MS);
+		if (s < 0) {
+			rc = -ENOTRECOVERABLE;
+			break;
+		}
+		if (state_active(s))
+			break;
+		warn(ctx, "%s: slot inactive after reset: 0x%x (attempt %d)", pe->name, s, i + 1);
+	}
+	pe_subtree_set_flags(pe, 0, EEH_PE_RESET | EEH_PE_CFG_BLOCKED);
+	return rc;
+}
+
+static int configure(struct eeh_pe *pe)
+{
+	int rc;
+
+	if (!ops_of(pe)->configure)
+		return 0; /* before June 2025 the kernel's CONFIGURE was a no-op */
+	rc = ops_of(pe)->configure(pe);
+	/* pseries_eeh_configure_bridge(): RTAS -3 is -EINVAL, other failures -EIO. */
+	return rc == 0 ? 0 : rc == -3 ? -EINVAL : -EIO;
+}
+
+static int inject(struct eeh_pe *pe, const struct vfio_eeh_pe_op *op)
+{
+	if (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, err.mask))
+		return -EINVAL;
+	if (op->err.func > EEH_ERR_FUNC_MAX || op->err.type > 1)
+		return -EINVAL;
+	if (!ops_of(pe)->err_inject)
+		return -ENOENT;
+	return ops_of(pe)->err_inject(pe, op->err.type, op->err.func, op->err.addr, op->err.mask);
+}
+
+static int dispatch(struct eeh_pe *pe, const struct vfio_eeh_pe_op *op)
+{
+	switch (op->op) {
+	case VFIO_EEH_PE_DISABLE:
+		return set_option(pe, EEH_OPT_DISABLE);
+	case VFIO_EEH_PE_ENABLE:
+		return set_option(pe, EEH_OPT_ENABLE);
+	case VFIO_EEH_PE_UNFREEZE_IO:
+		return set_option(pe, EEH_OPT_THAW_MMIO);
+	case VFIO_EEH_PE_UNFREEZE_DMA:
+		return set_option(pe, EEH_OPT_THAW_DMA);
+	case VFIO_EEH_PE_GET_STATE:
+		return pe_get_state(pe);
+	case VFIO_EEH_PE_RESET_DEACTIVATE:
+		return pe_reset(pe, EEH_RESET_DEACTIVATE, true);
+	case VFIO_EEH_PE_RESET_HOT:
+		return pe_reset(pe, EEH_RESET_HOT, true);
+	case VFIO_EEH_PE_RESET_FUNDAMENTAL:
+		return pe_reset(pe, EEH_RESET_FUNDAMENTAL, true);
+	case VFIO_EEH_PE_CONFIGURE:
+		return configure(pe);
+	case VFIO_EEH_PE_INJECT_ERR:
+		return inject(pe, op);
+	}
+	return -EINVAL;
+}
+
+EEH_EXPORT int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)
+{
+	const struct eeh_backend_ops *ops;
+	int rc;
+
+	if (!pe)
+		return -ENODEV;
+	if (!op)
+		return -EFAULT;
+	if (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, op) || op->flags)
+		return -EINVAL;
+	ops = ops_of(pe);
+	if (ops->pe_op) {
+		/* A kernel does the semantics; refuse locally what it would. */
+		if (op->op > VFIO_EEH_PE_INJECT_ERR)
+			return -EINVAL;
+		if (op->op == VFIO_EEH_PE_INJECT_ERR &&
+		    (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, err.mask) ||
+		     op->err.type > 1 || op->err.func > EEH_ERR_FUNC_MAX))
+			return -EINVAL;
+		return ops->pe_op(pe, op);
+	}
+	pthread_mutex_lock(&pe->lock);
+	rc = dispatch(pe, op);
+	pthread_mutex_unlock(&pe->lock);
+	return rc;
+}
+
+EEH_EXPORT int eeh_pe_op_simple(struct eeh_pe *pe, unsigned int op)
+{
+	struct vfio_eeh_pe_op o = { .argsz = sizeof(o), .op = op };
+
+	if (op == VFIO_EEH_PE_INJECT_ERR)
+		return -EINVAL; /* needs its arguments: eeh_pe_inject() */
+	return eeh_pe_op(pe, &o);
+}
+
+EEH_EXPORT int eeh_pe_inject(struct eeh_pe *pe, unsigned int type, unsigned int func,
+			     uint64_t addr, uint64_t mask)
+{
+	struct vfio_eeh_pe_op o = {
+		.argsz = sizeof(o),
+		.op = VFIO_EEH_PE_INJECT_ERR,
+		.err = { .type = type, .func = func, .addr = addr, .mask = mask },
+	};
+
+	return eeh_pe_op(pe, &o);
+}
+
+static const char *const op_names[] = {
+	[VFIO_EEH_PE_DISABLE] = "disable",
+	[VFIO_EEH_PE_ENABLE] = "enable",
+	[VFIO_EEH_PE_UNFREEZE_IO] = "thaw-mmio",
+	[VFIO_EEH_PE_UNFREEZE_DMA] = "thaw-dma",
+	[VFIO_EEH_PE_GET_STATE] = "get-state",
+	[VFIO_EEH_PE_RESET_DEACTIVATE] = "reset-deactivate",
+	[VFIO_EEH_PE_RESET_HOT] = "reset-hot",
+	[VFIO_EEH_PE_RESET_FUNDAMENTAL] = "reset-fundamental",
+	[VFIO_EEH_PE_CONFIGURE] = "configure",
+	[VFIO_EEH_PE_INJECT_ERR] = "inject",
+};
+
+EEH_EXPORT const char *eeh_op_name(unsigned int op)
+{
+	return op < ARRAY_SIZE(op_names) ? op_names[op] : NULL;
+}
+
+EEH_EXPORT int eeh_op_from_name(const char *name)
+{
+	for (unsigned int i = 0; name && i < ARRAY_SIZE(op_names); i++)
+		if (!strcmp(name, op_names[i]))
+			return (int)i;
+	return -EINVAL;
+}
+
+EEH_EXPORT const char *eeh_state_name(int state)
+{
+	switch (state) {
+	case VFIO_EEH_PE_STATE_NORMAL:
+		return "normal";
+	case VFIO_EEH_PE_STATE_RESET:
+		return "reset";
+	case VFIO_EEH_PE_STATE_STOPPED:
+		return "stopped";
+	case VFIO_EEH_PE_STATE_STOPPED_DMA:
+		return "stopped-dma";
+	case VFIO_EEH_PE_STATE_UNAVAIL:
+		return "unavailable";
+	}
+	return NULL;
+}
+
+/* PAPR's answer for QEMU's RTAS_EEH_PE_UNAVAIL_INFO: try again in 1 s. */
+#define PAPR_UNAVAIL_RETRY_MS 1000
+
+EEH_EXPORT int eeh_pe_papr_state(struct eeh_pe *pe, int *state, unsigned int *unavail_ms)
+{
+	unsigned int delay = 0, info = 0;
+	int s, st;
+
+	if (!pe || !state)
+		return -EINVAL;
+	if (!ops_of(pe)->get_state)
+		return -ENOENT;
+	pthread_mutex_lock(&pe->lock);
+	if (pe_ancestor_flags(pe, EEH_PE_ISOLATED | EEH_PE_RECOVERING)) {
+		st = EEH_PAPR_STATE_UNAVAIL;
+		info = PAPR_UNAVAIL_RETRY_MS;
+		goto out;
+	}
+	s = ops_of(pe)->get_state(pe, &delay);
+	if (s < 0) {
+		pthread_mutex_unlock(&pe->lock);
+		return s;
+	}
+	if (s & EEH_STATE_RESET_ACTIVE)
+		st = EEH_PAPR_STATE_RESET;
+	else if (s == EEH_STATE_UNAVAILABLE)
+		st = EEH_PAPR_STATE_UNAVAIL, info = delay ? delay : PAPR_UNAVAIL_RETRY_MS;
+	else if (s == EEH_STATE_NOT_SUPPORT)
+		st = EEH_PAPR_STATE_UNAVAIL, info = 0; /* permanently unavailable */
+	else if ((s & (EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED)) ==
+		 (EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED))
+		st = EEH_PAPR_STATE_NORMAL;
+	else if (s & EEH_STATE_MMIO_ENABLED)
+		st = EEH_PAPR_STATE_STOPPED_DMA;
+	else
+		st = EEH_PAPR_STATE_STOPPED;
+out:
+	pthread_mutex_unlock(&pe->lock);
+	*state = st;
+	if (unavail_ms)
+		*unavail_ms = info;
+	return 0;
+}
+
+EEH_EXPORT int eeh_pe_platform_state(struct eeh_pe *pe)
+{
+	int s;
+
+	if (!pe)
+		return -EINVAL;
+	if (!ops_of(pe)->get_state)
+		return -ENOENT;
+	pthread_mutex_lock(&pe->lock);
+	s = ops_of(pe)->get_state(pe, NULL);
+	pthread_mutex_unlock(&pe->lock);
+	return s;
+}

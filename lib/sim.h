@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Simulated host internals shared by sim.c, sim-inject.c and topology.c. */
+#ifndef EEH_SIM_H
+#define EEH_SIM_H
+
+#include "libeeh-private.h"
+
+/* Kinds of device traffic an armed injection can match. */
+enum sim_access {
+	SIM_ACCESS_MEM_LD,
+	SIM_ACCESS_MEM_ST,
+	SIM_ACCESS_IO_LD,
+	SIM_ACCESS_IO_ST,
+	SIM_ACCESS_CFG_LD,
+	SIM_ACCESS_CFG_ST,
+	SIM_ACCESS_DMA_RD,
+	SIM_ACCESS_DMA_WR,
+};
+
+/* Freeze causes beyond the 20 IOA bus error functions. */
+#define SIM_CAUSE_NONE (-1)
+#define SIM_CAUSE_FENCE (-2)
+
+struct sim_injection {
+	struct sim_injection *next;
+	unsigned int type; /* 0 32-bit, 1 64-bit */
+	unsigned int func;
+	uint64_t addr, mask;
+	uint64_t armed_at_us;
+};
+
+int sim_papr_state(struct eeh_pe *pe, unsigned int *info_ms);
+bool sim_mmio_stopped(struct eeh_pe *pe);
+bool sim_dma_stopped(struct eeh_pe *pe);
+/* Freeze with pe->lock held; func is the injection function or a cause. */
+int sim_freeze_locked(struct eeh_pe *pe, int func, uint64_t addr);
+int sim_table_op(struct eeh_pe *pe, int row);
+
+int sim_err_inject(struct eeh_pe *pe, unsigned int type, unsigned int func, uint64_t addr,
+		   uint64_t mask);
+/* Fire the first armed injection that matches this access (pe->lock held). */
+void sim_inject_on_access(struct eeh_pe *pe, enum sim_access kind, uint64_t addr);
+/* The access kind an IOA bus error function applies to. */
+enum sim_access sim_func_access(unsigned int func);
+void sim_inject_clear(struct eeh_pe *pe);
+
+#endif
