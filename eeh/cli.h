@@ -37,4 +37,16 @@ json_object *cli_pe_json(struct eeh_pe *pe, bool with_funcs);
 /* PAPR state words for humans: "stopped", "unavailable (settling 1200 ms)" */
 const char *cli_state_text(struct eeh_pe *pe, char *buf, size_t len);
 
+/*
+ * An eehctl subcommand that lives in its own file (eeh/eehctl-*.c) and is
+ * listed in eehctl.c's ext_cmds[]. run() gets argv[0] = the command name
+ * and returns an exit code; ctx is already open.
+ */
+struct eehctl_cmd {
+	const char *name;
+	const char *summary; /* one line for 'eehctl --help' */
+	const char *help;    /* full text for 'eehctl NAME --help' */
+	int (*run)(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o);
+};
+
 #endif

@@ -13,6 +13,19 @@
 
 static const char *prog = "eehctl";
 
+/* Subcommands kept in files of their own (one line each). */
+static const struct eehctl_cmd *const ext_cmds[] = {
+	NULL,
+};
+
+static const struct eehctl_cmd *find_ext(const char *name)
+{
+	for (size_t i = 0; ext_cmds[i]; i++)
+		if (!strcmp(ext_cmds[i]->name, name))
+			return ext_cmds[i];
+	return NULL;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -32,7 +45,10 @@ static void usage(FILE *out)
 		"  freeze PE            freeze a PE as an error would (simulated host)\n"
 		"  fence PHB            fence a PHB by index: all its PEs freeze (simulated host)\n"
 		"  clock [advance MS]   show or advance the virtual clock (simulated host)\n"
-		"  save-topology FILE   write the host as a topology file\n"
+		"  save-topology FILE   write the host as a topology file\n");
+	for (size_t i = 0; ext_cmds[i]; i++)
+		fprintf(out, "  %-20s %s\n", ext_cmds[i]->name, ext_cmds[i]->summary);
+	fprintf(out,
 		"\n"
 		"A PE is named by IOMMU group (5 or group:5), by the BDF of any of its\n"
 		"functions (0000:01:00.0), or as phbI:peN.\n"
@@ -368,13 +384,21 @@ int main(int argc, char **argv)
 			}
 			goto known;
 		}
+	if (find_ext(argv[0])) {
+		if (wants_help(argc, argv)) {
+			fputs(find_ext(argv[0])->help, stdout);
+			return EXIT_OK;
+		}
+		goto known;
+	}
 	fprintf(stderr, "%s: unknown command '%s' (see 'eehctl --help')\n", prog, argv[0]);
 	return EXIT_USAGE;
 known:
 	ctx = cli_open(prog, &o);
 	if (!ctx)
 		return EXIT_USAGE;
-	r = run(ctx, argc, argv, &o);
+	r = find_ext(argv[0]) ? find_ext(argv[0])->run(ctx, argc, argv, &o)
+			      : run(ctx, argc, argv, &o);
 	if (cli_close(prog, ctx) < 0 && r == EXIT_OK)
 		r = EXIT_REFUSED;
 	return r;

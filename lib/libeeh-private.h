@@ -107,6 +107,7 @@ struct sim_pe {
 	uint32_t errors;  /* errors recorded since the last error log read */
 	int last_func;    /* injection function that froze it, -1 none */
 	uint64_t last_addr;
+	uint64_t last_error_us;
 };
 
 struct eeh_pe {

@@ -268,6 +268,18 @@ int eeh_papr_state_control(enum eeh_papr_call call, int state, bool permanent, i
  * or -EOPNOTSUPP on another backend. */
 int eeh_sim_papr_call(struct eeh_pe *pe, enum eeh_papr_call call);
 
+/* What froze a PE last, as the platform recorded it (the source of the
+ * PAPR error log). func is the IOA bus error function 0..19, -1 for a
+ * freeze with no cause, -2 for a PHB fence. Returns 0, -EINVAL, or
+ * -EOPNOTSUPP when the backend keeps no record. */
+struct eeh_pe_error {
+	unsigned int errors;   /* errors seen since the PE was created */
+	int func;
+	uint64_t addr;         /* bus address of the failing access, 0 if none */
+	uint64_t time_us;      /* library clock at the last error */
+};
+int eeh_pe_last_error(struct eeh_pe *pe, struct eeh_pe_error *err);
+
 /* true if the context runs the simulated host */
 bool eeh_is_sim(struct eeh_ctx *ctx);
 

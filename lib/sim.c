@@ -73,6 +73,7 @@ int sim_freeze_locked(struct eeh_pe *pe, int func, uint64_t addr)
 		return pe->sim.perm ? -ENODEV : 0;
 	pe->sim.last_func = func;
 	pe->sim.last_addr = addr;
+	pe->sim.last_error_us = now_us(pe);
 	pe->sim.errors++;
 	if (s == EEH_PAPR_STATE_NORMAL && pe_count_freeze(pe)) {
 		/* The kernel disables a PE that failed more than eeh_max_freezes
@@ -88,6 +89,21 @@ int sim_freeze_locked(struct eeh_pe *pe, int func, uint64_t addr)
 	pe_subtree_set_flags(pe, EEH_PE_ISOLATED, 0);
 	dbg(pe->phb->ctx, "%s frozen (func %d addr 0x%llx)", pe->name, func,
 	    (unsigned long long)addr);
+	return 0;
+}
+
+EEH_EXPORT int eeh_pe_last_error(struct eeh_pe *pe, struct eeh_pe_error *e)
+{
+	if (!pe || !e)
+		return -EINVAL;
+	if (!eeh_is_sim(pe->phb->ctx))
+		return -EOPNOTSUPP;
+	pthread_mutex_lock(&pe->lock);
+	e->errors = pe->sim.errors;
+	e->func = pe->sim.last_func;
+	e->addr = pe->sim.last_addr;
+	e->time_us = pe->sim.last_error_us;
+	pthread_mutex_unlock(&pe->lock);
 	return 0;
 }
 

@@ -298,7 +298,8 @@ static int load_pe_state(struct loader *ld, struct eeh_pe *pe, json_object *jpe)
 	    (r = get_u64(ld, st, "settle_until_us", false, 0, UINT64_MAX,
 			 &pe->sim.settle_until_us)) ||
 	    (r = get_u64(ld, st, "freeze_tstamp_us", false, 0, UINT64_MAX,
-			 &pe->freeze_tstamp_us)))
+			 &pe->freeze_tstamp_us)) ||
+	    (r = get_u64(ld, st, "last_error_us", false, 0, UINT64_MAX, &pe->sim.last_error_us)))
 		goto out;
 	if ((r = get_u64(ld, st, "freeze_count", false, 0, UINT32_MAX, &v)))
 		goto out;
@@ -309,9 +310,22 @@ static int load_pe_state(struct loader *ld, struct eeh_pe *pe, json_object *jpe)
 	if ((r = get_u64(ld, st, "errors", false, 0, UINT32_MAX, &v)))
 		goto out;
 	pe->sim.errors = (uint32_t)v;
-	if ((r = get_u64(ld, st, "last_func", false, 0, 0xff, &v)))
-		goto out;
-	pe->sim.last_func = json_object_object_get_ex(st, "last_func", NULL) ? (int)v : -1;
+	{
+		/* -1 no cause, -2 PHB fence, else the injection function */
+		json_object *lf;
+
+		pe->sim.last_func = -1;
+		if (json_object_object_get_ex(st, "last_func", &lf)) {
+			int64_t f = json_object_get_int64(lf);
+
+			if (!json_object_is_type(lf, json_type_int) || f < -2 ||
+			    f > EEH_ERR_FUNC_MAX) {
+				r = fail(ld, "\"last_func\" must be -2..%d", EEH_ERR_FUNC_MAX);
+				goto out;
+			}
+			pe->sim.last_func = (int)f;
+		}
+	}
 	if ((r = get_u64(ld, st, "last_addr", false, 0, UINT64_MAX, &pe->sim.last_addr)) ||
 	    (r = get_array(ld, st, "injections", false, &injs)))
 		goto out;
@@ -647,9 +661,10 @@ static json_object *pe_state_to_json(struct eeh_pe *pe)
 			       json_object_new_int64((int64_t)pe->freeze_tstamp_us));
 	json_object_object_add(st, "flags", json_object_new_int64(atomic_load(&pe->kflags)));
 	json_object_object_add(st, "errors", json_object_new_int64(pe->sim.errors));
-	if (pe->sim.last_func >= 0)
-		json_object_object_add(st, "last_func", json_object_new_int(pe->sim.last_func));
+	json_object_object_add(st, "last_func", json_object_new_int(pe->sim.last_func));
 	json_object_object_add(st, "last_addr", hex(pe->sim.last_addr));
+	json_object_object_add(st, "last_error_us",
+			       json_object_new_int64((int64_t)pe->sim.last_error_us));
 	for (struct sim_injection *inj = pe->inject; inj; inj = inj->next) {
 		json_object *ji = json_object_new_object();
 
