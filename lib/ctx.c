@@ -13,7 +13,7 @@
 static void log_stderr(struct eeh_ctx *ctx, int priority, const char *file, int line,
 		       const char *fn, const char *format, va_list args)
 {
-	fprintf(stderr, "libeeh: %s: ", fn);
+	fputs("libeeh: ", stderr);
 	vfprintf(stderr, format, args);
 	fputc('\n', stderr);
 }
@@ -35,8 +35,9 @@ static int log_priority_from_string(const char *s)
 	static const struct {
 		const char *name;
 		int prio;
-	} names[] = { { "err", LOG_ERR }, { "warning", LOG_WARNING }, { "info", LOG_INFO },
-		      { "debug", LOG_DEBUG } };
+	} names[] = { { "emerg", LOG_EMERG },	  { "alert", LOG_ALERT },   { "crit", LOG_CRIT },
+		      { "err", LOG_ERR },	  { "warning", LOG_WARNING }, { "notice", LOG_NOTICE },
+		      { "info", LOG_INFO },	  { "debug", LOG_DEBUG } };
 	char *end;
 	long v = strtol(s, &end, 10);
 

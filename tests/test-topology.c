@@ -1,3 +1,243 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Topology and image files: errors name the problem, nothing half loads,
+ * and what is saved loads back the same. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <linux/vfio.h>
+
 #include "test-util.h"
-static void placeholder(void) { CU_ASSERT(1); }
-int main(void) { static const struct test tests[] = { TEST(placeholder) }; return RUN_SUITE("topology", tests); }
+
+/* Load json; expect failure with a log line containing want. */
+static void expect_rejected(const char *json, const char *want)
+{
+	struct eeh_ctx *ctx = (struct eeh_ctx *)1;
+	FILE *f = tmpfile();
+	char *text = NULL;
+	size_t len = 0;
+	int r, saved = dup(2);
+
+	/* Construction errors go to the default log function, stderr:
+	 * route it to a file to read the message. */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	dup2(fileno(f), 2);
+	setenv("EEH_LOG", "err", 1);
+	r = eeh_new_sim_json(json, &ctx);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	CU_ASSERT_EQUAL(r, -EINVAL);
+	CU_ASSERT_PTR_NULL(ctx);
+	fseek(f, 0, SEEK_END);
+	len = (size_t)ftell(f);
+	rewind(f);
+	text = calloc(1, len + 1);
+	CU_ASSERT_EQUAL(fread(text, 1, len, f), len);
+	if (!strstr(text, want))
+		fprintf(stdout, "\n    wanted \"%s\" in \"%s\"\n", want, text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, want));
+	free(text);
+	fclose(f);
+}
+
+#define PHB(pes) "{\"phbs\":[{\"index\":0,\"buid\":\"0x10\",\"pes\":[" pes "]}]}"
+#define FUNC(bdf) "{\"bdf\":\"" bdf "\",\"vendor\":1,\"device\":2}"
+#define PE(n, grp, funcs) "{\"number\":" #n ",\"type\":\"device\",\"group\":" #grp \
+	",\"functions\":[" funcs "]}"
+
+static void malformed_files_are_rejected_with_the_reason(void)
+{
+	expect_rejected("{\"phbs\": [", "not valid JSON");
+	expect_rejected("[]", "the top level must be an object");
+	expect_rejected("{}", "missing \"phbs\"");
+	expect_rejected("{\"phbs\":[]}", "\"phbs\" is empty");
+	expect_rejected("{\"format\":\"v9\",\"phbs\":[]}", "unknown format");
+	expect_rejected("{\"phbs\":[{\"index\":0,\"pes\":[]}]}", "phbs[0]: missing \"buid\"");
+	expect_rejected(PHB(PE(1, 1, FUNC("0000:01:00"))),
+			"phbs[0].pes[0].functions[0].bdf: expected DDDD:BB:DD.F, got \"0000:01:00\"");
+	expect_rejected(PHB(PE(1, 1, FUNC("0000:01:00.0")) "," PE(2, 1, FUNC("0000:02:00.0"))),
+			"phbs[0].pes[1]: IOMMU group 1 already belongs to another PE");
+	expect_rejected(PHB(PE(1, 1, FUNC("0000:01:00.0")) "," PE(1, 2, FUNC("0000:02:00.0"))),
+			"PE number 0x1 is listed twice");
+	expect_rejected(PHB(PE(1, 1, FUNC("0000:01:00.0") "," FUNC("0000:01:00.0"))),
+			"function 0000:01:00.0 is listed twice");
+	expect_rejected(PHB(PE(1, 1, FUNC("0001:01:00.0"))), "is not in domain 0000 of its PHB");
+	expect_rejected(PHB(PE(1, 1, )), "a PE needs at least one function");
+	expect_rejected(PHB("{\"number\":1,\"type\":\"blob\",\"group\":1,\"functions\":[]}"),
+			"unknown PE type \"blob\"");
+	expect_rejected(PHB("{\"number\":2,\"type\":\"device\",\"group\":1,\"parent\":7,"
+			    "\"functions\":[" FUNC("0000:01:00.0") "]}"),
+			"parent PE 0x7 must be listed earlier");
+	expect_rejected(PHB("{\"number\":2,\"type\":\"vf\",\"group\":1,\"functions\":["
+			    FUNC("0000:01:00.0") "]}"),
+			"function 0000:01:00.0 of a VF PE needs \"physfn\"");
+	expect_rejected(PHB(PE(1, 1, "{\"bdf\":\"0000:01:00.0\",\"vendor\":\"0x1ffff\",\"device\":2}")),
+			"functions[0].vendor: value 0x1ffff is larger than 0xffff");
+	expect_rejected(PHB(PE(1, 1, "{\"bdf\":\"0000:01:00.0\",\"vendor\":1,\"device\":2,"
+				     "\"bars\":[{\"bar\":0,\"addr\":\"0x1800\",\"size\":\"0x1000\"}]}")),
+			"bars[0]: address 0x1800 is not aligned to its size");
+	expect_rejected(PHB(PE(1, 1, "{\"bdf\":\"0000:01:00.0\",\"vendor\":1,\"device\":2,"
+				     "\"bars\":[{\"bar\":5,\"addr\":0,\"size\":16,\"flags\":[\"mem64\"]}]}")),
+			"a 64-bit BAR needs the next BAR slot free");
+	expect_rejected(PHB(PE(1, 1, "{\"bdf\":\"0000:01:00.0\",\"vendor\":1,\"device\":2,"
+				     "\"bars\":[{\"bar\":0,\"addr\":0,\"size\":24}]}")),
+			"size 0x18 is not a power of two");
+	expect_rejected(PHB(PE(1, 1, "{\"bdf\":\"0000:01:00.0\",\"vendor\":1,\"device\":2,"
+				     "\"bars\":[{\"bar\":0,\"addr\":\"0x100000000\",\"size\":16}]}")),
+			"a 32-bit BAR must lie below 4 GiB");
+	expect_rejected("{\"phbs\":[{\"index\":0,\"buid\":1,\"pes\":[]},"
+			"{\"index\":1,\"buid\":1,\"pes\":[]}]}",
+			"phbs[1]: PHB index, BUID or domain is used twice");
+}
+
+static void missing_file_gives_enoent(void)
+{
+	struct eeh_ctx *ctx = NULL;
+
+	setenv("EEH_LOG", "emerg", 1);
+	CU_ASSERT_EQUAL(eeh_new_sim("/nonexistent/topology.json", &ctx), -ENOENT);
+	CU_ASSERT_PTR_NULL(ctx);
+}
+
+static void minimal_topology_gets_default_addresses(void)
+{
+	struct eeh_ctx *ctx = NULL;
+	struct eeh_pe *pe;
+
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_json(PHB(PE(1, 9, FUNC("0000:05:02.1"))), &ctx), 0);
+	pe = eeh_pe_by_group(ctx, 9);
+	CU_ASSERT_EQUAL(eeh_pe_config_addr(pe), 0x051100);
+	CU_ASSERT_EQUAL(eeh_phb_domain(eeh_pe_phb(pe)), 0);
+	CU_ASSERT_EQUAL(eeh_get_max_freezes(ctx), 5);
+	eeh_unref(ctx);
+}
+
+static void saved_topology_loads_back_the_same(void)
+{
+	char path[] = "/tmp/eeh-topo-XXXXXX";
+	struct eeh_ctx *a = builtin_host(), *b = NULL;
+	struct eeh_phb *pa, *pb;
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	CU_ASSERT_EQUAL(eeh_save_topology(a, path), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim(path, &b), 0);
+	for (pa = eeh_phb_first(a), pb = eeh_phb_first(b); pa && pb;
+	     pa = eeh_phb_next(pa), pb = eeh_phb_next(pb)) {
+		struct eeh_pe *ea, *eb;
+
+		CU_ASSERT_EQUAL(eeh_phb_buid(pa), eeh_phb_buid(pb));
+		for (ea = eeh_pe_first(pa), eb = eeh_pe_first(pb); ea && eb;
+		     ea = eeh_pe_next(ea), eb = eeh_pe_next(eb)) {
+			struct eeh_func *fa = eeh_func_first(ea), *fb = eeh_func_first(eb);
+
+			CU_ASSERT_EQUAL(eeh_pe_config_addr(ea), eeh_pe_config_addr(eb));
+			CU_ASSERT_EQUAL(eeh_pe_iommu_group(ea), eeh_pe_iommu_group(eb));
+			CU_ASSERT_EQUAL(eeh_pe_type(ea), eeh_pe_type(eb));
+			CU_ASSERT_EQUAL(eeh_pe_func_count(ea), eeh_pe_func_count(eb));
+			CU_ASSERT_STRING_EQUAL(eeh_func_bdf(fa), eeh_func_bdf(fb));
+			for (unsigned int i = 0; i < 6; i++) {
+				uint64_t a1 = 0, a2 = 0, s1 = 0, s2 = 0;
+
+				eeh_func_bar(fa, i, &a1, &s1, NULL);
+				eeh_func_bar(fb, i, &a2, &s2, NULL);
+				CU_ASSERT_EQUAL(a1, a2);
+				CU_ASSERT_EQUAL(s1, s2);
+			}
+		}
+		CU_ASSERT_PTR_NULL(ea);
+		CU_ASSERT_PTR_NULL(eb);
+	}
+	CU_ASSERT_PTR_NULL(pa);
+	CU_ASSERT_PTR_NULL(pb);
+	unlink(path);
+	eeh_unref(a);
+	eeh_unref(b);
+}
+
+static void image_keeps_state_between_contexts_and_is_locked(void)
+{
+	char dir[] = "/tmp/eeh-img-XXXXXX", image[96], lock[104];
+	struct eeh_ctx *ctx = NULL;
+	struct eeh_pe *pe;
+	uint32_t v;
+	int fd;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(image, sizeof(image), "%s/host.json", dir);
+	snprintf(lock, sizeof(lock), "%s.lock", image);
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_image(image, NULL, &ctx), 0);
+	/* held exclusively while the context lives */
+	fd = open(lock, O_RDWR);
+	CU_ASSERT(fd >= 0);
+	CU_ASSERT_EQUAL(flock(fd, LOCK_EX | LOCK_NB), -1);
+	pe = eeh_pe_by_group(ctx, 3);
+	CU_ASSERT_EQUAL(eeh_func_cfg_write(eeh_func_first(pe), 0x3c, 1, 0x2a), 0);
+	CU_ASSERT_EQUAL(eeh_pe_inject(eeh_pe_by_group(ctx, 4), 0, 16, 0x1000, 0xfffff000), 0);
+	CU_ASSERT_EQUAL(eeh_sim_freeze(eeh_pe_by_group(ctx, 1)), 0);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_RESET_HOT), 0);
+	CU_ASSERT_EQUAL(eeh_sim_save(ctx), 0);
+	eeh_unref(ctx);
+	CU_ASSERT_EQUAL(flock(fd, LOCK_EX | LOCK_NB), 0);
+	flock(fd, LOCK_UN);
+	close(fd);
+
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_image(image, NULL, &ctx), 0);
+	CU_ASSERT_EQUAL(eeh_clock_now_us(ctx), 250 * MS);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(eeh_pe_by_group(ctx, 1), VFIO_EEH_PE_GET_STATE), 2);
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(eeh_pe_by_group(ctx, 1)), 1);
+	pe = eeh_pe_by_group(ctx, 3);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_GET_STATE), 1);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_RESET_DEACTIVATE), 0);
+	/* the written interrupt line was lost in the reset, BARs came back */
+	CU_ASSERT_EQUAL(eeh_func_cfg_read(eeh_func_first(pe), 0x3c, 1, &v), 0);
+	CU_ASSERT_EQUAL(v, 0);
+	CU_ASSERT_EQUAL(eeh_func_cfg_read(eeh_func_first(pe), 0x10, 4, &v), 0);
+	CU_ASSERT_EQUAL(v, 0x83000004);
+	/* the armed DMA injection survived and fires on a matching DMA */
+	CU_ASSERT_EQUAL(eeh_func_dma(eeh_func_first(eeh_pe_by_group(ctx, 4)), true, 0x1234, 8), -EIO);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(eeh_pe_by_group(ctx, 4), VFIO_EEH_PE_GET_STATE), 2);
+	eeh_unref(ctx);
+	unlink(image);
+	unlink(lock);
+	rmdir(dir);
+}
+
+static void bad_image_is_refused_and_left_untouched(void)
+{
+	char path[] = "/tmp/eeh-bad-XXXXXX";
+	struct eeh_ctx *ctx = NULL;
+	char buf[64] = "";
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, "{\"phbs\": 7}", 11), 11);
+	close(fd);
+	setenv("EEH_LOG", "emerg", 1);
+	CU_ASSERT_EQUAL(eeh_new_sim_image(path, NULL, &ctx), -EINVAL);
+	CU_ASSERT_PTR_NULL(ctx);
+	fd = open(path, O_RDONLY);
+	CU_ASSERT_EQUAL(read(fd, buf, sizeof(buf) - 1), 11);
+	CU_ASSERT_STRING_EQUAL(buf, "{\"phbs\": 7}");
+	close(fd);
+	unlink(path);
+	snprintf(buf, sizeof(buf), "%s.lock", path);
+	unlink(buf);
+}
+
+int main(void)
+{
+	static const struct test tests[] = {
+		TEST(malformed_files_are_rejected_with_the_reason),
+		TEST(missing_file_gives_enoent),
+		TEST(minimal_topology_gets_default_addresses),
+		TEST(saved_topology_loads_back_the_same),
+		TEST(image_keeps_state_between_contexts_and_is_locked),
+		TEST(bad_image_is_refused_and_left_untouched),
+	};
+
+	return RUN_SUITE("topology", tests);
+}
