@@ -331,6 +331,9 @@ EEH_EXPORT int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)
 			return -EINVAL;
 		return ops->pe_op(pe, op);
 	}
+	/* GET_STATE only reads: like the kernel's it takes no PE lock. */
+	if (op->op == VFIO_EEH_PE_GET_STATE)
+		return pe_get_state(pe);
 	pthread_mutex_lock(&pe->lock);
 	rc = dispatch(pe, op);
 	pthread_mutex_unlock(&pe->lock);
@@ -413,17 +416,14 @@ EEH_EXPORT int eeh_pe_papr_state(struct eeh_pe *pe, int *state, unsigned int *un
 		return -EINVAL;
 	if (!ops_of(pe)->get_state)
 		return -ENOENT;
-	pthread_mutex_lock(&pe->lock);
 	if (pe_ancestor_flags(pe, EEH_PE_ISOLATED | EEH_PE_RECOVERING)) {
 		st = EEH_PAPR_STATE_UNAVAIL;
 		info = PAPR_UNAVAIL_RETRY_MS;
 		goto out;
 	}
 	s = ops_of(pe)->get_state(pe, &delay);
-	if (s < 0) {
-		pthread_mutex_unlock(&pe->lock);
+	if (s < 0)
 		return s;
-	}
 	if (s & EEH_STATE_RESET_ACTIVE)
 		st = EEH_PAPR_STATE_RESET;
 	else if (s == EEH_STATE_UNAVAILABLE)
@@ -438,7 +438,6 @@ EEH_EXPORT int eeh_pe_papr_state(struct eeh_pe *pe, int *state, unsigned int *un
 	else
 		st = EEH_PAPR_STATE_STOPPED;
 out:
-	pthread_mutex_unlock(&pe->lock);
 	*state = st;
 	if (unavail_ms)
 		*unavail_ms = info;
@@ -447,14 +446,9 @@ out:
 
 EEH_EXPORT int eeh_pe_platform_state(struct eeh_pe *pe)
 {
-	int s;
-
 	if (!pe)
 		return -EINVAL;
 	if (!ops_of(pe)->get_state)
 		return -ENOENT;
-	pthread_mutex_lock(&pe->lock);
-	s = ops_of(pe)->get_state(pe, NULL);
-	pthread_mutex_unlock(&pe->lock);
-	return s;
+	return ops_of(pe)->get_state(pe, NULL);
 }

@@ -6,16 +6,14 @@
 
 void hashmap_init(struct hashmap *h)
 {
-	h->keys = NULL;
-	h->vals = NULL;
+	h->e = NULL;
 	h->mask = 0;
 	h->count = 0;
 }
 
 void hashmap_free(struct hashmap *h)
 {
-	free(h->keys);
-	free(h->vals);
+	free(h->e);
 	hashmap_init(h);
 }
 
@@ -23,31 +21,26 @@ static void insert_slot(struct hashmap *h, uint64_t key, void *val)
 {
 	uint32_t i = hashmap_slot(h, key);
 
-	while (h->vals[i])
+	while (h->e[i].val)
 		i = (i + 1) & h->mask;
-	h->keys[i] = key;
-	h->vals[i] = val;
+	h->e[i].key = key;
+	h->e[i].val = val;
 }
 
 static int grow(struct hashmap *h)
 {
 	struct hashmap n;
-	uint32_t cap = h->vals ? (h->mask + 1) * 2 : 16;
+	uint32_t cap = h->e ? (h->mask + 1) * 2 : 16;
 
-	n.keys = calloc(cap, sizeof(*n.keys));
-	n.vals = calloc(cap, sizeof(*n.vals));
-	if (!n.keys || !n.vals) {
-		free(n.keys);
-		free(n.vals);
+	n.e = calloc(cap, sizeof(*n.e));
+	if (!n.e)
 		return -ENOMEM;
-	}
 	n.mask = cap - 1;
 	n.count = h->count;
-	for (uint32_t i = 0; h->vals && i <= h->mask; i++)
-		if (h->vals[i])
-			insert_slot(&n, h->keys[i], h->vals[i]);
-	free(h->keys);
-	free(h->vals);
+	for (uint32_t i = 0; h->e && i <= h->mask; i++)
+		if (h->e[i].val)
+			insert_slot(&n, h->e[i].key, h->e[i].val);
+	free(h->e);
 	*h = n;
 	return 0;
 }
@@ -55,7 +48,7 @@ static int grow(struct hashmap *h)
 int hashmap_put(struct hashmap *h, uint64_t key, void *val)
 {
 	/* Keep the load at or below one half so probe runs stay short. */
-	if (!h->vals || (h->count + 1) * 2 > h->mask + 1) {
+	if (!h->e || (h->count + 1) * 2 > h->mask + 1) {
 		int r = grow(h);
 
 		if (r < 0)
@@ -70,11 +63,11 @@ int hashmap_put(struct hashmap *h, uint64_t key, void *val)
 
 void *hashmap_get(const struct hashmap *h, uint64_t key)
 {
-	if (!h->vals)
+	if (!h->e)
 		return NULL;
-	for (uint32_t i = hashmap_slot(h, key); h->vals[i]; i = (i + 1) & h->mask)
-		if (h->keys[i] == key)
-			return h->vals[i];
+	for (uint32_t i = hashmap_slot(h, key); h->e[i].val; i = (i + 1) & h->mask)
+		if (h->e[i].key == key)
+			return h->e[i].val;
 	return NULL;
 }
 
@@ -83,23 +76,22 @@ void *hashmap_del(struct hashmap *h, uint64_t key)
 	uint32_t i, j;
 	void *val;
 
-	if (!h->vals)
+	if (!h->e)
 		return NULL;
-	for (i = hashmap_slot(h, key); h->vals[i]; i = (i + 1) & h->mask)
-		if (h->keys[i] == key)
+	for (i = hashmap_slot(h, key); h->e[i].val; i = (i + 1) & h->mask)
+		if (h->e[i].key == key)
 			break;
-	if (!h->vals[i])
+	if (!h->e[i].val)
 		return NULL;
-	val = h->vals[i];
-	h->vals[i] = NULL;
+	val = h->e[i].val;
+	h->e[i].val = NULL;
 	h->count--;
 	/* Re-place the rest of the probe run so lookups never stop early. */
-	for (j = (i + 1) & h->mask; h->vals[j]; j = (j + 1) & h->mask) {
-		uint64_t k = h->keys[j];
-		void *v = h->vals[j];
+	for (j = (i + 1) & h->mask; h->e[j].val; j = (j + 1) & h->mask) {
+		struct hashmap_entry moved = h->e[j];
 
-		h->vals[j] = NULL;
-		insert_slot(h, k, v);
+		h->e[j].val = NULL;
+		insert_slot(h, moved.key, moved.val);
 	}
 	return val;
 }

@@ -5,9 +5,14 @@
 
 #include <stdint.h>
 
+/* Key and value side by side: a lookup touches one cache line. */
+struct hashmap_entry {
+	uint64_t key;
+	void *val; /* NULL marks an empty slot */
+};
+
 struct hashmap {
-	uint64_t *keys;
-	void **vals; /* NULL marks an empty slot */
+	struct hashmap_entry *e;
 	uint32_t mask;
 	uint32_t count;
 };

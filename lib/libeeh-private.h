@@ -97,22 +97,31 @@ struct eeh_func {
 };
 
 /* Firmware (PAPR) view of a PE in the simulated host. */
+/* state, perm and settle_until_us are read without the PE lock (GET_STATE
+ * is lock-free, as in the kernel); writers hold the lock and bracket their
+ * changes with seq (a seqlock) so a reader never sees half an update. */
 struct sim_pe {
-	uint8_t state;    /* 0, 1, 2 or 4 */
-	bool perm;        /* 5, permanent */
+	_Atomic uint32_t seq;
+	_Atomic uint8_t state; /* 0, 1, 2 or 4 */
+	_Atomic bool perm;     /* 5, permanent */
 	bool no_freset;   /* ibm,set-slot-reset 3 not offered: -8 */
 	bool eeh_on;      /* ibm,set-eeh-option 1/0 */
+	_Atomic uint64_t settle_until_us; /* state 5 (temporary) until then */
 	uint64_t reset_at_us;
-	uint64_t settle_until_us; /* state 5 (temporary) until then */
 	uint32_t errors;  /* errors recorded since the last error log read */
 	int last_func;    /* injection function that froze it, -1 none */
 	uint64_t last_addr;
 	uint64_t last_error_us;
 };
 
+/* What GET_STATE reads sits in the first cache lines. */
 struct eeh_pe {
 	struct eeh_phb *phb;
 	struct eeh_pe *parent;
+	_Atomic uint32_t kflags;
+	uint8_t type;
+	struct sim_pe sim;
+	pthread_mutex_t lock;
 	struct eeh_pe *next;       /* in PHB */
 	struct eeh_pe *first_child, *next_sibling;
 	struct eeh_func *funcs;
@@ -120,13 +129,10 @@ struct eeh_pe {
 	uint32_t number;
 	uint32_t addr;
 	int group;
-	uint8_t type;
-	_Atomic uint32_t kflags;
 	unsigned int freeze_count;
 	uint64_t freeze_tstamp_us;
-	pthread_mutex_t lock;
-	struct sim_pe sim;
 	void *inject;  /* armed injections, owned by the simulator */
+	void *inject_log; /* injection record, owned by sim-inject.c */
 	char name[32];
 };
 

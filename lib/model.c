@@ -120,11 +120,13 @@ struct eeh_pe *model_add_pe(struct eeh_model *m, struct eeh_phb *phb, uint32_t n
 		*err = -EEXIST;
 		return NULL;
 	}
-	pe = calloc(1, sizeof(*pe));
+	/* Cache-line aligned so what GET_STATE reads is one line. */
+	pe = aligned_alloc(64, (sizeof(*pe) + 63) & ~(size_t)63);
 	if (!pe) {
 		*err = -ENOMEM;
 		return NULL;
 	}
+	memset(pe, 0, sizeof(*pe));
 	pe->phb = phb;
 	pe->number = number;
 	pe->type = type;

@@ -24,21 +24,46 @@ static uint64_t now_us(struct eeh_pe *pe)
 	return eeh_clock_now_us(pe->phb->ctx);
 }
 
+static void write_begin(struct eeh_pe *pe)
+{
+	atomic_fetch_add_explicit(&pe->sim.seq, 1, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+}
+
+static void write_end(struct eeh_pe *pe)
+{
+	atomic_fetch_add_explicit(&pe->sim.seq, 1, memory_order_release);
+}
+
 /* PAPR state with the settle window applied; *info_ms for state 5. */
 int sim_papr_state(struct eeh_pe *pe, unsigned int *info_ms)
 {
-	uint64_t now = now_us(pe);
+	uint64_t now = now_us(pe), settle;
+	uint32_t seq;
+	uint8_t state;
+	bool perm;
 
+	for (;;) {
+		seq = atomic_load_explicit(&pe->sim.seq, memory_order_acquire);
+		if (seq & 1)
+			continue; /* a writer is mid-update: a few stores long */
+		perm = atomic_load_explicit(&pe->sim.perm, memory_order_relaxed);
+		settle = atomic_load_explicit(&pe->sim.settle_until_us, memory_order_relaxed);
+		state = atomic_load_explicit(&pe->sim.state, memory_order_relaxed);
+		atomic_thread_fence(memory_order_acquire);
+		if (atomic_load_explicit(&pe->sim.seq, memory_order_relaxed) == seq)
+			break;
+	}
 	if (info_ms)
 		*info_ms = 0;
-	if (pe->sim.perm)
+	if (perm)
 		return EEH_PAPR_STATE_UNAVAIL;
-	if (now < pe->sim.settle_until_us) {
+	if (now < settle) {
 		if (info_ms)
-			*info_ms = (unsigned int)((pe->sim.settle_until_us - now + 999) / 1000);
+			*info_ms = (unsigned int)((settle - now + 999) / 1000);
 		return EEH_PAPR_STATE_UNAVAIL;
 	}
-	return pe->sim.state;
+	return state;
 }
 
 static bool parent_stopped(struct eeh_pe *pe)
@@ -78,13 +103,17 @@ int sim_freeze_locked(struct eeh_pe *pe, int func, uint64_t addr)
 	if (s == EEH_PAPR_STATE_NORMAL && pe_count_freeze(pe)) {
 		/* The kernel disables a PE that failed more than eeh_max_freezes
 		 * times in an hour; PAPR reports it as state 5 with info 0. */
+		write_begin(pe);
 		pe->sim.perm = true;
+		write_end(pe);
 		pe_subtree_set_flags(pe, EEH_PE_ISOLATED, 0);
 		warn(pe->phb->ctx, "%s has failed %u times in the last hour and has been "
 		     "permanently disabled", pe->name, pe->freeze_count);
 		return 0;
 	}
+	write_begin(pe);
 	pe->sim.state = EEH_PAPR_STATE_STOPPED;
+	write_end(pe);
 	/* powernv marks a PE isolated the first time it is seen frozen. */
 	pe_subtree_set_flags(pe, EEH_PE_ISOLATED, 0);
 	dbg(pe->phb->ctx, "%s frozen (func %d addr 0x%llx)", pe->name, func,
@@ -223,9 +252,11 @@ static void func_subtree_reset(struct eeh_pe *pe)
 
 static void reset_assert(struct eeh_pe *pe, uint64_t now)
 {
+	write_begin(pe);
 	pe->sim.state = EEH_PAPR_STATE_RESET;
 	pe->sim.reset_at_us = now;
 	pe->sim.settle_until_us = 0;
+	write_end(pe);
 	func_subtree_reset(pe);
 }
 
@@ -238,8 +269,10 @@ static void reset_deactivate(struct eeh_pe *pe, uint64_t now)
 
 	if (end < now)
 		end = now;
+	write_begin(pe);
 	pe->sim.state = EEH_PAPR_STATE_NORMAL;
 	pe->sim.settle_until_us = end + PAPR_SETTLE_US;
+	write_end(pe);
 }
 
 /* Apply a reset transition to the child PEs below pe: a bus reset resets
@@ -273,7 +306,9 @@ int sim_table_op(struct eeh_pe *pe, int row)
 		reset_deactivate(pe, now);
 		reset_children(pe, false, now);
 	} else {
+		write_begin(pe);
 		pe->sim.state = (uint8_t)cell->next;
+		write_end(pe);
 	}
 	return RTAS_OK;
 }

@@ -292,11 +292,18 @@ static int load_pe_state(struct loader *ld, struct eeh_pe *pe, json_object *jpe)
 		goto out;
 	}
 	pe->sim.state = (uint8_t)v;
-	if ((r = get_bool(ld, st, "perm", false, &pe->sim.perm)) ||
-	    (r = get_bool(ld, st, "eeh_on", true, &pe->sim.eeh_on)) ||
+	{
+		bool perm;
+		uint64_t settle;
+
+		if ((r = get_bool(ld, st, "perm", false, &perm)) ||
+		    (r = get_u64(ld, st, "settle_until_us", false, 0, UINT64_MAX, &settle)))
+			goto out;
+		pe->sim.perm = perm;
+		pe->sim.settle_until_us = settle;
+	}
+	if ((r = get_bool(ld, st, "eeh_on", true, &pe->sim.eeh_on)) ||
 	    (r = get_u64(ld, st, "reset_at_us", false, 0, UINT64_MAX, &pe->sim.reset_at_us)) ||
-	    (r = get_u64(ld, st, "settle_until_us", false, 0, UINT64_MAX,
-			 &pe->sim.settle_until_us)) ||
 	    (r = get_u64(ld, st, "freeze_tstamp_us", false, 0, UINT64_MAX,
 			 &pe->freeze_tstamp_us)) ||
 	    (r = get_u64(ld, st, "last_error_us", false, 0, UINT64_MAX, &pe->sim.last_error_us)))
