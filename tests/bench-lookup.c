@@ -55,14 +55,14 @@ int main(void)
 		size_t before, after;
 
 		malloc_trim(0);
-		before = mallinfo2().uordblks;
+		before = mallinfo2().uordblks + mallinfo2().hblkhd;
 		if (!json || eeh_new_sim_json(json, &ctx) < 0) {
 			fprintf(stderr, "bench-lookup: cannot build a %u-PE host\n", n);
 			return 1;
 		}
 		free(json);
 		malloc_trim(0);
-		after = mallinfo2().uordblks;
+		after = mallinfo2().uordblks + mallinfo2().hblkhd;
 		for (int i = 0; i < CALLS; i++) {
 			unsigned int pe = (unsigned int)rand() % n, in_phb = pe % 4096;
 
