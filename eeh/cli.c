@@ -62,7 +62,7 @@ struct eeh_pe *cli_pe(const char *prog, struct eeh_ctx *ctx, const char *name)
 
 void cli_print_json(json_object *obj)
 {
-	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 							 JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
