@@ -1,0 +1,9 @@
+#!/bin/sh
+# Install what libeeh needs to build and test on Debian 12 (run as root).
+set -e
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+	build-essential autoconf automake libtool pkg-config \
+	libpci-dev libudev-dev libjson-c-dev libcunit1-dev \
+	pciutils umockdev libumockdev-dev python3 >/dev/null
