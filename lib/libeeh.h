@@ -344,11 +344,745 @@ int eeh_pe_platform_state(struct eeh_pe *pe);
 
 /* ---- iommufd device objects (issue: iommufd) ---- */
 
+/*
+ * EEH on iommufd device objects. Linux has no EEH uAPI for iommufd: libeeh
+ * keeps, per iommufd, device -> IOMMU group -> PE and device -> HWPT ->
+ * IOAS, and runs VFIO_EEH_PE_OP semantics on the device's PE when its IOAS
+ * holds exactly one IOMMU group (the rule QEMU applies to containers).
+ * Object IDs are the kernel's (from 1; 0 is never valid). All calls are
+ * thread safe; PE ops on different devices run concurrently.
+ */
+struct eeh_iommufd;
+
+/* Open /dev/iommu even on the simulated host (the devices' groups are
+ * then looked up among the simulated PEs). */
+#define EEH_IOMMUFD_KERNEL 0x1
+
+/*
+ * Open an iommufd context: on the simulated host a simulated iommufd
+ * (unless flags has EEH_IOMMUFD_KERNEL), else /dev/iommu. Returns 0,
+ * -EINVAL (unknown flags, NULL argument), -ENOMEM, or the errno of
+ * opening /dev/iommu (-ENOENT: kernel without iommufd, -EACCES).
+ */
+int eeh_iommufd_open(struct eeh_ctx *ctx, unsigned int flags, struct eeh_iommufd **out);
+/*
+ * Use a VMM's iommufd: fd is its open /dev/iommu (libeeh issues ioctls on
+ * it and never closes it), or -1 for a context that only records what the
+ * VMM registers (then bind/ioas/hwpt/attach/detach give -EBADF).
+ * Returns 0, -EINVAL, -ENOMEM.
+ */
+int eeh_iommufd_adopt(struct eeh_ctx *ctx, int fd, struct eeh_iommufd **out);
+/* Close: devices libeeh bound are unbound (their cdev fds closed); an
+ * iommufd libeeh opened is closed, which destroys its objects. */
+void eeh_iommufd_close(struct eeh_iommufd *ifd);
+/* The /dev/iommu fd, or -1 (simulated, record-only). */
+int eeh_iommufd_fd(struct eeh_iommufd *ifd);
+
+/*
+ * Bind a device: a VFIO cdev path ("/dev/vfio/devices/vfio0") on the
+ * kernel, a function's BDF ("0000:01:00.0") on the simulated iommufd.
+ * Its IOMMU group comes from /sys/class/vfio-dev/vfioN/device/iommu_group
+ * (or fstat of the cdev). *devid gets the device object ID. Returns 0,
+ * -ENOENT (no such device), -EINVAL (already bound, bad name), -ENODEV
+ * (no IOMMU group), -EPERM (the group is owned elsewhere), -EBADF, or the
+ * kernel's errno (ENOTTY: kernel without VFIO cdev).
+ */
+int eeh_iommufd_bind(struct eeh_iommufd *ifd, const char *dev, uint32_t *devid);
+/* Unbind a device libeeh bound (closing its cdev detaches it). 0, -ENOENT
+ * (unknown devid), -EINVAL (a registered device: unregister it). */
+int eeh_iommufd_unbind(struct eeh_iommufd *ifd, uint32_t devid);
+/* Allocate an IOAS. 0, -EBADF, -ENOMEM, kernel errno. */
+int eeh_iommufd_ioas_alloc(struct eeh_iommufd *ifd, uint32_t *ioas_id);
+/* Allocate a paging HWPT on an IOAS for a device. 0, -ENOENT (unknown
+ * devid), -EINVAL (ioas_id is not an IOAS), -EBADF, kernel errno. */
+int eeh_iommufd_hwpt_alloc(struct eeh_iommufd *ifd, uint32_t devid, uint32_t ioas_id,
+			   uint32_t *hwpt_id);
+/*
+ * Attach a device to an IOAS (the kernel picks or creates an automatic
+ * HWPT) or to an HWPT; attaching an attached device replaces its HWPT,
+ * and, as in the kernel, moves every device of its IOMMU group along.
+ * *hwpt_id (may be NULL) gets the HWPT used. Returns 0, -ENOENT (unknown
+ * devid or pt_id), -EINVAL (pt_id is a device; a device of the same
+ * group sits on another HWPT), -EBADF, kernel errno.
+ */
+int eeh_iommufd_attach(struct eeh_iommufd *ifd, uint32_t devid, uint32_t pt_id,
+		       uint32_t *hwpt_id);
+/* Detach (DMA blocked); 0 also when not attached. -ENOENT, -EBADF. */
+int eeh_iommufd_detach(struct eeh_iommufd *ifd, uint32_t devid);
+/* IOMMU_DESTROY an IOAS or HWPT. 0, -ENOENT, -EBUSY (in use: an IOAS
+ * with HWPTs, an HWPT with devices, a device), -EBADF. */
+int eeh_iommufd_destroy(struct eeh_iommufd *ifd, uint32_t id);
+
+struct eeh_iova_range {
+	uint64_t start, last; /* inclusive */
+};
+/*
+ * The IOAS's usable IOVA ranges. On the simulated host, once a device is
+ * attached, they are the PE's DMA windows: the 32-bit default window
+ * [0, 2 GiB) and the 64-bit window at 1<<59 (1 TiB); an empty IOAS
+ * reports [0, UINT64_MAX]. *n is the array size in and the count out.
+ * Returns 0, -EMSGSIZE (array too small: *n is the number needed),
+ * -ENOENT (not an IOAS), -EBADF, kernel errno.
+ */
+int eeh_iommufd_iova_ranges(struct eeh_iommufd *ifd, uint32_t ioas_id,
+			    struct eeh_iova_range *ranges, unsigned int *n);
+
+/*
+ * For a VMM that did its own binding: record (or update) a device it
+ * bound, with its IOMMU group and where it is attached (ioas_id 0: not
+ * attached; hwpt_id 0: not known). Unknown IOAS and HWPT IDs are
+ * recorded. Returns 0, -EINVAL (devid 0, group < 0, hwpt_id belongs to
+ * another IOAS), -EEXIST (libeeh bound that devid itself), -ENOMEM.
+ */
+int eeh_iommufd_register_device(struct eeh_iommufd *ifd, uint32_t devid, int group,
+				uint32_t ioas_id, uint32_t hwpt_id);
+/* The VMM closed the device. 0, -ENOENT, -EINVAL (libeeh bound it). */
+int eeh_iommufd_unregister_device(struct eeh_iommufd *ifd, uint32_t devid);
+
+struct eeh_iommufd_device {
+	uint32_t devid;
+	int group;
+	uint32_t ioas_id;    /* 0: not attached */
+	uint32_t hwpt_id;    /* 0: not attached or not known */
+	struct eeh_pe *pe;   /* NULL: the group is no known PE */
+	bool registered;     /* the VMM bound it */
+	char name[64];       /* cdev path or BDF; "" when registered */
+};
+/* 0, -ENOENT (unknown devid or 0), -EINVAL. */
+int eeh_iommufd_device_info(struct eeh_iommufd *ifd, uint32_t devid,
+			    struct eeh_iommufd_device *info);
+/* Devices in ascending ID order: the first ID above after, 0 at the end. */
+uint32_t eeh_iommufd_device_next(struct eeh_iommufd *ifd, uint32_t after);
+/* IOASes in ascending ID order, likewise. */
+uint32_t eeh_iommufd_ioas_next(struct eeh_iommufd *ifd, uint32_t after);
+/* Distinct IOMMU groups attached to an IOAS (>= 0), or -ENOENT. */
+int eeh_iommufd_ioas_groups(struct eeh_iommufd *ifd, uint32_t ioas_id);
+
+/*
+ * The one-group rule, without running anything: 0 and *pe (may be NULL)
+ * when a PE op on devid would run; -ENOENT (unknown devid or 0), -ENODEV
+ * (bound but not attached, or its group is no known PE), -EPERM (its IOAS
+ * holds two or more IOMMU groups).
+ */
+int eeh_iommufd_check(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe);
+/* The PE of a device, whatever its attachment; NULL (*err -ENOENT or
+ * -ENODEV) if none. */
+struct eeh_pe *eeh_iommufd_device_pe(struct eeh_iommufd *ifd, uint32_t devid, int *err);
+/*
+ * VFIO_EEH_PE_OP addressed by (iommufd, device ID): the rule of
+ * eeh_iommufd_check() decides first, before any backend call (so never a
+ * partial fan-out), then eeh_pe_op() runs on the device's PE. Returns
+ * -ENOENT, -ENODEV, -EPERM as eeh_iommufd_check(), -EFAULT (op NULL),
+ * -EINVAL (ifd NULL), else what eeh_pe_op() returns.
+ */
+int eeh_iommufd_pe_op(struct eeh_iommufd *ifd, uint32_t devid, struct vfio_eeh_pe_op *op);
+
+/*
+ * Legacy VFIO container (/dev/vfio/vfio) with the SPAPR TCE IOMMU: the
+ * only kernel EEH path today. On the simulated host without an fd, a
+ * simulated SPAPR container.
+ */
+struct eeh_container;
+struct vfio_iommu_spapr_tce_info;
+/*
+ * fd < 0: open /dev/vfio/vfio (simulated on the simulated host); else
+ * use the VMM's container fd (never closed by libeeh). Probes the API
+ * version and the VFIO_SPAPR_TCE_v2/VFIO_SPAPR_TCE/VFIO_EEH extensions.
+ * Returns 0, -EINVAL, -ENOMEM, the errno of the open, -EPROTO (unknown
+ * VFIO API version).
+ */
+int eeh_container_open(struct eeh_ctx *ctx, int fd, struct eeh_container **out);
+void eeh_container_close(struct eeh_container *c);
+/*
+ * Add IOMMU group N: opens /dev/vfio/N, checks it is viable, sets the
+ * container, and on the first group sets the SPAPR IOMMU (v2, else v1) if
+ * the SPAPR extension is there. Returns 0, -EEXIST (already in), -EPERM
+ * (group not viable), -EBUSY (SPAPR v1 takes one group), -ENOENT, kernel
+ * errno.
+ */
+int eeh_container_add_group(struct eeh_container *c, int group);
+/* For a VMM that attached the group itself: record it. 0, -EEXIST,
+ * -EINVAL, -ENOMEM. */
+int eeh_container_register_group(struct eeh_container *c, int group);
+/* Remove a group (closing a group libeeh opened). 0, -ENOENT. */
+int eeh_container_remove_group(struct eeh_container *c, int group);
+unsigned int eeh_container_group_count(struct eeh_container *c);
+/* 0 if VFIO_CHECK_EXTENSION(VFIO_EEH) said yes, else -EOPNOTSUPP (an
+ * iommufd-backed or type1 /dev/vfio/vfio answers 0). */
+int eeh_container_eeh_supported(struct eeh_container *c);
+/* The IOMMU type set (VFIO_SPAPR_TCE_v2_IOMMU 7, VFIO_SPAPR_TCE_IOMMU 2),
+ * 0 if none. */
+int eeh_container_iommu_type(struct eeh_container *c);
+/* VFIO_IOMMU_SPAPR_TCE_GET_INFO, only once the SPAPR extension check
+ * passed and the SPAPR IOMMU is set (the same ioctl number is type1's
+ * GET_INFO, which "succeeds" with other data). 0, -EOPNOTSUPP, kernel
+ * errno (ENXIO: no group). */
+int eeh_container_spapr_info(struct eeh_container *c, struct vfio_iommu_spapr_tce_info *info);
+/*
+ * VFIO_EEH_PE_OP on the container: -ENODEV (no group), -EPERM (more than
+ * one group: the kernel would loop over them), -EOPNOTSUPP (no EEH),
+ * -EINVAL/-EFAULT (checked locally as the kernel does), else the
+ * ioctl's result (the state for GET_STATE).
+ */
+int eeh_container_pe_op(struct eeh_container *c, struct vfio_eeh_pe_op *op);
+
 /* ---- RTAS front end (issue: VMM front end) ---- */
+
+/*
+ * The VMM front end: a POWER guest's EEH RTAS calls, forwarded by the VMM
+ * with one call and answered as PAPR firmware would. A struct eeh_vm holds
+ * the guest's PHBs (guest BUID -> the host PE behind it) and the guest's
+ * view of the devices on them. The guest reaches only the PEs bound to its
+ * own PHBs: BUIDs and config addresses it forges are answered with -3.
+ *
+ * Calls may come from any number of vCPU threads: calls on one guest PHB
+ * are serialized, calls on different PHBs share no lock. Set the VM up
+ * (PHBs, devices, tokens, mode) before the guest runs; adding devices and
+ * PHBs later is safe, removing a PHB is too (its memory lives until the VM
+ * is freed).
+ */
+struct eeh_vm;
+
+/* The nine calls, in the order of their default tokens. */
+enum eeh_rtas_call {
+	EEH_RTAS_SET_EEH_OPTION = 0,        /* ibm,set-eeh-option         0x2020 */
+	EEH_RTAS_GET_CONFIG_ADDR_INFO2 = 1, /* ibm,get-config-addr-info2  0x2021 */
+	EEH_RTAS_READ_SLOT_RESET_STATE2 = 2, /* ibm,read-slot-reset-state2 0x2022 */
+	EEH_RTAS_SET_SLOT_RESET = 3,        /* ibm,set-slot-reset         0x2023 */
+	EEH_RTAS_CONFIGURE_PE = 4,          /* ibm,configure-pe           0x2024 */
+	EEH_RTAS_SLOT_ERROR_DETAIL = 5,     /* ibm,slot-error-detail      0x2025 */
+	EEH_RTAS_ERRINJCT = 6,              /* ibm,errinjct               0x202d */
+	EEH_RTAS_OPEN_ERRINJCT = 7,         /* ibm,open-errinjct          0x202e */
+	EEH_RTAS_CLOSE_ERRINJCT = 8,        /* ibm,close-errinjct         0x202f */
+	EEH_RTAS_NCALLS = 9,
+};
+/* "ibm,set-eeh-option", ...; NULL for an unknown call. */
+const char *eeh_rtas_call_name(enum eeh_rtas_call call);
+/* The call for a name, or -EINVAL. */
+int eeh_rtas_call_from_name(const char *name);
+
+/*
+ * QEMU-compatible (the default): exactly QEMU's answers (hw/ppc/
+ * spapr_pci.c), which existing guests are tuned to. PAPR-strict: the
+ * LoPAR PE state control table (-7), -8 when fundamental reset is not
+ * offered, state 5 with the unavailable time or 0 for permanent, a real
+ * error log from ibm,slot-error-detail, function 2 making the PE
+ * permanently unavailable to the guest, PE config addresses validated.
+ */
+enum eeh_rtas_mode { EEH_RTAS_MODE_QEMU = 0, EEH_RTAS_MODE_PAPR = 1 };
+
+/* RTAS status values the front end returns. */
+#define EEH_RTAS_SUCCESS 0
+#define EEH_RTAS_NO_LOG 1          /* ibm,slot-error-detail: no error log */
+#define EEH_RTAS_HW_ERROR (-1)
+#define EEH_RTAS_PARAM_ERROR (-3)  /* also "not supported" */
+#define EEH_RTAS_ERRINJCT_BUSY (-4) /* open: already open; PAPR: not the opener */
+#define EEH_RTAS_NOT_OPEN (-5)     /* QEMU: close with a wrong token */
+#define EEH_RTAS_STATE_CHANGE (-7) /* PAPR: unexpected state change */
+#define EEH_RTAS_NO_FRESET (-8)    /* PAPR: fundamental reset not offered */
+/* The error log size to advertise as /rtas rtas-error-log-max. */
+#define EEH_RTAS_ERROR_LOG_MAX 2048
+/* ibm,errinjct error tokens (ibm,errinjct-tokens) the front end serves. */
+#define EEH_ERRINJCT_IOA_BUS_ERROR 7
+#define EEH_ERRINJCT_IOA_BUS_ERROR_64 15
+
+/*
+ * What the front end needs from the VMM. Every member may be NULL.
+ * mem_read/mem_write: guest real memory (RTAS argument blocks, the
+ * slot-error-detail buffers, the errinjct work buffer); 0 or -errno.
+ * pre_reset: called before ibm,set-slot-reset 1 or 3 reaches the host PE
+ * of guest PHB buid (QEMU clears MSI-X enable and its MSI-X table there,
+ * because the reset wipes the device's). bar_to_host: a guest PCI bus
+ * address behind guest PHB buid to the host bus address, 0 or -errno
+ * (-ENOENT: not in a passthrough BAR); NULL means identical addresses.
+ * bar_to_guest: the reverse, for addresses reported in error logs.
+ */
+struct eeh_vm_ops {
+	int (*mem_read)(void *opaque, uint64_t addr, void *buf, size_t len);
+	int (*mem_write)(void *opaque, uint64_t addr, const void *buf, size_t len);
+	void (*pre_reset)(void *opaque, uint64_t buid);
+	int (*bar_to_host)(void *opaque, uint64_t buid, uint64_t guest_addr, uint64_t *host_addr);
+	int (*bar_to_guest)(void *opaque, uint64_t buid, uint64_t host_addr, uint64_t *guest_addr);
+};
+
+/*
+ * A VM on ctx (which it references). ops (copied) and opaque may be NULL.
+ * Returns 0, -EINVAL (ctx or out NULL), -ENOMEM.
+ */
+int eeh_vm_new(struct eeh_ctx *ctx, const struct eeh_vm_ops *ops, void *opaque,
+	       struct eeh_vm **out);
+struct eeh_vm *eeh_vm_ref(struct eeh_vm *vm);
+/* Drops a reference; the last one frees the VM. Returns NULL. */
+struct eeh_vm *eeh_vm_unref(struct eeh_vm *vm);
+struct eeh_ctx *eeh_vm_ctx(struct eeh_vm *vm);
+/* 0, -EINVAL (unknown mode). */
+int eeh_vm_set_mode(struct eeh_vm *vm, enum eeh_rtas_mode mode);
+enum eeh_rtas_mode eeh_vm_get_mode(struct eeh_vm *vm);
+/* The token of a call (default 0x2020 + offset as above), or -EINVAL. */
+int eeh_vm_token(struct eeh_vm *vm, enum eeh_rtas_call call);
+/* Use another token for a call: 0, -EINVAL (unknown call, token 0),
+ * -EEXIST (another call has it). */
+int eeh_vm_set_token(struct eeh_vm *vm, enum eeh_rtas_call call, uint32_t token);
+/* Serve the three errinjct calls (default true); when off their tokens
+ * are unknown and left out of the device tree helpers. */
+void eeh_vm_set_errinjct(struct eeh_vm *vm, bool enabled);
+
+/*
+ * The op target of a guest PHB: run one VFIO_EEH_PE_OP and return what
+ * the ioctl returns (>= 0, or -errno). Use it to route through a legacy
+ * VFIO container, an iommufd device object or the VMM's own code.
+ */
+typedef int (*eeh_pe_op_fn)(void *data, struct vfio_eeh_pe_op *op);
+
+/*
+ * Add a guest PHB with unit id buid, backed by host PE pe (ops run with
+ * eeh_pe_op()). pe NULL: a PHB without EEH (every EEH call on it -> -3).
+ * Returns 0, -EINVAL (vm NULL, pe of another context), -EEXIST (buid
+ * taken), -EBUSY (pe already behind another PHB of this VM), -ENOMEM.
+ */
+int eeh_vm_add_phb(struct eeh_vm *vm, uint64_t buid, struct eeh_pe *pe);
+/*
+ * Add a guest PHB whose ops go to fn(data, op). pe (may be NULL) is the
+ * host PE behind it, used for information only: the unavailable time and
+ * permanent state in PAPR-strict mode, the error log, the errinjct and
+ * isolation checks. Errors as eeh_vm_add_phb(), -EINVAL if fn is NULL.
+ */
+int eeh_vm_add_phb_op(struct eeh_vm *vm, uint64_t buid, eeh_pe_op_fn fn, void *data,
+		      struct eeh_pe *pe);
+/* Remove a guest PHB. 0, -ENOENT. */
+int eeh_vm_del_phb(struct eeh_vm *vm, uint64_t buid);
+/*
+ * The guest sees a passthrough function at (bus, devfn) behind guest PHB
+ * buid (what get-config-addr-info2 and set-eeh-option ENABLE check).
+ * Returns 0, -ENOENT (unknown buid), -EINVAL (bus > 255, devfn > 255).
+ */
+int eeh_vm_add_device(struct eeh_vm *vm, uint64_t buid, unsigned int bus, unsigned int devfn);
+int eeh_vm_del_device(struct eeh_vm *vm, uint64_t buid, unsigned int bus, unsigned int devfn);
+/*
+ * Whether the host slot behind buid offers fundamental reset (PAPR-strict
+ * answers -8 for ibm,set-slot-reset 3 when not). -1 (the default): learn
+ * it from the host at the first fundamental reset (the simulated host
+ * says so; a kernel silently falls back to hot reset, so other backends
+ * count as offering it). Returns 0, -ENOENT, -EINVAL (offered not -1/0/1).
+ */
+int eeh_vm_set_fundamental_reset(struct eeh_vm *vm, uint64_t buid, int offered);
+/* The PE config address the guest gets for PHB buid (QEMU: bus<<16 | 1 of
+ * its lowest bus with a device; PAPR: bus<<16 | devfn<<8 of its first
+ * device), or -ENOENT (unknown buid, no device). */
+int64_t eeh_vm_pe_config_addr(struct eeh_vm *vm, uint64_t buid);
+/* 1 if the guest made the PE behind buid permanently unavailable
+ * (PAPR-strict ibm,slot-error-detail 2), 0 if not, -ENOENT. */
+int eeh_vm_phb_permanent(struct eeh_vm *vm, uint64_t buid);
+
+/*
+ * PHB reset (the VMM's machine or PHB reset): clears what the guest did
+ * to the PHB (permanent unavailability, the error log read mark) and
+ * re-enables EEH on its PE (VFIO_EEH_PE_ENABLE), which thaws a PE left
+ * frozen across a guest reboot. Returns the ENABLE result (0 or -errno),
+ * -ENOENT (unknown buid), 0 for a PHB without EEH.
+ */
+int eeh_vm_phb_reset(struct eeh_vm *vm, uint64_t buid);
+/* Machine reset: every PHB as eeh_vm_phb_reset() and the errinjct
+ * facility closed. Returns 0 or the first PHB's error. */
+int eeh_vm_reset(struct eeh_vm *vm);
+
+/*
+ * Service one RTAS call: token, nargs input cells args, nret output cells
+ * rets (host-endian values). Returns 0 when the token is one of the nine
+ * (the RTAS status is rets[0]), -ENOENT for an unknown token (rets[0] =
+ * -3, as QEMU, which then answers H_PARAMETER), -EINVAL (vm NULL, args
+ * NULL with nargs > 0, rets NULL with nret > 0). Wrong nargs/nret, an
+ * unknown BUID or a PHB without EEH give rets[0] = -3 and nothing else
+ * written; with nret 0 nothing is written at all.
+ */
+int eeh_vm_rtas_call(struct eeh_vm *vm, uint32_t token, uint32_t nargs, const uint32_t *args,
+		     uint32_t nret, uint32_t *rets);
+/* As eeh_vm_rtas_call() with the call's name; -ENOENT for an unknown or
+ * disabled name. */
+int eeh_vm_rtas_call_by_name(struct eeh_vm *vm, const char *name, uint32_t nargs,
+			     const uint32_t *args, uint32_t nret, uint32_t *rets);
+/*
+ * Service the RTAS argument block at guest real address addr (H_RTAS r3):
+ * big-endian token, nargs, nret at +0, +4, +8, the arguments from +12,
+ * the returns after them; only the return cells the call sets are
+ * written back. Returns as eeh_vm_rtas_call(), -E2BIG (nargs + nret >
+ * 16), -EFAULT (no mem_read/mem_write, or they failed).
+ */
+int eeh_vm_rtas_call_mem(struct eeh_vm *vm, uint64_t addr);
+
+/*
+ * Device tree helpers. eeh_vm_rtas_tokens() fills up to n (name, token)
+ * pairs, one /rtas property each (name -> one cell holding the token),
+ * and returns how many there are (call it with n = 0 to size the array).
+ */
+struct eeh_rtas_token {
+	const char *name;
+	uint32_t token;
+};
+int eeh_vm_rtas_tokens(struct eeh_vm *vm, struct eeh_rtas_token *tokens, size_t n);
+/* The /rtas ibm,errinjct-tokens value: (NUL-terminated name, be32 token)
+ * pairs for ioa-bus-error and ioa-bus-error-64. Writes up to len bytes,
+ * returns the full size (call with len 0 to size it), 0 when errinjct is
+ * off, -EINVAL (buf NULL with len > 0). */
+long eeh_vm_errinjct_tokens(struct eeh_vm *vm, void *buf, size_t len);
+/* The ibm,reset-capabilities value for guest PHB buid: 1 (functions 0, 1
+ * and 3) or 0 (0 and 1); buid EEH_VM_ALL_PHBS: 1 only if every PHB with
+ * EEH offers fundamental reset (for a single /rtas property). -ENOENT. */
+#define EEH_VM_ALL_PHBS UINT64_MAX
+int eeh_vm_reset_capabilities(struct eeh_vm *vm, uint64_t buid);
 
 /* ---- recovery driver (issue: injector and recovery) ---- */
 
+/*
+ * Error injection (inject/inject.c). PAPR ibm,errinjct ioa-bus-error and
+ * ioa-bus-error-64: 20 functions, each a kind of traffic (MMIO, I/O or
+ * config load/store, DMA read/write) that fails. On the simulated host an
+ * injection arms the PHB and the PE freezes on the next matching access
+ * (MMIO/I/O: the bus address under the mask; config: any config access;
+ * DMA: any DMA of that direction); an MMIO/I/O injection with addr = mask
+ * = 0 freezes at once. Each injection fires once. On a VFIO container it
+ * is VFIO_EEH_PE_OP INJECT_ERR (type 0 = 32-bit, 1 = 64-bit).
+ */
+enum eeh_err_type { EEH_ERR_TYPE_32 = 0, EEH_ERR_TYPE_64 = 1 };
+enum eeh_err_func {
+	EEH_ERR_FUNC_LD_MEM_ADDR = 0, EEH_ERR_FUNC_LD_MEM_DATA = 1,
+	EEH_ERR_FUNC_LD_IO_ADDR = 2, EEH_ERR_FUNC_LD_IO_DATA = 3,
+	EEH_ERR_FUNC_LD_CFG_ADDR = 4, EEH_ERR_FUNC_LD_CFG_DATA = 5,
+	EEH_ERR_FUNC_ST_MEM_ADDR = 6, EEH_ERR_FUNC_ST_MEM_DATA = 7,
+	EEH_ERR_FUNC_ST_IO_ADDR = 8, EEH_ERR_FUNC_ST_IO_DATA = 9,
+	EEH_ERR_FUNC_ST_CFG_ADDR = 10, EEH_ERR_FUNC_ST_CFG_DATA = 11,
+	EEH_ERR_FUNC_DMA_RD_ADDR = 12, EEH_ERR_FUNC_DMA_RD_DATA = 13,
+	EEH_ERR_FUNC_DMA_RD_MASTER = 14, EEH_ERR_FUNC_DMA_RD_TARGET = 15,
+	EEH_ERR_FUNC_DMA_WR_ADDR = 16, EEH_ERR_FUNC_DMA_WR_DATA = 17,
+	EEH_ERR_FUNC_DMA_WR_MASTER = 18, EEH_ERR_FUNC_DMA_WR_TARGET = 19,
+	EEH_ERR_FUNC_COUNT = 20,
+};
+/* The traffic a function fails. */
+enum eeh_err_space { EEH_ERR_SPACE_MEM, EEH_ERR_SPACE_IO, EEH_ERR_SPACE_CFG, EEH_ERR_SPACE_DMA };
+/* "ld-mem-addr", "st-cfg-data", "dma-wr-target", ...; NULL past 19. */
+const char *eeh_err_func_name(unsigned int func);
+/* Text as in LoPAR: "Load, memory, address parity". NULL past 19. */
+const char *eeh_err_func_desc(unsigned int func);
+/* A name as above or a number 0..19; -EINVAL otherwise. */
+int eeh_err_func_from_name(const char *name);
+enum eeh_err_space eeh_err_func_space(unsigned int func); /* func must be 0..19 */
+bool eeh_err_func_is_store(unsigned int func); /* store / DMA write */
+
+/*
+ * Inject IOA bus error func into pe. addr/mask: the failing bus address and
+ * the address bits compared (1 bits); 0/0 means "any address" (MMIO and
+ * I/O functions then fire at once). For MMIO/I/O functions a non-zero addr
+ * must lie in a memory (resp. I/O) BAR of one of the PE's functions, and
+ * addr & mask == addr (PAPR). Returns 0 or -EINVAL (type not 0/1, func > 19,
+ * a 32-bit error with an address or mask above 4 GiB, addr & mask != addr),
+ * -ENXIO (addr in no suitable BAR of the PE), -ENODEV (pe NULL, or
+ * permanently failed), -ENOENT (the platform cannot inject), -ENOMEM.
+ */
+int eeh_inject_ioa(struct eeh_pe *pe, enum eeh_err_type type, unsigned int func, uint64_t addr,
+		   uint64_t mask);
+/* A freeze with no cause (simulated host): as eeh_sim_freeze(), recorded. */
+int eeh_inject_freeze(struct eeh_pe *pe);
+/* Fence a PHB (simulated host): as eeh_sim_fence_phb(), recorded. */
+int eeh_inject_fence(struct eeh_phb *phb);
+
+/*
+ * The injection record of a PE (simulated host): the last 32 injections
+ * into it, oldest first, with what each one hit. fired is false while the
+ * injection is armed; hit_func is the function whose access matched (NULL
+ * for an immediate freeze, a fence, or a DMA/config hit the PHB cannot
+ * attribute). Getters return 0, -EINVAL (bad index / NULL), -EOPNOTSUPP
+ * (not the simulated host).
+ */
+enum eeh_inject_kind { EEH_INJECT_IOA = 0, EEH_INJECT_FREEZE = 1, EEH_INJECT_FENCE = 2 };
+struct eeh_inject_record {
+	enum eeh_inject_kind kind;
+	unsigned int type;      /* EEH_ERR_TYPE_* for EEH_INJECT_IOA */
+	unsigned int func;      /* 0..19 for EEH_INJECT_IOA */
+	uint64_t addr, mask;
+	uint64_t armed_us;      /* library clock */
+	bool fired;
+	uint64_t hit_us;
+	uint64_t hit_addr;      /* bus address of the failing access */
+	struct eeh_func *hit_func;
+};
+/* Number of records kept for pe (0..32), or -errno as above. */
+int eeh_inject_record_count(struct eeh_pe *pe);
+int eeh_inject_record_get(struct eeh_pe *pe, unsigned int index, struct eeh_inject_record *rec);
+/* Injections armed and not yet fired, or -errno as above. */
+int eeh_inject_pending(struct eeh_pe *pe);
+
+/*
+ * Replace the adapter of a permanently failed PE (simulated host), as an
+ * operator reseats or replaces a card: the PE and its child PEs come back
+ * in state 0 with a new freeze window, power-on config space restored to
+ * the probed BARs, REMOVED and ISOLATED cleared, armed injections dropped.
+ * Returns 0, -EINVAL, -EOPNOTSUPP (not the simulated host).
+ */
+int eeh_sim_replace_pe(struct eeh_pe *pe);
+
+/*
+ * Host-side recovery driver (eeh/recovery.c): the kernel's
+ * eeh_handle_normal_event() in userspace. The caller registers a driver
+ * per PCI function; functions without one are EEH-unaware.
+ */
+enum eeh_ers_result {
+	EEH_ERS_NONE = 1,
+	EEH_ERS_CAN_RECOVER = 2,
+	EEH_ERS_NEED_RESET = 3,
+	EEH_ERS_DISCONNECT = 4,
+	EEH_ERS_RECOVERED = 5,
+	EEH_ERS_NO_AER_DRIVER = 6,
+};
+enum eeh_channel_state {
+	EEH_CHANNEL_NORMAL = 1,
+	EEH_CHANNEL_FROZEN = 2,
+	EEH_CHANNEL_PERM_FAILURE = 3,
+};
+/* "none", "can-recover", "need-reset", "disconnect", "recovered", "no-aer-driver" */
+const char *eeh_ers_name(enum eeh_ers_result r);
+int eeh_ers_from_name(const char *name); /* -EINVAL if unknown */
+/* The kernel's merge: keep the answer of higher priority (NONE <
+ * NO_AER_DRIVER < RECOVERED < CAN_RECOVER < DISCONNECT < NEED_RESET). */
+enum eeh_ers_result eeh_ers_merge(enum eeh_ers_result old, enum eeh_ers_result answer);
+
+/* struct pci_error_handlers, plus needs_freset. A NULL callback is one the
+ * driver does not implement; a driver without error_detected or slot_reset
+ * is removed and rescanned around a reset, as the kernel does. */
+struct eeh_driver {
+	const char *name;
+	enum eeh_ers_result (*error_detected)(struct eeh_func *func, enum eeh_channel_state state,
+					      void *data);
+	enum eeh_ers_result (*mmio_enabled)(struct eeh_func *func, void *data);
+	enum eeh_ers_result (*slot_reset)(struct eeh_func *func, void *data);
+	void (*resume)(struct eeh_func *func, void *data);
+	bool needs_freset; /* pdev->needs_freset: ask for a fundamental reset */
+};
+
+struct eeh_recovery;
+/* 0, -ENOMEM, -EINVAL. One recovery object per context is enough. */
+int eeh_recovery_new(struct eeh_ctx *ctx, struct eeh_recovery **rec);
+void eeh_recovery_free(struct eeh_recovery *rec);
+/* Bind drv (NULL: unbind) to func; drv must outlive the binding.
+ * Returns 0, -EINVAL (func of another context), -ENOMEM. */
+int eeh_recovery_set_driver(struct eeh_recovery *rec, struct eeh_func *func,
+			    const struct eeh_driver *drv, void *data);
+
+enum eeh_recovery_outcome {
+	EEH_RECOVERY_RECOVERED = 0,  /* the PE works again */
+	EEH_RECOVERY_NOT_FROZEN = 1, /* nothing to do (false positive, or a parent's reset cleared it) */
+	EEH_RECOVERY_PERM_FAILED = 2, /* permanently failed: devices removed */
+	EEH_RECOVERY_REMOVED = 3,    /* the PE was already removed */
+};
+enum eeh_recovery_path {
+	EEH_RECOVERY_PATH_NONE = 0,
+	EEH_RECOVERY_PATH_THAW = 1,    /* all drivers could recover: MMIO then DMA thawed */
+	EEH_RECOVERY_PATH_RESET = 2,   /* reset without hotplug activity */
+	EEH_RECOVERY_PATH_HOTPLUG = 3, /* no EEH-aware driver: remove, reset, rescan */
+};
+struct eeh_recovery_result {
+	enum eeh_recovery_outcome outcome;
+	enum eeh_recovery_path path;
+	enum eeh_ers_result result;   /* the merged driver result at the end */
+	unsigned int reset_attempts;  /* assert/deactivate cycles done */
+	bool fundamental;             /* a fundamental reset was asked for */
+	bool fell_back_to_hot;        /* the slot offers no fundamental reset */
+	unsigned int freeze_count;    /* the PE's freezes in the current window */
+	uint64_t start_us, end_us;    /* library clock */
+};
+/*
+ * Recover a frozen PE (and its child PEs) as the kernel's host recovery
+ * does: freeze limit check, error_detected on every function, the merged
+ * result deciding thaw, reset (fundamental if a driver needs it, hot as the
+ * platform's fallback, up to 3 attempts with the 250 ms hold and 1.8 s
+ * settle on the library clock), configure, BAR restore, slot_reset,
+ * resume; permanent failure otherwise. Returns 0 (see res->outcome),
+ * -EINVAL, -EOPNOTSUPP (a backend whose kernel owns recovery), -ENOMEM.
+ */
+int eeh_recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe, struct eeh_recovery_result *res);
+const char *eeh_recovery_outcome_name(enum eeh_recovery_outcome o);
+const char *eeh_recovery_path_name(enum eeh_recovery_path p);
+
+/* The event log: every step of every run, stamped with the library clock,
+ * until eeh_recovery_log_clear(). value: the step's result or argument
+ * (a driver answer, an errno, a state, a reset type, an attempt number). */
+enum eeh_recovery_step {
+	EEH_STEP_BEGIN, EEH_STEP_FREEZE_COUNT, EEH_STEP_ERROR_DETECTED, EEH_STEP_WAIT_STATE,
+	EEH_STEP_ERROR_LOG, EEH_STEP_THAW_MMIO, EEH_STEP_MMIO_ENABLED, EEH_STEP_THAW_DMA,
+	EEH_STEP_REMOVE, EEH_STEP_RESET_ASSERT, EEH_STEP_RESET_FALLBACK_HOT,
+	EEH_STEP_RESET_DEACTIVATE, EEH_STEP_RESET_DONE, EEH_STEP_CONFIGURE,
+	EEH_STEP_RESTORE_BARS, EEH_STEP_UNFREEZE, EEH_STEP_RESCAN, EEH_STEP_SLOT_RESET,
+	EEH_STEP_RESUME, EEH_STEP_RECOVERED, EEH_STEP_PERM_FAILURE, EEH_STEP_END,
+};
+struct eeh_recovery_event {
+	uint64_t time_us;
+	enum eeh_recovery_step step;
+	struct eeh_pe *pe;
+	struct eeh_func *func;  /* for per-function steps, else NULL */
+	int value;
+};
+const char *eeh_recovery_step_name(enum eeh_recovery_step step); /* "error-detected", ... */
+unsigned int eeh_recovery_event_count(struct eeh_recovery *rec);
+/* 0, or -EINVAL past the end. */
+int eeh_recovery_event_get(struct eeh_recovery *rec, unsigned int index,
+			   struct eeh_recovery_event *ev);
+void eeh_recovery_log_clear(struct eeh_recovery *rec);
+/* Keep the log (default) or drop events (faster campaigns). */
+void eeh_recovery_set_logging(struct eeh_recovery *rec, bool on);
+
+/*
+ * Campaigns (inject/campaign.c): count random faults over a simulated
+ * host, each one injected, detected by the device traffic it breaks,
+ * recovered, and checked against the model's prediction (recovered, or
+ * permanently failed past the freeze limit). Faults come in trials of
+ * trial_len faults; each trial runs on a fresh host from its own seed, so
+ * shard I of N (the trials t with t % N == I - 1) is a disjoint slice and
+ * the shards together give exactly the cases of the whole campaign.
+ */
+struct eeh_campaign_opts {
+	uint64_t seed;
+	unsigned int count;      /* faults in the whole campaign */
+	unsigned int shard;      /* 1..nshards; 0 = whole campaign */
+	unsigned int nshards;
+	unsigned int trial_len;  /* faults per trial; 0 = 100 */
+	uint64_t interval_ms;    /* mean virtual time between faults; 0 = 600000 */
+	const char *topology;    /* topology file; NULL = built-in host */
+	const char *topology_json; /* or the topology as text */
+};
+enum eeh_fault_kind {
+	EEH_FAULT_IOA = 0,    /* one IOA bus error */
+	EEH_FAULT_FREEZE = 1, /* freeze with no cause */
+	EEH_FAULT_FENCE = 2,  /* PHB fence */
+	EEH_FAULT_STORM = 3,  /* one of a burst of IOA errors on one PE, 1 s apart */
+};
+const char *eeh_fault_kind_name(enum eeh_fault_kind k); /* "ioa", "freeze", "fence", "storm" */
+/* What happened to one PE in one case. */
+struct eeh_campaign_pe {
+	const char *pe;          /* "phb0:pe1" */
+	enum eeh_recovery_outcome expected, outcome;
+	enum eeh_recovery_path path;
+	unsigned int resets;     /* reset attempts */
+	uint64_t recovery_us;    /* virtual time the recovery took */
+	bool replaced;           /* permanently failed, then replaced */
+};
+struct eeh_campaign_case {
+	unsigned int index;      /* 0..count-1, the same in every shard */
+	unsigned int trial;
+	enum eeh_fault_kind kind;
+	const char *target;      /* "phb0:pe1" or "phb0" for a fence */
+	int func;                /* IOA function, -1 if none */
+	unsigned int type;
+	uint64_t addr, mask;
+	uint64_t time_us;        /* virtual time of the fault in its trial */
+	unsigned int npes;
+	const struct eeh_campaign_pe *pes;
+	bool passed;
+	const char *message;     /* why it failed, "" if passed */
+};
+/* Called for each case in order; the case and its strings live until the
+ * callback returns. Return non-zero to stop the campaign. */
+typedef int (*eeh_campaign_case_fn)(const struct eeh_campaign_case *c, void *data);
+/*
+ * Run the campaign (or its shard). Returns the number of failed cases
+ * (>= 0), or -EINVAL (count 0, shard out of range, nshards 0 with shard
+ * set), -ENOENT/-EINVAL (topology), -ENOMEM, -ECANCELED (callback stop).
+ */
+int eeh_campaign_run(const struct eeh_campaign_opts *opts, eeh_campaign_case_fn fn, void *data);
+/* Cases a shard runs (for progress bars); -EINVAL as above. */
+int eeh_campaign_shard_size(const struct eeh_campaign_opts *opts);
+
 /* ---- host discovery (issue: real hosts) ---- */
+
+/*
+ * Create a context on the real host: discover PCI functions, IOMMU groups
+ * and EEH PEs from sysfs under root (NULL: $EEH_ROOT, else "/"), and use
+ * the kernel's EEH files (sysfs eeh_pe_state, /proc/powerpc/eeh, debugfs)
+ * for PE operations. With the real root, libudev enumerates the functions;
+ * with another root, <root>/sys is walked. A host without EEH (x86) still
+ * gives a model (one PE per IOMMU group) whose ops fail with a message
+ * naming what is missing. Returns 0, -ENOMEM, -ENOENT (no <root>/sys/bus/pci:
+ * no sysfs or no PCI), -EACCES, -EOPNOTSUPP (root set while system calls
+ * are replaced).
+ */
+int eeh_new_host(const char *root, struct eeh_ctx **ctx);
+/* true if the context runs on the real-host backend */
+bool eeh_is_host(struct eeh_ctx *ctx);
+
+/* What discovery saw and what the monitor changed since. */
+struct eeh_host_stats {
+	unsigned int funcs;           /* functions in the model now */
+	unsigned int no_group;        /* functions left out: no IOMMU group */
+	unsigned int group_mismatch;  /* one-PE-one-group violations (each logged) */
+	unsigned int skipped;         /* functions left out because of a mismatch */
+	unsigned int added, removed;  /* hotplug events applied */
+	bool eeh_attrs;               /* the functions carry sysfs EEH attributes */
+};
+/* 0, -EINVAL (not a host context). */
+int eeh_host_get_stats(struct eeh_ctx *ctx, struct eeh_host_stats *stats);
+
+/* /proc/powerpc/eeh. */
+struct eeh_host_counters {
+	bool enabled;                 /* "EEH Subsystem is enabled" */
+	uint64_t no_device, no_dn, no_cfg_addr, ignored_check;
+	uint64_t total_mmio_ffs, false_positives, slot_resets;
+};
+/* 0, -EINVAL, -ENODEV (no /proc/powerpc/eeh: not a POWER host or no
+ * procfs under the root), -EIO (unparsable). */
+int eeh_host_read_counters(struct eeh_ctx *ctx, struct eeh_host_counters *c);
+
+/*
+ * Why EEH operations cannot work on this host, or NULL when they can:
+ * "not a POWER host: no /proc/powerpc/eeh", "EEH is disabled (eeh=off or
+ * debugfs eeh_enable 0)", "no sysfs EEH attributes on the PCI functions",
+ * "debugfs is not mounted on /sys/kernel/debug", "not root". The text is
+ * static.
+ */
+const char *eeh_host_missing(struct eeh_ctx *ctx);
+
+/* debugfs powerpc/eeh_max_freezes. The context's limit follows it.
+ * 0, -EINVAL, -ENOENT (debugfs not mounted or not POWER), -EACCES. */
+int eeh_host_get_max_freezes(struct eeh_ctx *ctx, unsigned int *max);
+int eeh_host_set_max_freezes(struct eeh_ctx *ctx, unsigned int max);
+
+/*
+ * debugfs eeh_dev_can_recover: 1 if the function's driver can recover
+ * from an EEH error (has error_detected and slot_reset), 0 if not, or
+ * -ENODEV (function removed), -ENOENT (no debugfs file), -EACCES.
+ */
+int eeh_host_can_recover(struct eeh_func *func);
+/*
+ * debugfs eeh_dev_break: make the function's MMIO fail so its PE freezes
+ * (the kernel's eeh_break_device). Refuses bridges (-EINVAL) and, unless
+ * flags has EEH_HOST_BREAK_FORCE, functions whose driver cannot recover
+ * (-EOPNOTSUPP), as the kernel selftests do. Also -ENODEV (removed),
+ * -ENOENT (no debugfs file), -ENXIO (no memory BAR), -EACCES.
+ */
+#define EEH_HOST_BREAK_FORCE 0x1
+int eeh_host_dev_break(struct eeh_func *func, unsigned int flags);
+/* debugfs eeh_dev_check: let the kernel check the function now (it
+ * notices a frozen PE and starts recovery). -ENODEV, -ENOENT, -EACCES. */
+int eeh_host_dev_check(struct eeh_func *func);
+
+/* false once the function was removed (by the monitor, or when its sysfs
+ * directory vanished during an operation); ops on it give -ENODEV. */
+bool eeh_func_present(struct eeh_func *func);
+
+/* "vendor device" names from pci.ids via libpci (any backend); falls back
+ * to the hex IDs. Returns buf. */
+const char *eeh_func_name(struct eeh_func *func, char *buf, size_t len);
+
+/*
+ * udev monitor: keep the model current while functions come and go.
+ * eeh_host_monitor_start() subscribes to PCI uevents; poll the fd it
+ * returns for input, then call eeh_host_monitor_process(), which applies
+ * the pending events in the caller's thread (so iterations in other
+ * threads must not overlap it) and returns how many changed the model.
+ * A removed function leaves the model but its handle stays valid; a PE
+ * whose last function went is flagged REMOVED (0x400) and leaves its PHB.
+ * Returns the fd / count, or -EINVAL (not a host context), -EOPNOTSUPP
+ * (a root directory is set: libudev cannot watch it), -ENOMEM.
+ */
+int eeh_host_monitor_start(struct eeh_ctx *ctx);
+int eeh_host_monitor_process(struct eeh_ctx *ctx);
 
 #ifdef __cplusplus
 }

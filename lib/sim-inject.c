@@ -4,8 +4,12 @@
  * ibm,errinjct ioa-bus-error(-64) and OPAL/VFIO INJECT_ERR. An injection
  * arms the PHB; the next matching access by the PE fails and freezes it.
  * Each injection fires once (PAPR: "each call injects at most once").
+ *
+ * The PHB also keeps a record of the last injections into each PE and
+ * what each one hit: the platform's side of the error log.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim.h"
 
@@ -28,18 +32,67 @@ static bool is_mmio_kind(enum sim_access k)
 	return k <= SIM_ACCESS_IO_ST;
 }
 
+/* The record of a PE, hung on pe->inject_log; pe->inject is the list of
+ * armed injections (the image file saves that list). */
+struct sim_inject_state {
+	uint64_t next_seq;                 /* sequence number of the next record */
+	struct sim_inject_rec ring[SIM_INJECT_RECORDS];
+};
+
+static struct sim_inject_state *state_of(struct eeh_pe *pe, bool create)
+{
+	if (!pe->inject_log && create)
+		pe->inject_log = calloc(1, sizeof(struct sim_inject_state));
+	return pe->inject_log;
+}
+
+static struct sim_inject_rec *rec_by_seq(struct sim_inject_state *st, uint64_t seq)
+{
+	if (seq >= st->next_seq || st->next_seq - seq > SIM_INJECT_RECORDS)
+		return NULL; /* overwritten by newer records */
+	return &st->ring[seq % SIM_INJECT_RECORDS];
+}
+
+int sim_inject_note(struct eeh_pe *pe, const struct sim_inject_rec *r, uint64_t *seq)
+{
+	struct sim_inject_state *st = state_of(pe, true);
+
+	if (!st)
+		return -ENOMEM;
+	st->ring[st->next_seq % SIM_INJECT_RECORDS] = *r;
+	if (seq)
+		*seq = st->next_seq;
+	st->next_seq++;
+	return 0;
+}
+
 int sim_err_inject(struct eeh_pe *pe, unsigned int type, unsigned int func, uint64_t addr,
 		   uint64_t mask)
 {
+	struct sim_inject_rec rec = {
+		.kind = SIM_REC_IOA, .type = type, .func = func, .addr = addr, .mask = mask,
+	};
 	struct sim_injection *inj, **tail;
+	struct sim_inject_state *st;
+	int r;
 
 	if (type > 1 || func > EEH_ERR_FUNC_MAX)
 		return -EINVAL;
 	if (type == 0 && (addr > UINT32_MAX || mask > UINT32_MAX))
 		return -EINVAL; /* a 32-bit bus error takes 32-bit address and mask */
+	if (pe->sim.perm)
+		return -ENODEV;
+	st = state_of(pe, true);
+	if (!st)
+		return -ENOMEM;
+	rec.armed_us = eeh_clock_now_us(pe->phb->ctx);
 	/* An MMIO or I/O error without an address hits at once. */
-	if (is_mmio_kind(sim_func_access(func)) && addr == 0 && mask == 0)
+	if (is_mmio_kind(sim_func_access(func)) && addr == 0 && mask == 0) {
+		rec.fired = true;
+		rec.hit_us = rec.armed_us;
+		sim_inject_note(pe, &rec, NULL);
 		return sim_freeze_locked(pe, (int)func, 0);
+	}
 	inj = calloc(1, sizeof(*inj));
 	if (!inj)
 		return -ENOMEM;
@@ -47,7 +100,12 @@ int sim_err_inject(struct eeh_pe *pe, unsigned int type, unsigned int func, uint
 	inj->func = func;
 	inj->addr = addr;
 	inj->mask = mask;
-	inj->armed_at_us = eeh_clock_now_us(pe->phb->ctx);
+	inj->armed_at_us = rec.armed_us;
+	r = sim_inject_note(pe, &rec, &inj->seq);
+	if (r < 0) {
+		free(inj);
+		return r;
+	}
 	for (tail = (struct sim_injection **)&pe->inject; *tail; tail = &(*tail)->next)
 		;
 	*tail = inj;
@@ -64,21 +122,49 @@ static bool matches(const struct sim_injection *inj, enum sim_access kind, uint6
 	return (addr & inj->mask) == (inj->addr & inj->mask);
 }
 
+/* The function of pe whose BAR decodes addr: who the failing access was for. */
+static struct eeh_func *func_by_bar(struct eeh_pe *pe, bool io, uint64_t addr)
+{
+	struct eeh_func *f;
+
+	eeh_func_foreach(pe, f)
+		for (unsigned int i = 0; i < 6; i++) {
+			const struct eeh_bar *b = &f->bar[i];
+
+			if (b->size && !!(b->flags & EEH_BAR_IO) == io && addr >= b->addr &&
+			    addr - b->addr < b->size)
+				return f;
+		}
+	return NULL;
+}
+
 void sim_inject_on_access(struct eeh_pe *pe, enum sim_access kind, uint64_t addr)
 {
+	struct sim_inject_state *st = pe->inject_log;
 	struct sim_injection **p, *inj;
+	struct sim_inject_rec *rec;
 
 	for (p = (struct sim_injection **)&pe->inject; (inj = *p); p = &inj->next) {
 		if (!matches(inj, kind, addr))
 			continue;
 		*p = inj->next;
+		rec = st ? rec_by_seq(st, inj->seq) : NULL;
+		if (rec) {
+			rec->fired = true;
+			rec->hit_us = eeh_clock_now_us(pe->phb->ctx);
+			rec->hit_addr = addr;
+			if (is_mmio_kind(kind))
+				rec->hit_func = func_by_bar(pe, kind == SIM_ACCESS_IO_LD ||
+								    kind == SIM_ACCESS_IO_ST,
+							    addr);
+		}
 		sim_freeze_locked(pe, (int)inj->func, addr);
 		free(inj);
 		return;
 	}
 }
 
-void sim_inject_clear(struct eeh_pe *pe)
+void sim_inject_disarm(struct eeh_pe *pe)
 {
 	struct sim_injection *inj, *n;
 
@@ -87,4 +173,77 @@ void sim_inject_clear(struct eeh_pe *pe)
 		free(inj);
 	}
 	pe->inject = NULL;
+}
+
+void sim_inject_clear(struct eeh_pe *pe)
+{
+	sim_inject_disarm(pe);
+	free(pe->inject_log);
+	pe->inject_log = NULL;
+}
+
+unsigned int sim_inject_pending(struct eeh_pe *pe)
+{
+	unsigned int n = 0;
+
+	/* Counted, not cached: an image load arms injections directly. */
+	for (struct sim_injection *inj = pe->inject; inj; inj = inj->next)
+		n++;
+	return n;
+}
+
+unsigned int sim_inject_record_count(struct eeh_pe *pe)
+{
+	struct sim_inject_state *st = pe->inject_log;
+
+	if (!st)
+		return 0;
+	return st->next_seq < SIM_INJECT_RECORDS ? (unsigned int)st->next_seq
+						 : SIM_INJECT_RECORDS;
+}
+
+const struct sim_inject_rec *sim_inject_record(struct eeh_pe *pe, unsigned int index)
+{
+	struct sim_inject_state *st = pe->inject_log;
+	unsigned int n = sim_inject_record_count(pe);
+
+	if (index >= n)
+		return NULL;
+	return rec_by_seq(st, st->next_seq - n + index);
+}
+
+/* ---- adapter replacement ---- */
+
+static void replace_subtree(struct eeh_pe *pe)
+{
+	struct eeh_func *f;
+
+	pthread_mutex_lock(&pe->lock);
+	pe->sim.perm = false;
+	pe->sim.state = EEH_PAPR_STATE_NORMAL;
+	pe->sim.settle_until_us = 0;
+	/* A new adapter is a new device to the kernel: a new freeze window. */
+	pe->freeze_count = 0;
+	pe->freeze_tstamp_us = 0;
+	sim_inject_disarm(pe);
+	eeh_func_foreach(pe, f) {
+		func_cfg_reset(f);
+		func_restore_bars(f); /* probed again: BARs assigned, decoding on */
+	}
+	atomic_fetch_and(&pe->kflags, ~(uint32_t)(EEH_PE_ISOLATED | EEH_PE_REMOVED |
+						   EEH_PE_CFG_BLOCKED | EEH_PE_RESET |
+						   EEH_PE_RECOVERING));
+	pthread_mutex_unlock(&pe->lock);
+	for (struct eeh_pe *c = pe->first_child; c; c = c->next_sibling)
+		replace_subtree(c);
+}
+
+EEH_EXPORT int eeh_sim_replace_pe(struct eeh_pe *pe)
+{
+	if (!pe)
+		return -EINVAL;
+	if (!eeh_is_sim(pe->phb->ctx))
+		return -EOPNOTSUPP;
+	replace_subtree(pe);
+	return 0;
 }

@@ -27,6 +27,19 @@ struct sim_injection {
 	unsigned int func;
 	uint64_t addr, mask;
 	uint64_t armed_at_us;
+	uint64_t seq;      /* its record */
+};
+
+/* What was injected into a PE and what it hit (the PHB's error record). */
+enum sim_rec_kind { SIM_REC_IOA = 0, SIM_REC_FREEZE = 1, SIM_REC_FENCE = 2 };
+#define SIM_INJECT_RECORDS 32
+struct sim_inject_rec {
+	uint8_t kind;
+	bool fired;
+	unsigned int type, func;
+	uint64_t addr, mask;
+	uint64_t armed_us, hit_us, hit_addr;
+	struct eeh_func *hit_func;
 };
 
 int sim_papr_state(struct eeh_pe *pe, unsigned int *info_ms);
@@ -43,5 +56,13 @@ void sim_inject_on_access(struct eeh_pe *pe, enum sim_access kind, uint64_t addr
 /* The access kind an IOA bus error function applies to. */
 enum sim_access sim_func_access(unsigned int func);
 void sim_inject_clear(struct eeh_pe *pe);
+/* Drop armed injections, keep the record (pe->lock held). */
+void sim_inject_disarm(struct eeh_pe *pe);
+/* Add a record (pe->lock held); *seq its sequence number. 0 or -ENOMEM. */
+int sim_inject_note(struct eeh_pe *pe, const struct sim_inject_rec *r, uint64_t *seq);
+unsigned int sim_inject_pending(struct eeh_pe *pe);
+unsigned int sim_inject_record_count(struct eeh_pe *pe);
+/* Record index (0 oldest) or NULL; valid while pe->lock is held. */
+const struct sim_inject_rec *sim_inject_record(struct eeh_pe *pe, unsigned int index);
 
 #endif
