@@ -484,14 +484,18 @@ int eeh_iommufd_pe_op(struct eeh_iommufd *ifd, uint32_t devid, struct vfio_eeh_p
  */
 struct eeh_container;
 struct vfio_iommu_spapr_tce_info;
+/* Open /dev/vfio/vfio even on the simulated host. */
+#define EEH_CONTAINER_KERNEL 0x1
 /*
- * fd < 0: open /dev/vfio/vfio (simulated on the simulated host); else
- * use the VMM's container fd (never closed by libeeh). Probes the API
- * version and the VFIO_SPAPR_TCE_v2/VFIO_SPAPR_TCE/VFIO_EEH extensions.
- * Returns 0, -EINVAL, -ENOMEM, the errno of the open, -EPROTO (unknown
- * VFIO API version).
+ * fd < 0: open /dev/vfio/vfio (a simulated container on the simulated
+ * host unless flags has EEH_CONTAINER_KERNEL); else use the VMM's
+ * container fd (never closed by libeeh). Probes the API version and the
+ * VFIO_SPAPR_TCE_v2/VFIO_SPAPR_TCE/VFIO_EEH extensions. Returns 0,
+ * -EINVAL, -ENOMEM, the errno of the open (-ENOENT: no VFIO container
+ * support), -EPROTO (unknown VFIO API version).
  */
-int eeh_container_open(struct eeh_ctx *ctx, int fd, struct eeh_container **out);
+int eeh_container_open(struct eeh_ctx *ctx, int fd, unsigned int flags,
+		       struct eeh_container **out);
 void eeh_container_close(struct eeh_container *c);
 /*
  * Add IOMMU group N: opens /dev/vfio/N, checks it is viable, sets the

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * VFIO_EEH_PE_OP addressed by an iommufd device object or a VFIO
+ * container. The one-group rule is decided first, with the bookkeeping
+ * read lock held across the op: a PE op reaches the backend only when the
+ * address space holds exactly one IOMMU group, so nothing ever fans out
+ * to some groups and fails on others.
+ */
+#include <stddef.h>
+
+#include <linux/vfio.h>
+
+#include "iommufd.h"
+#include "sys.h"
+
+#define OFFSETOFEND(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
+
+EEH_EXPORT int eeh_iommufd_pe_op(struct eeh_iommufd *ifd, uint32_t devid,
+				 struct vfio_eeh_pe_op *op)
+{
+	struct eeh_pe *pe = NULL;
+	int rc;
+
+	if (!ifd)
+		return -EINVAL;
+	if (!op)
+		return -EFAULT;
+	iofd_read_lock(ifd);
+	rc = iofd_check_locked(ifd, devid, &pe);
+	if (!rc)
+		rc = eeh_pe_op(pe, op);
+	iofd_read_unlock(ifd);
+	return rc;
+}
+
+/* vfio_spapr_ioctl_eeh_pe_op()'s checks, made before the ioctl so the
+ * answer is the same on every kernel. */
+static int validate(const struct vfio_eeh_pe_op *op)
+{
+	if (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, op) || op->flags)
+		return -EINVAL;
+	if (op->op > VFIO_EEH_PE_INJECT_ERR)
+		return -EINVAL;
+	if (op->op == VFIO_EEH_PE_INJECT_ERR &&
+	    (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, err.mask) || op->err.type > 1 ||
+	     op->err.func > EEH_ERR_FUNC_MAX))
+		return -EINVAL;
+	return 0;
+}
+
+EEH_EXPORT int eeh_container_pe_op(struct eeh_container *c, struct vfio_eeh_pe_op *op)
+{
+	struct container_target t;
+	int rc;
+
+	if (!c)
+		return -EINVAL;
+	if (!op)
+		return -EFAULT;
+	container_read_lock(c);
+	rc = container_check_locked(c, &t);
+	if (!rc)
+		rc = validate(op);
+	if (!rc)
+		rc = t.fd >= 0 ? sys_ioctl(t.ctx, t.fd, VFIO_EEH_PE_OP, op) : eeh_pe_op(t.pe, op);
+	container_read_unlock(c);
+	return rc;
+}

@@ -1,0 +1,891 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * iommufd device objects: the kernel calls (VFIO cdev bind/attach/detach,
+ * IOAS and HWPT allocation) and the bookkeeping the kernel does not expose.
+ *
+ * iommufd keeps an igroup per IOMMU group internally but no ioctl lists
+ * the groups or devices of an IOAS, so libeeh records device -> group
+ * (sysfs) -> PE and device -> HWPT (attach reply) -> IOAS (IOAS_ALLOC,
+ * HWPT_ALLOC), and counts distinct groups per IOAS incrementally: the
+ * one-group rule is then an O(1) check on the PE op path.
+ */
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "iommufd-abi.h"
+#include "iommufd.h"
+#include "sys.h"
+
+_Static_assert(sizeof(struct eeh_iova_range) == sizeof(struct iommu_iova_range),
+	       "eeh_iova_range mirrors iommu_iova_range");
+_Static_assert(offsetof(struct eeh_iova_range, last) == offsetof(struct iommu_iova_range, last),
+	       "eeh_iova_range.last at 8");
+
+/* A key no object ID (u32) can take, to make room in a map in advance. */
+#define RESERVE_KEY UINT64_MAX
+
+/* ---- the real kernel ---- */
+
+static int group_from_link(struct eeh_ctx *ctx, const char *link)
+{
+	char buf[256], *base, *end;
+	ssize_t n = sys_readlink(ctx, link, buf, sizeof(buf));
+	long g;
+
+	if (n < 0)
+		return (int)n;
+	base = strrchr(buf, '/');
+	base = base ? base + 1 : buf;
+	g = strtol(base, &end, 10);
+	if (end == base || *end || g < 0 || g > INT32_MAX)
+		return -ENODEV;
+	return (int)g;
+}
+
+/* The device's IOMMU group: /sys/class/vfio-dev/vfioN/device/iommu_group
+ * (the vfio_device's parent is the PCI device), else through the cdev's
+ * device number. */
+static int cdev_group(struct eeh_ctx *ctx, const char *path, int fd)
+{
+	const char *base = strrchr(path, '/');
+	char link[256];
+	struct stat st;
+	int g = -ENODEV;
+
+	base = base ? base + 1 : path;
+	if (!strncmp(base, "vfio", 4) && isdigit((unsigned char)base[4]) &&
+	    snprintf(link, sizeof(link), "/sys/class/vfio-dev/%s/device/iommu_group", base) <
+		    (int)sizeof(link)) {
+		g = group_from_link(ctx, link);
+		if (g >= 0)
+			return g;
+	}
+	if (sys_fstat(ctx, fd, &st) < 0 || !S_ISCHR(st.st_mode))
+		return -ENODEV;
+	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u/device/iommu_group", major(st.st_rdev),
+		 minor(st.st_rdev));
+	g = group_from_link(ctx, link);
+	return g == -ENOENT ? -ENODEV : g;
+}
+
+static int kern_bind(struct eeh_iommufd *ifd, const char *name, struct iofd_dev *dev)
+{
+	struct vfio_device_bind_iommufd b = { .argsz = sizeof(b), .iommufd = ifd->fd };
+	int fd, g, rc;
+
+	if (ifd->fd < 0)
+		return -EBADF;
+	fd = sys_open(ifd->ctx, name, O_RDWR, 0);
+	if (fd < 0)
+		return fd;
+	g = cdev_group(ifd->ctx, name, fd);
+	if (g < 0) {
+		sys_close(ifd->ctx, fd);
+		return g;
+	}
+	rc = sys_ioctl(ifd->ctx, fd, VFIO_DEVICE_BIND_IOMMUFD, &b);
+	if (rc < 0) {
+		sys_close(ifd->ctx, fd);
+		return rc;
+	}
+	dev->devid = b.out_devid;
+	dev->group = g;
+	dev->cdev_fd = fd;
+	return 0;
+}
+
+static void kern_unbind(struct eeh_iommufd *ifd, struct iofd_dev *dev)
+{
+	/* Closing the device fd unbinds it (and detaches it). */
+	if (dev->cdev_fd >= 0)
+		sys_close(ifd->ctx, dev->cdev_fd);
+	dev->cdev_fd = -1;
+}
+
+static int kern_ioas_alloc(struct eeh_iommufd *ifd, uint32_t *id)
+{
+	struct iommu_ioas_alloc a = { .size = sizeof(a) };
+	int rc;
+
+	if (ifd->fd < 0)
+		return -EBADF;
+	rc = sys_ioctl(ifd->ctx, ifd->fd, IOMMU_IOAS_ALLOC, &a);
+	if (rc < 0)
+		return rc;
+	*id = a.out_ioas_id;
+	return 0;
+}
+
+static int kern_hwpt_alloc(struct eeh_iommufd *ifd, uint32_t devid, uint32_t pt_id, uint32_t *id)
+{
+	struct iommu_hwpt_alloc h = { .size = sizeof(h), .dev_id = devid, .pt_id = pt_id };
+	int rc;
+
+	if (ifd->fd < 0)
+		return -EBADF;
+	rc = sys_ioctl(ifd->ctx, ifd->fd, IOMMU_HWPT_ALLOC, &h);
+	if (rc < 0)
+		return rc;
+	*id = h.out_hwpt_id;
+	return 0;
+}
+
+static int kern_attach(struct eeh_iommufd *ifd, struct iofd_dev *dev, uint32_t pt_id,
+		       uint32_t *hwpt_id)
+{
+	struct vfio_device_attach_iommufd_pt a = { .argsz = sizeof(a), .pt_id = pt_id };
+	int rc;
+
+	if (dev->cdev_fd < 0)
+		return -EBADF;
+	rc = sys_ioctl(ifd->ctx, dev->cdev_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a);
+	if (rc < 0)
+		return rc;
+	*hwpt_id = a.pt_id;
+	return 0;
+}
+
+static int kern_detach(struct eeh_iommufd *ifd, struct iofd_dev *dev)
+{
+	struct vfio_device_detach_iommufd_pt d = { .argsz = sizeof(d) };
+
+	if (dev->cdev_fd < 0)
+		return -EBADF;
+	return sys_ioctl(ifd->ctx, dev->cdev_fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &d);
+}
+
+static int kern_destroy(struct eeh_iommufd *ifd, uint32_t id)
+{
+	struct iommu_destroy d = { .size = sizeof(d), .id = id };
+
+	if (ifd->fd < 0)
+		return -EBADF;
+	return sys_ioctl(ifd->ctx, ifd->fd, IOMMU_DESTROY, &d);
+}
+
+static int kern_iova_ranges(struct eeh_iommufd *ifd, uint32_t ioas_id, struct eeh_iova_range *r,
+			    unsigned int *n)
+{
+	struct iommu_ioas_iova_ranges q = {
+		.size = sizeof(q),
+		.ioas_id = ioas_id,
+		.num_iovas = *n,
+		.allowed_iovas = (uintptr_t)r,
+	};
+	int rc;
+
+	if (ifd->fd < 0)
+		return -EBADF;
+	rc = sys_ioctl(ifd->ctx, ifd->fd, IOMMU_IOAS_IOVA_RANGES, &q);
+	/* EMSGSIZE also reports the number of ranges needed. */
+	if (rc == 0 || rc == -EMSGSIZE)
+		*n = q.num_iovas;
+	return rc < 0 ? rc : 0;
+}
+
+static const struct iofd_kernel kern_ops = {
+	.bind = kern_bind,
+	.unbind = kern_unbind,
+	.ioas_alloc = kern_ioas_alloc,
+	.hwpt_alloc = kern_hwpt_alloc,
+	.attach = kern_attach,
+	.detach = kern_detach,
+	.destroy = kern_destroy,
+	.iova_ranges = kern_iova_ranges,
+};
+
+/* ---- bookkeeping ---- */
+
+static struct iofd_dev *dev_get(struct eeh_iommufd *ifd, uint32_t devid)
+{
+	return devid ? hashmap_get(&ifd->devs, devid) : NULL;
+}
+
+static struct iofd_ioas *ioas_get(struct eeh_iommufd *ifd, uint32_t id)
+{
+	return id ? hashmap_get(&ifd->ioas, id) : NULL;
+}
+
+static struct iofd_hwpt *hwpt_get(struct eeh_iommufd *ifd, uint32_t id)
+{
+	return id ? hashmap_get(&ifd->hwpts, id) : NULL;
+}
+
+static uint64_t gref_key(const struct iofd_ioas *ioas, int group)
+{
+	return (uint64_t)ioas->id << 32 | (uint32_t)group;
+}
+
+/* Grow a map now so that the next put cannot fail: bookkeeping that
+ * follows a kernel call that succeeded must not fail half way. */
+static int map_reserve(struct hashmap *h)
+{
+	static int dummy;
+	int rc = hashmap_put(h, RESERVE_KEY, &dummy);
+
+	if (rc < 0)
+		return rc;
+	hashmap_del(h, RESERVE_KEY);
+	return 0;
+}
+
+/* Allocations an attach may need, made before the kernel is called. */
+struct spares {
+	unsigned int *gref;
+	struct iofd_hwpt *hwpt;
+	struct iofd_ioas *ioas;
+};
+
+static int spares_get(struct eeh_iommufd *ifd, struct spares *s)
+{
+	s->gref = calloc(1, sizeof(*s->gref));
+	s->hwpt = calloc(1, sizeof(*s->hwpt));
+	s->ioas = calloc(1, sizeof(*s->ioas));
+	if (!s->gref || !s->hwpt || !s->ioas || map_reserve(&ifd->grefs) < 0 ||
+	    map_reserve(&ifd->hwpts) < 0 || map_reserve(&ifd->ioas) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static void spares_put(struct spares *s)
+{
+	free(s->gref);
+	free(s->hwpt);
+	free(s->ioas);
+}
+
+static struct iofd_ioas *ioas_add(struct eeh_iommufd *ifd, uint32_t id, struct spares *s)
+{
+	struct iofd_ioas *ioas = s->ioas;
+
+	s->ioas = NULL;
+	ioas->id = id;
+	hashmap_put(&ifd->ioas, id, ioas);
+	return ioas;
+}
+
+static struct iofd_hwpt *hwpt_add(struct eeh_iommufd *ifd, uint32_t id, struct iofd_ioas *ioas,
+				  bool automatic, struct spares *s)
+{
+	struct iofd_hwpt *h = s->hwpt;
+
+	s->hwpt = NULL;
+	h->id = id;
+	h->ioas = ioas;
+	h->automatic = automatic;
+	ioas->nhwpts++;
+	hashmap_put(&ifd->hwpts, id, h);
+	return h;
+}
+
+static void hwpt_remove(struct eeh_iommufd *ifd, struct iofd_hwpt *h)
+{
+	hashmap_del(&ifd->hwpts, h->id);
+	h->ioas->nhwpts--;
+	free(h);
+}
+
+/* The device leaves its IOAS: one device fewer of its group there. */
+static void dev_leave(struct eeh_iommufd *ifd, struct iofd_dev *dev)
+{
+	struct iofd_ioas *ioas = dev->ioas;
+	unsigned int *n;
+
+	if (!ioas)
+		return;
+	n = hashmap_get(&ifd->grefs, gref_key(ioas, dev->group));
+	if (n && --*n == 0) {
+		hashmap_del(&ifd->grefs, gref_key(ioas, dev->group));
+		free(n);
+		ioas->ngroups--;
+	}
+	ioas->ndevs--;
+	if (dev->hwpt) {
+		/* iommufd destroys an automatic HWPT with its last device. */
+		if (--dev->hwpt->ndevs == 0 && dev->hwpt->automatic)
+			hwpt_remove(ifd, dev->hwpt);
+	}
+	dev->ioas = NULL;
+	dev->hwpt = NULL;
+}
+
+/* The device joins ioas (through hwpt, which may be NULL). Cannot fail
+ * once spares_get() succeeded. */
+static void dev_join(struct eeh_iommufd *ifd, struct iofd_dev *dev, struct iofd_ioas *ioas,
+		     struct iofd_hwpt *hwpt, struct spares *s)
+{
+	unsigned int *n = hashmap_get(&ifd->grefs, gref_key(ioas, dev->group));
+
+	if (!n) {
+		n = s->gref;
+		s->gref = NULL;
+		*n = 0;
+		hashmap_put(&ifd->grefs, gref_key(ioas, dev->group), n);
+		ioas->ngroups++;
+	}
+	++*n;
+	ioas->ndevs++;
+	dev->ioas = ioas;
+	dev->hwpt = hwpt;
+	if (hwpt)
+		hwpt->ndevs++;
+}
+
+static void dev_free(struct eeh_iommufd *ifd, struct iofd_dev *dev)
+{
+	dev_leave(ifd, dev);
+	hashmap_del(&ifd->devs, dev->devid);
+	free(dev);
+}
+
+void iofd_read_lock(struct eeh_iommufd *ifd)
+{
+	pthread_rwlock_rdlock(&ifd->lock);
+}
+
+void iofd_read_unlock(struct eeh_iommufd *ifd)
+{
+	pthread_rwlock_unlock(&ifd->lock);
+}
+
+int iofd_check_locked(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe)
+{
+	struct iofd_dev *dev = dev_get(ifd, devid);
+
+	if (!dev)
+		return -ENOENT;
+	/* QEMU's rule for containers, applied to the IOAS: no address space
+	 * is ENODEV, more than one group is EPERM. */
+	if (!dev->ioas)
+		return -ENODEV;
+	if (dev->ioas->ngroups > 1)
+		return -EPERM;
+	if (!dev->pe)
+		return -ENODEV;
+	*pe = dev->pe;
+	return 0;
+}
+
+/* ---- public API ---- */
+
+static int iofd_new(struct eeh_ctx *ctx, struct eeh_iommufd **out)
+{
+	struct eeh_iommufd *ifd = calloc(1, sizeof(*ifd));
+
+	if (!ifd)
+		return -ENOMEM;
+	if (pthread_rwlock_init(&ifd->lock, NULL)) {
+		free(ifd);
+		return -ENOMEM;
+	}
+	ifd->ctx = eeh_ref(ctx);
+	ifd->fd = -1;
+	ifd->k = &kern_ops;
+	hashmap_init(&ifd->devs);
+	hashmap_init(&ifd->ioas);
+	hashmap_init(&ifd->hwpts);
+	hashmap_init(&ifd->grefs);
+	*out = ifd;
+	return 0;
+}
+
+EEH_EXPORT int eeh_iommufd_open(struct eeh_ctx *ctx, unsigned int flags, struct eeh_iommufd **out)
+{
+	struct eeh_iommufd *ifd;
+	int rc;
+
+	if (!ctx || !out || (flags & ~EEH_IOMMUFD_KERNEL))
+		return -EINVAL;
+	rc = iofd_new(ctx, &ifd);
+	if (rc < 0)
+		return rc;
+	if (eeh_is_sim(ctx) && !(flags & EEH_IOMMUFD_KERNEL)) {
+		ifd->k = &iofd_sim_kernel;
+		rc = iofd_sim_init(ifd);
+	} else {
+		rc = sys_open(ctx, "/dev/iommu", O_RDWR, 0);
+		ifd->fd = rc;
+		ifd->own_fd = true;
+		if (rc < 0)
+			err(ctx, "cannot open /dev/iommu: %s", strerror(-rc));
+	}
+	if (rc < 0) {
+		ifd->own_fd = false;
+		eeh_iommufd_close(ifd);
+		return rc;
+	}
+	*out = ifd;
+	return 0;
+}
+
+EEH_EXPORT int eeh_iommufd_adopt(struct eeh_ctx *ctx, int fd, struct eeh_iommufd **out)
+{
+	struct eeh_iommufd *ifd;
+	int rc;
+
+	if (!ctx || !out || fd < -1)
+		return -EINVAL;
+	rc = iofd_new(ctx, &ifd);
+	if (rc < 0)
+		return rc;
+	ifd->fd = fd;
+	*out = ifd;
+	return 0;
+}
+
+EEH_EXPORT void eeh_iommufd_close(struct eeh_iommufd *ifd)
+{
+	struct eeh_ctx *ctx;
+
+	if (!ifd)
+		return;
+	ctx = ifd->ctx;
+	for (uint32_t i = 0; ifd->devs.e && i <= ifd->devs.mask; i++) {
+		struct iofd_dev *dev = ifd->devs.e[i].val;
+
+		if (dev && !dev->registered)
+			ifd->k->unbind(ifd, dev);
+		free(dev);
+	}
+	for (uint32_t i = 0; ifd->ioas.e && i <= ifd->ioas.mask; i++)
+		free(ifd->ioas.e[i].val);
+	for (uint32_t i = 0; ifd->hwpts.e && i <= ifd->hwpts.mask; i++)
+		free(ifd->hwpts.e[i].val);
+	for (uint32_t i = 0; ifd->grefs.e && i <= ifd->grefs.mask; i++)
+		free(ifd->grefs.e[i].val);
+	hashmap_free(&ifd->devs);
+	hashmap_free(&ifd->ioas);
+	hashmap_free(&ifd->hwpts);
+	hashmap_free(&ifd->grefs);
+	if (ifd->sim)
+		iofd_sim_free(ifd);
+	if (ifd->own_fd && ifd->fd >= 0)
+		sys_close(ctx, ifd->fd);
+	pthread_rwlock_destroy(&ifd->lock);
+	free(ifd);
+	eeh_unref(ctx);
+}
+
+EEH_EXPORT int eeh_iommufd_fd(struct eeh_iommufd *ifd)
+{
+	return ifd ? ifd->fd : -1;
+}
+
+EEH_EXPORT int eeh_iommufd_bind(struct eeh_iommufd *ifd, const char *name, uint32_t *devid)
+{
+	struct iofd_dev *dev;
+	int rc;
+
+	if (!ifd || !name || !devid)
+		return -EINVAL;
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return -ENOMEM;
+	dev->cdev_fd = -1;
+	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	pthread_rwlock_wrlock(&ifd->lock);
+	rc = map_reserve(&ifd->devs);
+	if (!rc)
+		rc = ifd->k->bind(ifd, name, dev);
+	if (!rc && hashmap_get(&ifd->devs, dev->devid)) {
+		/* The VMM registered this ID: the kernel's view is the truth. */
+		warn(ifd->ctx, "device ID %u was registered and is now bound by libeeh", dev->devid);
+		dev_free(ifd, hashmap_get(&ifd->devs, dev->devid));
+	}
+	if (!rc) {
+		dev->pe = eeh_pe_by_group(ifd->ctx, dev->group);
+		hashmap_put(&ifd->devs, dev->devid, dev);
+		*devid = dev->devid;
+		dbg(ifd->ctx, "bound %s: device %u, group %d", name, dev->devid, dev->group);
+	}
+	pthread_rwlock_unlock(&ifd->lock);
+	if (rc)
+		free(dev);
+	return rc;
+}
+
+EEH_EXPORT int eeh_iommufd_unbind(struct eeh_iommufd *ifd, uint32_t devid)
+{
+	struct iofd_dev *dev;
+	int rc = 0;
+
+	if (!ifd)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&ifd->lock);
+	dev = dev_get(ifd, devid);
+	if (!dev)
+		rc = -ENOENT;
+	else if (dev->registered)
+		rc = -EINVAL;
+	else {
+		ifd->k->unbind(ifd, dev);
+		dev_free(ifd, dev);
+	}
+	pthread_rwlock_unlock(&ifd->lock);
+	return rc;
+}
+
+EEH_EXPORT int eeh_iommufd_ioas_alloc(struct eeh_iommufd *ifd, uint32_t *ioas_id)
+{
+	struct spares s = { 0 };
+	uint32_t id = 0;
+	int rc;
+
+	if (!ifd || !ioas_id)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&ifd->lock);
+	rc = spares_get(ifd, &s);
+	if (!rc)
+		rc = ifd->k->ioas_alloc(ifd, &id);
+	if (!rc) {
+		if (!ioas_get(ifd, id))
+			ioas_add(ifd, id, &s);
+		*ioas_id = id;
+	}
+	pthread_rwlock_unlock(&ifd->lock);
+	spares_put(&s);
+	return rc;
+}
+
+EEH_EXPORT int eeh_iommufd_hwpt_alloc(struct eeh_iommufd *ifd, uint32_t devid, uint32_t ioas_id,
+				      uint32_t *hwpt_id)
+{
+	struct spares s = { 0 };
+	struct iofd_ioas *ioas;
+	uint32_t id = 0;
+	int rc;
+
+	if (!ifd || !hwpt_id)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&ifd->lock);
+	ioas = ioas_get(ifd, ioas_id);
+	if (!dev_get(ifd, devid))
+		rc = -ENOENT;
+	else if (!ioas)
+		rc = -EINVAL; /* as the kernel: a bad pt_id is EINVAL here */
+	else
+		rc = spares_get(ifd, &s);
+	if (!rc)
+		rc = ifd->k->hwpt_alloc(ifd, devid, ioas_id, &id);
+	if (!rc) {
+		hwpt_add(ifd, id, ioas, false, &s);
+		*hwpt_id = id;
+	}
+	pthread_rwlock_unlock(&ifd->lock);
+	spares_put(&s);
+	return rc;
+}
+
+/* Where pt_id leads: an IOAS, or an HWPT and its IOAS. */
+static int resolve_pt(struct eeh_iommufd *ifd, uint32_t pt_id, struct iofd_ioas **ioas)
+{
+	struct iofd_hwpt *h;
+
+	*ioas = ioas_get(ifd, pt_id);
+	if (*ioas)
+		return 0;
+	h = hwpt_get(ifd, pt_id);
+	if (h) {
+		*ioas = h->ioas;
+		return 0;
+	}
+	/* A device ID is the kernel's "wrong type" (EINVAL); anything else
+	 * is no object libeeh could account for. */
+	return dev_get(ifd, pt_id) ? -EINVAL : -ENOENT;
+}
+
+EEH_EXPORT int eeh_iommufd_attach(struct eeh_iommufd *ifd, uint32_t devid, uint32_t pt_id,
+				  uint32_t *hwpt_id)
+{
+	struct iofd_dev *dev;
+	struct iofd_ioas *ioas = NULL;
+	struct iofd_hwpt *h;
+	struct spares s = { 0 };
+	uint32_t out = 0;
+	int rc;
+
+	if (!ifd)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&ifd->lock);
+	dev = dev_get(ifd, devid);
+	rc = dev ? resolve_pt(ifd, pt_id, &ioas) : -ENOENT;
+	if (!rc)
+		rc = spares_get(ifd, &s);
+	if (!rc)
+		rc = ifd->k->attach(ifd, dev, pt_id, &out);
+	if (rc)
+		goto out;
+	h = hwpt_get(ifd, out);
+	if (!h)
+		h = hwpt_add(ifd, out, ioas, true, &s);
+	if (h->ioas != ioas)
+		warn(ifd->ctx, "HWPT %u is on IOAS %u, not %u", out, h->ioas->id, ioas->id);
+	if (dev->ioas && dev->hwpt != h) {
+		/* A replace moves the whole IOMMU group to the new HWPT
+		 * (iommufd's igroup has a single HWPT). */
+		struct iofd_hwpt *old = dev->hwpt;
+		int group = dev->group;
+
+		for (uint32_t i = 0; i <= ifd->devs.mask; i++) {
+			struct iofd_dev *d = ifd->devs.e[i].val;
+
+			if (d && d->group == group && d->ioas && d->hwpt == old && d != dev &&
+			    !d->registered) {
+				dev_leave(ifd, d);
+				dev_join(ifd, d, h->ioas, h, &s);
+			}
+		}
+		dev_leave(ifd, dev);
+		dev_join(ifd, dev, h->ioas, h, &s);
+	} else if (!dev->ioas) {
+		dev_join(ifd, dev, h->ioas, h, &s);
+	}
+	if (hwpt_id)
+		*hwpt_id = out;
+	dbg(ifd->ctx, "device %u attached to HWPT %u on IOAS %u (%u groups)", devid, out,
+	    h->ioas->id, h->ioas->ngroups);
+out:
+	pthread_rwlock_unlock(&ifd->lock);
+	spares_put(&s);
+	return rc;
+}
+
+EEH_EXPORT int eeh_iommufd_detach(struct eeh_iommufd *ifd, uint32_t devid)
+{
+	struct iofd_dev *dev;
+	int rc;
+
+	if (!ifd)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&ifd->lock);
+	dev = dev_get(ifd, devid);
+	rc = dev ? ifd->k->detach(ifd, dev) : -ENOENT;
+	if (!rc)
+		dev_leave(ifd, dev);
+	pthread_rwlock_unlock(&ifd->lock);
+	return rc < 0 ? rc : 0;
+}
+
+EEH_EXPORT int eeh_iommufd_destroy(struct eeh_iommufd *ifd, uint32_t id)
+{
+	struct iofd_ioas *ioas;
+	struct iofd_hwpt *h;
+	int rc;
+
+	if (!ifd)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&ifd->lock);
+	rc = ifd->k->destroy(ifd, id);
+	if (!rc) {
+		ioas = ioas_get(ifd, id);
+		h = hwpt_get(ifd, id);
+		if (ioas && !ioas->nhwpts && !ioas->ndevs) {
+			hashmap_del(&ifd->ioas, id);
+			free(ioas);
+		} else if (h && !h->ndevs) {
+			hwpt_remove(ifd, h);
+		} else if (ioas || h) {
+			warn(ifd->ctx, "the kernel destroyed object %u that libeeh saw in use", id);
+		}
+	}
+	pthread_rwlock_unlock(&ifd->lock);
+	return rc;
+}
+
+EEH_EXPORT int eeh_iommufd_iova_ranges(struct eeh_iommufd *ifd, uint32_t ioas_id,
+				       struct eeh_iova_range *ranges, unsigned int *n)
+{
+	int rc;
+
+	if (!ifd || !n || (*n && !ranges))
+		return -EINVAL;
+	pthread_rwlock_rdlock(&ifd->lock);
+	rc = ifd->k->iova_ranges(ifd, ioas_id, ranges, n);
+	pthread_rwlock_unlock(&ifd->lock);
+	return rc;
+}
+
+EEH_EXPORT int eeh_iommufd_register_device(struct eeh_iommufd *ifd, uint32_t devid, int group,
+					   uint32_t ioas_id, uint32_t hwpt_id)
+{
+	struct spares s = { 0 };
+	struct iofd_dev *dev, *fresh = NULL;
+	struct iofd_ioas *ioas = NULL;
+	struct iofd_hwpt *h = NULL;
+	int rc;
+
+	if (!ifd || !devid || group < 0)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&ifd->lock);
+	dev = dev_get(ifd, devid);
+	h = hwpt_get(ifd, hwpt_id);
+	if (dev && !dev->registered)
+		rc = -EEXIST;
+	else if (ioas_id && h && h->ioas->id != ioas_id)
+		rc = -EINVAL;
+	else if (ioas_id && ioas_get(ifd, hwpt_id))
+		rc = -EINVAL; /* an IOAS is no HWPT */
+	else
+		rc = spares_get(ifd, &s);
+	if (!rc && !dev) {
+		fresh = calloc(1, sizeof(*fresh));
+		if (!fresh || map_reserve(&ifd->devs) < 0)
+			rc = -ENOMEM;
+	}
+	if (rc)
+		goto out;
+	if (fresh) {
+		dev = fresh;
+		fresh = NULL;
+		dev->devid = devid;
+		dev->cdev_fd = -1;
+		dev->registered = true;
+		hashmap_put(&ifd->devs, devid, dev);
+	}
+	dev_leave(ifd, dev);
+	dev->group = group;
+	dev->pe = eeh_pe_by_group(ifd->ctx, group);
+	if (ioas_id) {
+		ioas = ioas_get(ifd, ioas_id);
+		if (!ioas)
+			ioas = ioas_add(ifd, ioas_id, &s);
+		if (hwpt_id && !h)
+			h = hwpt_add(ifd, hwpt_id, ioas, true, &s);
+		dev_join(ifd, dev, ioas, hwpt_id ? h : NULL, &s);
+	}
+out:
+	pthread_rwlock_unlock(&ifd->lock);
+	free(fresh);
+	spares_put(&s);
+	return rc;
+}
+
+EEH_EXPORT int eeh_iommufd_unregister_device(struct eeh_iommufd *ifd, uint32_t devid)
+{
+	struct iofd_dev *dev;
+	int rc = 0;
+
+	if (!ifd)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&ifd->lock);
+	dev = dev_get(ifd, devid);
+	if (!dev)
+		rc = -ENOENT;
+	else if (!dev->registered)
+		rc = -EINVAL;
+	else
+		dev_free(ifd, dev);
+	pthread_rwlock_unlock(&ifd->lock);
+	return rc;
+}
+
+EEH_EXPORT int eeh_iommufd_device_info(struct eeh_iommufd *ifd, uint32_t devid,
+				       struct eeh_iommufd_device *info)
+{
+	struct iofd_dev *dev;
+
+	if (!ifd || !info)
+		return -EINVAL;
+	pthread_rwlock_rdlock(&ifd->lock);
+	dev = dev_get(ifd, devid);
+	if (dev) {
+		memset(info, 0, sizeof(*info));
+		info->devid = dev->devid;
+		info->group = dev->group;
+		info->ioas_id = dev->ioas ? dev->ioas->id : 0;
+		info->hwpt_id = dev->hwpt ? dev->hwpt->id : 0;
+		info->pe = dev->pe;
+		info->registered = dev->registered;
+		memcpy(info->name, dev->name, sizeof(info->name));
+	}
+	pthread_rwlock_unlock(&ifd->lock);
+	return dev ? 0 : -ENOENT;
+}
+
+/* The smallest key above after in a map of u32 IDs (tools only: O(n)). */
+static uint32_t next_key(const struct hashmap *h, uint32_t after)
+{
+	uint64_t best = UINT64_MAX;
+
+	for (uint32_t i = 0; h->e && i <= h->mask; i++)
+		if (h->e[i].val && h->e[i].key > after && h->e[i].key < best)
+			best = h->e[i].key;
+	return best == UINT64_MAX ? 0 : (uint32_t)best;
+}
+
+EEH_EXPORT uint32_t eeh_iommufd_device_next(struct eeh_iommufd *ifd, uint32_t after)
+{
+	uint32_t id;
+
+	if (!ifd)
+		return 0;
+	pthread_rwlock_rdlock(&ifd->lock);
+	id = next_key(&ifd->devs, after);
+	pthread_rwlock_unlock(&ifd->lock);
+	return id;
+}
+
+EEH_EXPORT uint32_t eeh_iommufd_ioas_next(struct eeh_iommufd *ifd, uint32_t after)
+{
+	uint32_t id;
+
+	if (!ifd)
+		return 0;
+	pthread_rwlock_rdlock(&ifd->lock);
+	id = next_key(&ifd->ioas, after);
+	pthread_rwlock_unlock(&ifd->lock);
+	return id;
+}
+
+EEH_EXPORT int eeh_iommufd_ioas_groups(struct eeh_iommufd *ifd, uint32_t ioas_id)
+{
+	struct iofd_ioas *ioas;
+	int n;
+
+	if (!ifd)
+		return -EINVAL;
+	pthread_rwlock_rdlock(&ifd->lock);
+	ioas = ioas_get(ifd, ioas_id);
+	n = ioas ? (int)ioas->ngroups : -ENOENT;
+	pthread_rwlock_unlock(&ifd->lock);
+	return n;
+}
+
+EEH_EXPORT int eeh_iommufd_check(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe)
+{
+	struct eeh_pe *p = NULL;
+	int rc;
+
+	if (!ifd)
+		return -EINVAL;
+	pthread_rwlock_rdlock(&ifd->lock);
+	rc = iofd_check_locked(ifd, devid, &p);
+	pthread_rwlock_unlock(&ifd->lock);
+	if (pe)
+		*pe = rc ? NULL : p;
+	return rc;
+}
+
+EEH_EXPORT struct eeh_pe *eeh_iommufd_device_pe(struct eeh_iommufd *ifd, uint32_t devid, int *err)
+{
+	struct iofd_dev *dev;
+	struct eeh_pe *pe = NULL;
+	int rc = -EINVAL;
+
+	if (ifd) {
+		pthread_rwlock_rdlock(&ifd->lock);
+		dev = dev_get(ifd, devid);
+		pe = dev ? dev->pe : NULL;
+		rc = !dev ? -ENOENT : !pe ? -ENODEV : 0;
+		pthread_rwlock_unlock(&ifd->lock);
+	}
+	if (err)
+		*err = rc;
+	return pe;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * iommufd device objects and VFIO containers: what lib/ shares with the
+ * PE op front end (eeh/dev-op.c).
+ */
+#ifndef EEH_IOMMUFD_H
+#define EEH_IOMMUFD_H
+
+#include "libeeh-private.h"
+#include "hashmap.h"
+
+/* The simulated host's PE DMA windows (PowerNV IODA2 geometry): the
+ * 32-bit default window at 0 and the 64-bit window TVE#1 selects with PCI
+ * address bit 59. */
+#define SIM_DMA32_START 0ULL
+#define SIM_DMA32_SIZE (1ULL << 31)
+#define SIM_DMA64_START (1ULL << 59)
+#define SIM_DMA64_SIZE (1ULL << 40)
+
+/* ---- bookkeeping: what libeeh knows of one iommufd ---- */
+struct iofd_ioas {
+	uint32_t id;
+	unsigned int ndevs;   /* attached devices */
+	unsigned int ngroups; /* distinct IOMMU groups among them: the rule counts these */
+	unsigned int nhwpts;  /* HWPTs libeeh knows on it */
+};
+
+struct iofd_hwpt {
+	uint32_t id;
+	struct iofd_ioas *ioas;
+	unsigned int ndevs;
+	bool automatic;       /* made by attach; gone with its last device */
+};
+
+struct iofd_dev {
+	uint32_t devid;
+	int group;
+	struct eeh_pe *pe;       /* NULL: the group is no PE of the context */
+	struct iofd_ioas *ioas;  /* NULL: not attached */
+	struct iofd_hwpt *hwpt;  /* NULL: not attached, or not known */
+	int cdev_fd;             /* VFIO cdev libeeh opened, else -1 */
+	struct eeh_func *func;   /* simulated: the bound function */
+	bool registered;         /* bound by the VMM */
+	char name[64];
+};
+
+struct iofd_kernel;
+
+struct eeh_iommufd {
+	struct eeh_ctx *ctx;
+	const struct iofd_kernel *k;
+	int fd;          /* /dev/iommu, -1 when simulated or record-only */
+	bool own_fd;
+	pthread_rwlock_t lock;
+	struct hashmap devs;   /* devid -> iofd_dev */
+	struct hashmap ioas;   /* id -> iofd_ioas */
+	struct hashmap hwpts;  /* id -> iofd_hwpt */
+	struct hashmap grefs;  /* ioas id << 32 | group -> devices of the group there */
+	struct iofd_sim *sim;
+};
+
+/* The kernel side: the real ioctls, or the simulated iommufd. Each
+ * returns 0 or the kernel's -errno; bookkeeping is the caller's. */
+struct iofd_kernel {
+	int (*bind)(struct eeh_iommufd *ifd, const char *name, struct iofd_dev *dev);
+	void (*unbind)(struct eeh_iommufd *ifd, struct iofd_dev *dev);
+	int (*ioas_alloc)(struct eeh_iommufd *ifd, uint32_t *id);
+	int (*hwpt_alloc)(struct eeh_iommufd *ifd, uint32_t devid, uint32_t pt_id, uint32_t *id);
+	int (*attach)(struct eeh_iommufd *ifd, struct iofd_dev *dev, uint32_t pt_id,
+		      uint32_t *hwpt_id);
+	int (*detach)(struct eeh_iommufd *ifd, struct iofd_dev *dev);
+	int (*destroy)(struct eeh_iommufd *ifd, uint32_t id);
+	int (*iova_ranges)(struct eeh_iommufd *ifd, uint32_t ioas_id, struct eeh_iova_range *r,
+			   unsigned int *n);
+};
+
+extern const struct iofd_kernel iofd_sim_kernel;
+int iofd_sim_init(struct eeh_iommufd *ifd);
+void iofd_sim_free(struct eeh_iommufd *ifd);
+
+/* Bookkeeping read lock: held across a PE op so the one-group rule holds
+ * for the whole op; attach/detach wait for ops in flight. */
+void iofd_read_lock(struct eeh_iommufd *ifd);
+void iofd_read_unlock(struct eeh_iommufd *ifd);
+/* The one-group rule with the read lock held: 0 and *pe, or -ENOENT,
+ * -ENODEV, -EPERM. */
+int iofd_check_locked(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe);
+
+/* Container internals (lib/vfio-container.c) for the PE op front end. */
+struct container_target {
+	int fd;               /* container fd, -1 when simulated */
+	struct eeh_pe *pe;    /* simulated: the group's PE */
+	struct eeh_ctx *ctx;
+};
+void container_read_lock(struct eeh_container *c);
+void container_read_unlock(struct eeh_container *c);
+/* The rule with the read lock held: 0 and *t, or -ENODEV, -EPERM,
+ * -EOPNOTSUPP. */
+int container_check_locked(struct eeh_container *c, struct container_target *t);
+
+#endif

@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The legacy VFIO container with the SPAPR TCE IOMMU: today the only
+ * kernel path to VFIO_EEH_PE_OP (drivers/vfio/vfio_iommu_spapr_tce.c).
+ *
+ * Probing: VFIO_CHECK_EXTENSION(VFIO_EEH) is 1 only on a SPAPR container
+ * with EEH enabled. iommufd's /dev/vfio/vfio emulation answers 0 for
+ * VFIO_EEH and the SPAPR types, and it shares ioctl numbers with them
+ * (type1 GET_INFO is SPAPR_TCE_GET_INFO, nr 112), so no SPAPR ioctl is
+ * issued unless the SPAPR extension check passed and the SPAPR IOMMU was
+ * set.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommufd-abi.h"
+#include "iommufd.h"
+#include "sys.h"
+
+struct container_group {
+	int group;
+	int fd;             /* /dev/vfio/N libeeh opened, -1 if registered */
+	struct eeh_pe *pe;
+};
+
+struct eeh_container {
+	struct eeh_ctx *ctx;
+	int fd;             /* -1: simulated */
+	bool own_fd;
+	bool spapr_v1, spapr_v2, eeh; /* extension probe results */
+	int iommu_type;     /* VFIO_SET_IOMMU done with this type, else 0 */
+	pthread_rwlock_t lock;
+	struct container_group *groups;
+	unsigned int ngroups, cap;
+};
+
+static bool check_extension(struct eeh_container *c, unsigned long ext)
+{
+	/* The extension is passed by value, not by pointer. */
+	return sys_ioctl(c->ctx, c->fd, VFIO_CHECK_EXTENSION, (void *)(uintptr_t)ext) > 0;
+}
+
+static int probe(struct eeh_container *c)
+{
+	int v = sys_ioctl(c->ctx, c->fd, VFIO_GET_API_VERSION, NULL);
+
+	if (v < 0)
+		return v;
+	if (v != VFIO_API_VERSION)
+		return -EPROTO;
+	c->spapr_v2 = check_extension(c, VFIO_SPAPR_TCE_v2_IOMMU);
+	c->spapr_v1 = check_extension(c, VFIO_SPAPR_TCE_IOMMU);
+	c->eeh = check_extension(c, VFIO_EEH);
+	info(c->ctx, "VFIO container: SPAPR v2 %d, v1 %d, EEH %d", c->spapr_v2, c->spapr_v1,
+	     c->eeh);
+	return 0;
+}
+
+EEH_EXPORT int eeh_container_open(struct eeh_ctx *ctx, int fd, unsigned int flags,
+				  struct eeh_container **out)
+{
+	struct eeh_container *c;
+	int rc = 0;
+
+	if (!ctx || !out || (flags & ~EEH_CONTAINER_KERNEL))
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	if (pthread_rwlock_init(&c->lock, NULL)) {
+		free(c);
+		return -ENOMEM;
+	}
+	c->ctx = eeh_ref(ctx);
+	c->fd = fd;
+	if (fd < 0 && eeh_is_sim(ctx) && !(flags & EEH_CONTAINER_KERNEL)) {
+		/* A POWER host: SPAPR v2, EEH as the kernel's eeh_enabled(). */
+		c->spapr_v2 = c->spapr_v1 = true;
+		c->eeh = eeh_get_enabled(ctx);
+	} else {
+		if (fd < 0) {
+			c->fd = sys_open(ctx, "/dev/vfio/vfio", O_RDWR, 0);
+			c->own_fd = c->fd >= 0;
+			rc = c->fd < 0 ? c->fd : 0;
+		}
+		if (!rc)
+			rc = probe(c);
+	}
+	if (rc < 0) {
+		eeh_container_close(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+EEH_EXPORT void eeh_container_close(struct eeh_container *c)
+{
+	struct eeh_ctx *ctx;
+
+	if (!c)
+		return;
+	ctx = c->ctx;
+	/* Closing the group fds takes the groups out of the container. */
+	for (unsigned int i = 0; i < c->ngroups; i++)
+		if (c->groups[i].fd >= 0)
+			sys_close(ctx, c->groups[i].fd);
+	if (c->own_fd)
+		sys_close(ctx, c->fd);
+	free(c->groups);
+	pthread_rwlock_destroy(&c->lock);
+	free(c);
+	eeh_unref(ctx);
+}
+
+static struct container_group *find_group(struct eeh_container *c, int group)
+{
+	for (unsigned int i = 0; i < c->ngroups; i++)
+		if (c->groups[i].group == group)
+			return &c->groups[i];
+	return NULL;
+}
+
+static int push_group(struct eeh_container *c, int group, int fd)
+{
+	if (c->ngroups == c->cap) {
+		unsigned int cap = c->cap ? c->cap * 2 : 4;
+		struct container_group *g = realloc(c->groups, cap * sizeof(*g));
+
+		if (!g)
+			return -ENOMEM;
+		c->groups = g;
+		c->cap = cap;
+	}
+	c->groups[c->ngroups++] = (struct container_group){
+		.group = group,
+		.fd = fd,
+		.pe = eeh_pe_by_group(c->ctx, group),
+	};
+	return 0;
+}
+
+/* Open /dev/vfio/N and put it in the container; the first group also
+ * chooses the IOMMU (SPAPR v2, else v1, only if offered). */
+static int attach_group(struct eeh_container *c, int group, int *gfd)
+{
+	struct vfio_group_status st = { .argsz = sizeof(st) };
+	char path[64];
+	int fd, rc, type = c->spapr_v2 ? VFIO_SPAPR_TCE_v2_IOMMU
+			   : c->spapr_v1 ? VFIO_SPAPR_TCE_IOMMU : 0;
+
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group);
+	fd = sys_open(c->ctx, path, O_RDWR, 0);
+	if (fd < 0)
+		return fd;
+	rc = sys_ioctl(c->ctx, fd, VFIO_GROUP_GET_STATUS, &st);
+	if (!rc && !(st.flags & VFIO_GROUP_FLAGS_VIABLE))
+		rc = -EPERM; /* a device of the group is bound to a host driver */
+	if (!rc)
+		rc = sys_ioctl(c->ctx, fd, VFIO_GROUP_SET_CONTAINER, &c->fd);
+	if (!rc && !c->iommu_type && type) {
+		rc = sys_ioctl(c->ctx, c->fd, VFIO_SET_IOMMU, (void *)(uintptr_t)type);
+		if (!rc)
+			c->iommu_type = type;
+	}
+	if (rc < 0) {
+		sys_close(c->ctx, fd);
+		return rc;
+	}
+	*gfd = fd;
+	return 0;
+}
+
+EEH_EXPORT int eeh_container_add_group(struct eeh_container *c, int group)
+{
+	int rc = 0, fd = -1;
+
+	if (!c || group < 0)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&c->lock);
+	if (find_group(c, group))
+		rc = -EEXIST;
+	else if (c->fd < 0 && !eeh_pe_by_group(c->ctx, group))
+		rc = -ENOENT; /* no /dev/vfio/N on the simulated host */
+	else if (c->fd < 0 && c->spapr_v1 && !c->spapr_v2 && c->ngroups)
+		rc = -EBUSY;
+	else if (c->fd >= 0)
+		rc = attach_group(c, group, &fd);
+	if (!rc && c->fd < 0 && !c->iommu_type)
+		c->iommu_type = VFIO_SPAPR_TCE_v2_IOMMU;
+	if (!rc) {
+		rc = push_group(c, group, fd);
+		if (rc && fd >= 0)
+			sys_close(c->ctx, fd);
+	}
+	pthread_rwlock_unlock(&c->lock);
+	return rc;
+}
+
+EEH_EXPORT int eeh_container_register_group(struct eeh_container *c, int group)
+{
+	int rc;
+
+	if (!c || group < 0)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&c->lock);
+	rc = find_group(c, group) ? -EEXIST : push_group(c, group, -1);
+	/* The VMM set the IOMMU; a container that offers SPAPR has it. */
+	if (!rc && !c->iommu_type)
+		c->iommu_type = c->spapr_v2 ? VFIO_SPAPR_TCE_v2_IOMMU
+			      : c->spapr_v1 ? VFIO_SPAPR_TCE_IOMMU : 0;
+	pthread_rwlock_unlock(&c->lock);
+	return rc;
+}
+
+EEH_EXPORT int eeh_container_remove_group(struct eeh_container *c, int group)
+{
+	struct container_group *g;
+	int rc = 0;
+
+	if (!c)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&c->lock);
+	g = find_group(c, group);
+	if (!g) {
+		rc = -ENOENT;
+	} else {
+		if (g->fd >= 0)
+			sys_close(c->ctx, g->fd);
+		*g = c->groups[--c->ngroups];
+		/* The kernel releases the IOMMU driver with the last group. */
+		if (!c->ngroups && (g->fd >= 0 || c->fd < 0))
+			c->iommu_type = 0;
+	}
+	pthread_rwlock_unlock(&c->lock);
+	return rc;
+}
+
+EEH_EXPORT unsigned int eeh_container_group_count(struct eeh_container *c)
+{
+	unsigned int n;
+
+	if (!c)
+		return 0;
+	pthread_rwlock_rdlock(&c->lock);
+	n = c->ngroups;
+	pthread_rwlock_unlock(&c->lock);
+	return n;
+}
+
+EEH_EXPORT int eeh_container_eeh_supported(struct eeh_container *c)
+{
+	return c && c->eeh ? 0 : -EOPNOTSUPP;
+}
+
+EEH_EXPORT int eeh_container_iommu_type(struct eeh_container *c)
+{
+	return c ? c->iommu_type : 0;
+}
+
+static bool spapr_set(struct eeh_container *c)
+{
+	return (c->spapr_v1 || c->spapr_v2) &&
+	       (c->iommu_type == VFIO_SPAPR_TCE_IOMMU || c->iommu_type == VFIO_SPAPR_TCE_v2_IOMMU);
+}
+
+EEH_EXPORT int eeh_container_spapr_info(struct eeh_container *c,
+					struct vfio_iommu_spapr_tce_info *info)
+{
+	int rc;
+
+	if (!c || !info)
+		return -EINVAL;
+	pthread_rwlock_rdlock(&c->lock);
+	if (!spapr_set(c)) {
+		rc = -EOPNOTSUPP;
+	} else if (c->fd < 0) {
+		memset(info, 0, sizeof(*info));
+		info->argsz = sizeof(*info);
+		info->flags = c->iommu_type == VFIO_SPAPR_TCE_v2_IOMMU ? VFIO_IOMMU_SPAPR_INFO_DDW : 0;
+		info->dma32_window_start = (uint32_t)SIM_DMA32_START;
+		info->dma32_window_size = (uint32_t)SIM_DMA32_SIZE;
+		info->ddw.pgsizes = (1ULL << 12) | (1ULL << 16) | (1ULL << 24);
+		info->ddw.max_dynamic_windows_supported = 1;
+		info->ddw.levels = 5;
+		rc = 0;
+	} else {
+		memset(info, 0, sizeof(*info));
+		info->argsz = sizeof(*info);
+		rc = sys_ioctl(c->ctx, c->fd, VFIO_IOMMU_SPAPR_TCE_GET_INFO, info);
+	}
+	pthread_rwlock_unlock(&c->lock);
+	return rc < 0 ? rc : 0;
+}
+
+void container_read_lock(struct eeh_container *c)
+{
+	pthread_rwlock_rdlock(&c->lock);
+}
+
+void container_read_unlock(struct eeh_container *c)
+{
+	pthread_rwlock_unlock(&c->lock);
+}
+
+int container_check_locked(struct eeh_container *c, struct container_target *t)
+{
+	if (!c->eeh)
+		return -EOPNOTSUPP;
+	if (!c->ngroups)
+		return -ENODEV;
+	/* The kernel loops over every group and stops at the first non-zero
+	 * result: ambiguous for GET_STATE, partial for the rest (QEMU's
+	 * vfio_eeh_container_ok()). */
+	if (c->ngroups > 1)
+		return -EPERM;
+	t->fd = c->fd;
+	t->pe = c->groups[0].pe;
+	t->ctx = c->ctx;
+	return 0;
+}

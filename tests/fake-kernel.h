@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * An in-process stand-in for the kernel's iommufd, VFIO cdev and VFIO
+ * container/group interfaces, installed with eeh_set_syscalls(). It
+ * checks ioctl numbers, struct sizes and field values as the kernel does
+ * and answers with the kernel's errnos; every ioctl is logged so tests
+ * can assert what the library sent.
+ */
+#ifndef EEH_FAKE_KERNEL_H
+#define EEH_FAKE_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "libeeh.h"
+
+#define FAKE_MAX_CDEVS 16
+#define FAKE_MAX_GROUPS 16
+#define FAKE_MAX_LOG 256
+#define FAKE_VFIO_MAJOR 237
+
+enum fake_container_mode {
+	FAKE_SPAPR,          /* vfio_iommu_spapr_tce on a POWER host */
+	FAKE_IOMMUFD_COMPAT, /* iommufd's /dev/vfio/vfio emulation */
+	FAKE_TYPE1,          /* vfio_iommu_type1 (x86) */
+};
+
+enum fake_fd_kind { FK_NONE, FK_IOMMUFD, FK_CDEV, FK_CONTAINER, FK_GROUP };
+
+struct fake_ioctl {
+	enum fake_fd_kind kind;
+	unsigned long request;
+	uint32_t size;  /* the struct's size/argsz field, 0 for by-value args */
+	int rc;
+};
+
+struct fake_kernel {
+	/* configuration */
+	bool have_iommu, have_container;
+	enum fake_container_mode mode;
+	bool eeh_enabled;
+	struct {
+		bool present;
+		int group;
+		bool hide_class_link; /* only /sys/dev/char/M:N works */
+	} cdev[FAKE_MAX_CDEVS];
+	struct {
+		bool present, not_viable;
+		int pe_state;           /* GET_STATE answer */
+		unsigned int pe_ops;    /* VFIO_EEH_PE_OP calls that reached it */
+		unsigned int last_op;
+	} group[FAKE_MAX_GROUPS];
+	/* observations */
+	struct fake_ioctl log[FAKE_MAX_LOG];
+	unsigned int nlog;
+	unsigned int open_fds;
+	void *priv;
+};
+
+struct fake_kernel *fake_new(void);
+void fake_free(struct fake_kernel *fk);
+/* Route ctx's system calls to fk. */
+void fake_install(struct fake_kernel *fk, struct eeh_ctx *ctx);
+/* /dev/vfio/devices/vfioN for IOMMU group g (also creates the group). */
+void fake_add_cdev(struct fake_kernel *fk, unsigned int n, int g);
+void fake_add_group(struct fake_kernel *fk, int g);
+/* System calls as a VMM would make them, outside the library. */
+int fake_open(struct fake_kernel *fk, const char *path);
+int fake_close(struct fake_kernel *fk, int fd);
+int fake_ioctl(struct fake_kernel *fk, int fd, unsigned long request, void *arg);
+/* How many logged ioctls had this request number (on any fd). */
+unsigned int fake_count(const struct fake_kernel *fk, unsigned long request);
+/* The last logged ioctl with this request number, or NULL. */
+const struct fake_ioctl *fake_last(const struct fake_kernel *fk, unsigned long request);
+
+#endif
