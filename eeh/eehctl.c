@@ -14,7 +14,9 @@
 static const char *prog = "eehctl";
 
 /* Subcommands kept in files of their own (one line each). */
+extern const struct eehctl_cmd eehctl_cmd_capture;
 static const struct eehctl_cmd *const ext_cmds[] = {
+	&eehctl_cmd_capture,
 	NULL,
 };
 

@@ -234,11 +234,14 @@ EEH_EXPORT int eeh_new(struct eeh_ctx **out)
 		return -EINVAL;
 	*out = NULL;
 	if (backend && strcmp(backend, "sim") != 0) {
-		/* The real-host backend registers itself here when built. */
+		/* EEH_BACKEND=host: the real host, or the tree under $EEH_ROOT;
+		 * without EEH its ops say what is missing. */
 		if (strcmp(backend, "host") == 0)
-			return host_has_eeh() ? -EOPNOTSUPP : -ENODEV;
+			return eeh_new_host(NULL, out);
 		return -EINVAL;
 	}
+	if (!backend && !(image && *image) && !(topology && *topology) && host_has_eeh())
+		return eeh_new_host(NULL, out);
 	if (image && *image)
 		return eeh_new_sim_image(image, topology, out);
 	return eeh_new_sim(topology && *topology ? topology : NULL, out);
