@@ -1,0 +1,136 @@
+#!/bin/sh
+# eeh-inject as a user drives it: one-shot injections on a persistent
+# image (checked with eehctl), exit codes, the doc/examples scenarios,
+# campaigns (same seed same run, shards that merge into one run, JSON,
+# TAP, JUnit) and clear errors for bad input.
+set -u
+B="${top_builddir:-.}"
+S="${top_srcdir:-.}"
+INJ="$B/inject/eeh-inject"
+EEHCTL="$B/eeh/eehctl"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+check() { # name expected-exit command...
+	name=$1 want=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $name: exit $got, wanted $want"
+		sed 's/^/    /' "$tmp/out" "$tmp/err" | head -40
+	fi
+}
+
+expect_out() { # name pattern
+	if grep -q -- "$2" "$tmp/out" "$tmp/err"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $1: no '$2' in output"
+		sed 's/^/    /' "$tmp/out" "$tmp/err" | head -40
+	fi
+}
+
+# --help everywhere
+check help 0 "$INJ" --help
+expect_out help "Usage: eeh-inject"
+check campaign-help 0 "$INJ" campaign --help
+expect_out campaign-help "shard I/N"
+check scenario-help 0 "$INJ" scenario --help
+check list-funcs 0 "$INJ" list-funcs
+expect_out list-funcs "19  dma-wr-target"
+check list-funcs-json 0 "$INJ" list-funcs --json
+expect_out list-funcs-json '"name": "ld-cfg-addr"'
+
+# Bad usage: exit 2
+check no-args 2 "$INJ"
+check no-func 2 "$INJ" 0000:01:00.0
+check bad-func 2 "$INJ" 0000:01:00.0 --func 20
+check bad-func-name 2 "$INJ" 0000:01:00.0 --func ld-nothing
+check bad-pe 2 "$INJ" 0000:77:00.0 --func 0
+expect_out bad-pe "no PE"
+check addr-not-in-bar 2 "$INJ" phb0:pe3 --func 0 --addr 0x90000000 --mask 0xffffff00
+expect_out addr-not-in-bar "no BAR"
+check addr-outside-mask 2 "$INJ" phb0:pe3 --func 0 --addr 0x83000010 --mask 0xffffff00
+check 32bit-high-addr 2 "$INJ" phb1:pe1 --func 0 --addr 0x600000000000
+check bad-shard 2 "$INJ" campaign --count 10 --shard 3/2
+check bad-count 2 "$INJ" campaign --count 0
+check bad-seed 2 "$INJ" campaign --seed x
+check bad-topology 2 "$INJ" -t "$tmp/none.json" campaign --count 5
+
+# One-shot on a persistent image, checked with eehctl
+img="$tmp/host.json"
+check inject-immediate 0 "$INJ" -i "$img" 0000:01:00.1 --func ld-mem-data --64
+expect_out inject-immediate "PHB#0-PE#1: stopped"
+check eehctl-sees-it 0 "$EEHCTL" -i "$img" state 1 --json
+expect_out eehctl-sees-it '"state_name": "stopped"'
+check inject-armed 0 "$INJ" -i "$img" phb0:pe3 --func ld-mem-addr --addr 0x83000040 --mask 0xfffffff0
+expect_out inject-armed "armed"
+check still-normal 0 "$EEHCTL" -i "$img" state 3 --json
+expect_out still-normal '"state_name": "normal"'
+check trigger 0 "$INJ" phb0:pe3 --func st-cfg-addr --trigger --json
+expect_out trigger '"state_name": "stopped"'
+check freeze 0 "$INJ" 5 --freeze
+expect_out freeze "stopped"
+check fence 0 "$INJ" --json phb1:pe2 --fence
+expect_out fence '"fault": "fence"'
+
+# --recover: the event log, JSON and text
+check recover-hotplug 0 "$INJ" phb1:pe4 --func dma-rd-master --trigger --recover
+expect_out recover-hotplug "Recovery: recovered via hotplug, 1 reset attempt"
+expect_out recover-hotplug "reset-fallback-hot\|reset-assert"
+check recover-json 0 "$INJ" --json 0000:03:00.0 --func 12 --trigger --recover
+expect_out recover-json '"path": "hotplug"'
+expect_out recover-json '"step": "rescan"'
+
+# Scenario files: every example passes; a failing expectation exits 1
+for f in "$S"/doc/examples/*.json; do
+	check "scenario $(basename "$f")" 0 "$INJ" scenario "$f"
+	expect_out "scenario $(basename "$f")" "PASS"
+done
+cat >"$tmp/wrong.json" <<'JSON'
+{ "topology": "builtin",
+  "steps": [ { "freeze": "phb0:pe1" },
+             { "recover": "phb0:pe1", "expect": "recovered", "path": "thaw" } ] }
+JSON
+check scenario-fails 1 "$INJ" scenario "$tmp/wrong.json"
+expect_out scenario-fails "FAIL"
+printf '{ "steps": [ { "explode": 1 } ] }' >"$tmp/bad.json"
+check scenario-bad-step 2 "$INJ" scenario "$tmp/bad.json"
+printf 'not json' >"$tmp/bad2.json"
+check scenario-not-json 2 "$INJ" scenario "$tmp/bad2.json"
+
+# Campaigns
+check campaign 0 "$INJ" campaign --seed 1 --count 1000
+expect_out campaign "PASS: 1000 of 1000 cases passed"
+expect_out campaign "phb1:pe4"
+check campaign-json 0 "$INJ" campaign --seed 3 --count 400 --json
+expect_out campaign-json '"passed": true'
+check campaign-tap 0 "$INJ" campaign --seed 3 --count 20 --tap
+expect_out campaign-tap "^1..20"
+expect_out campaign-tap "^ok 20 - case 000019"
+# Same seed, same run; another seed, another run
+"$INJ" campaign --seed 5 --count 300 --junit "$tmp/a.xml" >/dev/null
+"$INJ" campaign --seed 5 --count 300 --junit "$tmp/b.xml" >/dev/null
+"$INJ" campaign --seed 6 --count 300 --junit "$tmp/c.xml" >/dev/null
+check same-seed 0 cmp "$tmp/a.xml" "$tmp/b.xml"
+check other-seed 1 cmp -s "$tmp/a.xml" "$tmp/c.xml"
+# Shards are disjoint and together hold exactly the cases of one run
+for i in 1 2 3; do
+	"$INJ" campaign --seed 5 --count 300 --trial-len 40 --shard $i/3 --junit "$tmp/s$i.xml" \
+		>/dev/null
+done
+"$INJ" campaign --seed 5 --count 300 --trial-len 40 --junit "$tmp/full.xml" >/dev/null
+grep '<testcase' "$tmp/full.xml" | sort >"$tmp/full.cases"
+cat "$tmp"/s?.xml | grep '<testcase' | sort >"$tmp/shard.cases"
+check shards-merge 0 cmp "$tmp/full.cases" "$tmp/shard.cases"
+check shards-disjoint 0 test "$(sort -u "$tmp/shard.cases" | wc -l)" -eq 300
+
+echo "test-eeh-inject: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
