@@ -132,6 +132,7 @@ static int write_config(const char *dir, const struct gs_func *f)
 	cfg[2] = device & 0xff;
 	cfg[3] = device >> 8;
 	cfg[4] = 0x06; /* memory + bus master */
+	cfg[8] = 1;    /* revision */
 	cfg[9] = f->class_code & 0xff;
 	cfg[10] = (f->class_code >> 8) & 0xff;
 	cfg[11] = (f->class_code >> 16) & 0xff;
@@ -176,6 +177,10 @@ int gs_write_func(const char *root, const struct gs_func *fns, size_t n, size_t 
 	    (r = put_text(dir, "vendor", "0x%04x\n", f->vendor)) ||
 	    (r = put_text(dir, "device", "0x%04x\n", f->device)) ||
 	    (r = put_text(dir, "class", "0x%06x\n", f->class_code)) ||
+	    (r = put_text(dir, "revision", "0x%02x\n", 1)) ||
+	    (r = put_text(dir, "subsystem_vendor", "0x%04x\n", f->vendor)) ||
+	    (r = put_text(dir, "subsystem_device", "0x%04x\n", 0)) ||
+	    (r = put_text(dir, "irq", "%d\n", 0)) ||
 	    (r = put_text(dir, "uevent", "PCI_CLASS=%X\nPCI_ID=%04X:%04X\nPCI_SLOT_NAME=%s\n"
 			  "MODALIAS=pci:v%08Xd%08Xsv*sd*bc%02Xsc%02Xi%02X\n", f->class_code,
 			  f->vendor, f->device, f->bdf, f->vendor, f->device, f->class_code >> 16,
