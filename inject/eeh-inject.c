@@ -23,6 +23,7 @@ static void usage(FILE *out)
 		"       eeh-inject [OPTIONS] campaign [--seed S] [--count N] [--shard I/N] ...\n"
 		"       eeh-inject [OPTIONS] scenario FILE...\n"
 		"       eeh-inject list-funcs\n"
+		"       eeh-inject [OPTIONS] log PE\n"
 		"\n"
 		"Inject POWER EEH errors into a PE and prove that recovery works.\n"
 		"\n"
@@ -38,6 +39,7 @@ static void usage(FILE *out)
 		"  campaign             random faults, recovery, model check (see campaign --help)\n"
 		"  scenario FILE...     run scenario files (doc/scenarios.md)\n"
 		"  list-funcs           the 20 IOA bus error functions\n"
+		"  log PE               what was injected into PE and what it hit\n"
 		"\n"
 		"A PE is named by IOMMU group (5 or group:5), by the BDF of any of its\n"
 		"functions (0000:01:00.0), or as phbI:peN.\n"
@@ -117,6 +119,77 @@ static int cmd_list_funcs(bool json)
 		} else {
 			printf("%2u  %-14s %s\n", i, eeh_err_func_name(i), eeh_err_func_desc(i));
 		}
+	}
+	if (json)
+		cli_print_json(arr);
+	json_object_put(arr);
+	return EXIT_OK;
+}
+
+/* ---- log: the injection record of a PE ---- */
+
+static const char *kind_text(const struct eeh_inject_record *r)
+{
+	if (r->kind == EEH_INJECT_FREEZE)
+		return "freeze";
+	if (r->kind == EEH_INJECT_FENCE)
+		return "fence";
+	return eeh_err_func_name(r->func);
+}
+
+static int cmd_log(struct eeh_ctx *ctx, int argc, char **argv, bool json)
+{
+	struct eeh_inject_record rec;
+	json_object *arr;
+	struct eeh_pe *pe;
+	int n;
+
+	if (argc != 2) {
+		fprintf(stderr, "%s log: name one PE\n", prog);
+		return EXIT_USAGE;
+	}
+	pe = cli_pe(prog, ctx, argv[1]);
+	if (!pe)
+		return EXIT_USAGE;
+	n = eeh_inject_record_count(pe);
+	if (n < 0) {
+		fprintf(stderr, "%s log: %s: %s\n", prog, eeh_pe_name(pe), strerror(-n));
+		return EXIT_REFUSED;
+	}
+	arr = json_object_new_array();
+	if (!json)
+		printf("%-14s %-3s %-18s %-18s %-12s %-8s %-18s %s\n", "injected", "bit", "addr",
+		       "mask", "armed ms", "fired", "hit addr", "hit function");
+	for (int i = 0; i < n && eeh_inject_record_get(pe, (unsigned int)i, &rec) == 0; i++) {
+		if (json) {
+			json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "kind", json_object_new_string(kind_text(&rec)));
+			if (rec.kind == EEH_INJECT_IOA) {
+				json_object_object_add(o, "func", json_object_new_int((int)rec.func));
+				json_object_object_add(o, "type", json_object_new_int(rec.type ? 64 : 32));
+				json_object_object_add(o, "addr", cli_hex(rec.addr));
+				json_object_object_add(o, "mask", cli_hex(rec.mask));
+			}
+			json_object_object_add(o, "armed_us", json_object_new_int64((int64_t)rec.armed_us));
+			json_object_object_add(o, "fired", json_object_new_boolean(rec.fired));
+			if (rec.fired) {
+				json_object_object_add(o, "hit_us",
+						       json_object_new_int64((int64_t)rec.hit_us));
+				json_object_object_add(o, "hit_addr", cli_hex(rec.hit_addr));
+			}
+			if (rec.hit_func)
+				json_object_object_add(o, "hit_function",
+						       json_object_new_string(eeh_func_bdf(rec.hit_func)));
+			json_object_array_add(arr, o);
+			continue;
+		}
+		printf("%-14s %-3s 0x%-16llx 0x%-16llx %-12.3f %-8s 0x%-16llx %s\n", kind_text(&rec),
+		       rec.kind != EEH_INJECT_IOA ? "-" : rec.type ? "64" : "32",
+		       (unsigned long long)rec.addr, (unsigned long long)rec.mask,
+		       (double)rec.armed_us / 1000, rec.fired ? "yes" : "armed",
+		       (unsigned long long)rec.hit_addr,
+		       rec.hit_func ? eeh_func_bdf(rec.hit_func) : "-");
 	}
 	if (json)
 		cli_print_json(arr);
@@ -242,7 +315,9 @@ static int do_recover(struct eeh_ctx *ctx, struct eeh_pe *pe, json_object *j, bo
 static int oneshot_inject(struct eeh_ctx *ctx, struct eeh_pe *pe, const struct oneshot *o,
 			  json_object *j, bool json)
 {
-	int r;
+	struct eeh_inject_record rec;
+	bool have_rec;
+	int r, n;
 
 	if (o->fence)
 		r = eeh_inject_fence(eeh_pe_phb(pe));
@@ -254,6 +329,7 @@ static int oneshot_inject(struct eeh_ctx *ctx, struct eeh_pe *pe, const struct o
 	if (r < 0) {
 		fprintf(stderr, "%s: %s refused: %s%s\n", prog, eeh_pe_name(pe), strerror(-r),
 			r == -ENXIO ? " (the address is in no BAR of this PE of that space)"
+			: r == -EINVAL ? " (address bits outside the mask, or a 32-bit error above 4 GiB)"
 			: r == -EOPNOTSUPP ? " (only the simulated host can freeze or fence on demand)"
 					   : "");
 		return r == -EINVAL || r == -ENXIO ? EXIT_USAGE : EXIT_REFUSED;
@@ -261,6 +337,10 @@ static int oneshot_inject(struct eeh_ctx *ctx, struct eeh_pe *pe, const struct o
 	if (o->trigger && !o->freeze && !o->fence)
 		trigger(pe, o);
 	(void)ctx;
+	/* What the newest injection hit, from the PHB's record. */
+	n = eeh_inject_record_count(pe);
+	have_rec = n > 0 && eeh_inject_record_get(pe, (unsigned int)n - 1, &rec) == 0 &&
+		   rec.kind == EEH_INJECT_IOA && rec.fired;
 	if (!json) {
 		char st[48];
 
@@ -274,6 +354,10 @@ static int oneshot_inject(struct eeh_ctx *ctx, struct eeh_pe *pe, const struct o
 			       eeh_err_func_desc((unsigned int)o->func), o->is64 ? 64 : 32,
 			       (unsigned long long)o->addr, (unsigned long long)o->mask,
 			       eeh_pe_name(pe));
+		if (have_rec)
+			printf("Fired on the access to 0x%llx%s%s\n", (unsigned long long)rec.hit_addr,
+			       rec.hit_func ? " by " : "",
+			       rec.hit_func ? eeh_func_bdf(rec.hit_func) : "");
 		r = eeh_inject_pending(pe);
 		printf("%s: %s%s\n", eeh_pe_name(pe), cli_state_text(pe, st, sizeof(st)),
 		       r > 0 ? ", injection armed (fires on the next matching access)" : "");
@@ -289,6 +373,15 @@ static int oneshot_inject(struct eeh_ctx *ctx, struct eeh_pe *pe, const struct o
 		json_object_object_add(j, "mask", cli_hex(o->mask));
 	} else {
 		json_object_object_add(j, "fault", json_object_new_string(o->fence ? "fence" : "freeze"));
+	}
+	if (have_rec) {
+		json_object *h = json_object_new_object();
+
+		json_object_object_add(h, "addr", cli_hex(rec.hit_addr));
+		if (rec.hit_func)
+			json_object_object_add(h, "function",
+					       json_object_new_string(eeh_func_bdf(rec.hit_func)));
+		json_object_object_add(j, "hit", h);
 	}
 	r = eeh_inject_pending(pe);
 	json_object_object_add(j, "armed", json_object_new_int(r > 0 ? r : 0));
@@ -752,7 +845,8 @@ static int cmd_campaign(int argc, char **argv, const struct cli_opts *co)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = eeh_campaign_run(&o, on_case, &r);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	qsort(r.pes, r.npes, sizeof(*r.pes), cmp_pe);
+	if (r.npes)
+		qsort(r.pes, r.npes, sizeof(*r.pes), cmp_pe);
 	if (r.progress)
 		fprintf(stderr, "\r%*s\r", 78, "");
 	if (r.junit) {
@@ -879,6 +973,26 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		return cmd_list_funcs(json);
+	}
+	if (!strcmp(argv[0], "log")) {
+		bool json = o.json;
+
+		if (wants_help(argc, argv)) {
+			puts("Usage: eeh-inject [-i IMAGE] log PE [--json]\n"
+			     "The injection record of a PE on the simulated host: the last 32\n"
+			     "injections, freezes and fences, whether each fired, and what it hit.");
+			return EXIT_OK;
+		}
+		if (argc > 2 && (!strcmp(argv[argc - 1], "--json") || !strcmp(argv[argc - 1], "-j"))) {
+			json = true;
+			argc--;
+		}
+		ctx = cli_open(prog, &o);
+		if (!ctx)
+			return EXIT_USAGE;
+		r = cmd_log(ctx, argc, argv, json);
+		eeh_unref(ctx);
+		return r;
 	}
 	if (wants_help(argc, argv)) {
 		usage(stdout);

@@ -81,6 +81,16 @@ expect_out freeze "stopped"
 check fence 0 "$INJ" --json phb1:pe2 --fence
 expect_out fence '"fault": "fence"'
 
+# The injection record: armed, then fired with what it hit
+check log-armed 0 "$INJ" -i "$img" log phb0:pe3
+expect_out log-armed "ld-mem-addr    32  0x83000040"
+expect_out log-armed "armed"
+check fired 0 "$INJ" phb0:pe4 --func ld-mem-data --addr 0x84000010 --mask 0xfffffff0 --trigger
+expect_out fired "Fired on the access to 0x84000010 by 0000:04:00.0"
+check fired-json 0 "$INJ" --json phb0:pe1 --func st-mem-addr --addr 0x80800100 --mask 0xffffff00 --trigger
+expect_out fired-json '"function": "0000:01:00.1"'
+check log-bad-pe 2 "$INJ" log phb9:pe9
+
 # --recover: the event log, JSON and text
 check recover-hotplug 0 "$INJ" phb1:pe4 --func dma-rd-master --trigger --recover
 expect_out recover-hotplug "Recovery: recovered via hotplug, 1 reset attempt"
