@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * VFIO_EEH_PE_OP addressed by an iommufd device object or a VFIO
- * container. The one-group rule is decided first, with the bookkeeping
- * read lock held across the op: a PE op reaches the backend only when the
- * address space holds exactly one IOMMU group, so nothing ever fans out
- * to some groups and fails on others.
+ * container. The one-group rule is decided first: a PE op reaches the
+ * backend only when the address space holds exactly one IOMMU group, and
+ * then on that group's PE alone, so nothing ever fans out to some groups
+ * and fails on others.
  */
 #include <stddef.h>
 
@@ -25,12 +25,8 @@ EEH_EXPORT int eeh_iommufd_pe_op(struct eeh_iommufd *ifd, uint32_t devid,
 		return -EINVAL;
 	if (!op)
 		return -EFAULT;
-	iofd_read_lock(ifd);
-	rc = iofd_check_locked(ifd, devid, &pe);
-	if (!rc)
-		rc = eeh_pe_op(pe, op);
-	iofd_read_unlock(ifd);
-	return rc;
+	rc = iofd_check(ifd, devid, &pe);
+	return rc ? rc : eeh_pe_op(pe, op);
 }
 
 /* vfio_spapr_ioctl_eeh_pe_op()'s checks, made before the ioctl so the

@@ -291,10 +291,89 @@ static void hwpt_remove(struct eeh_iommufd *ifd, struct iofd_hwpt *h)
 	free(h);
 }
 
+/* ---- lock-free table for the PE op path (see iommufd.h) ---- */
+
+static uintptr_t fast_word(struct iofd_dev *dev)
+{
+	uintptr_t w = (uintptr_t)dev->pe | IOFD_FAST_VALID;
+
+	if (dev->ioas) {
+		w |= IOFD_FAST_ATTACHED;
+		if (dev->ioas->ngroups > 1)
+			w |= IOFD_FAST_MULTI;
+	}
+	return w;
+}
+
+/* A table covering every ID up to at least id, rebuilt from the
+ * bookkeeping; the old one is retired. */
+static struct iofd_fast *fast_rebuild(struct eeh_iommufd *ifd, uint32_t id)
+{
+	struct iofd_fast *old = atomic_load_explicit(&ifd->fast, memory_order_relaxed), *t;
+	uint32_t n = old ? old->n : 64;
+
+	while (n <= id)
+		n *= 2;
+	t = calloc(1, sizeof(*t) + n * sizeof(t->word[0]));
+	if (!t)
+		return NULL;
+	t->n = n;
+	for (uint32_t i = 0; ifd->devs.e && i <= ifd->devs.mask; i++) {
+		struct iofd_dev *dev = ifd->devs.e[i].val;
+
+		if (dev && dev->devid < n)
+			atomic_init(&t->word[dev->devid], fast_word(dev));
+	}
+	t->retired = old;
+	atomic_store_explicit(&ifd->fast, t, memory_order_release);
+	return t;
+}
+
+static struct iofd_fast *fast_cover(struct eeh_iommufd *ifd, uint32_t id)
+{
+	struct iofd_fast *t = atomic_load_explicit(&ifd->fast, memory_order_relaxed);
+
+	if (!id || id >= IOFD_FAST_MAX)
+		return NULL;
+	if (t && id < t->n)
+		return t;
+	/* Out of memory: IDs past the table take the slow path. */
+	return fast_rebuild(ifd, id);
+}
+
+/* Publish a device's state (0: the ID is no device libeeh knows). */
+static void fast_store(struct eeh_iommufd *ifd, uint32_t id, uintptr_t word)
+{
+	struct iofd_fast *t = fast_cover(ifd, id);
+
+	if (t)
+		atomic_store_explicit(&t->word[id], word, memory_order_release);
+}
+
+static void fast_sync_dev(struct eeh_iommufd *ifd, struct iofd_dev *dev)
+{
+	fast_store(ifd, dev->devid, fast_word(dev));
+}
+
+/* The IOAS went from one group to two or back: its devices' words say
+ * so (a scan of the IOAS's own devices, only on that crossing). */
+static void fast_sync_members(struct eeh_iommufd *ifd, struct iofd_ioas *ioas)
+{
+	for (struct iofd_dev *d = ioas->members; d; d = d->ioas_next)
+		fast_sync_dev(ifd, d);
+}
+
+static void dev_set_group(struct eeh_iommufd *ifd, struct iofd_dev *dev, int group)
+{
+	dev->group = group;
+	dev->pe = eeh_pe_by_group(ifd->ctx, group);
+}
+
 /* The device leaves its IOAS: one device fewer of its group there. */
 static void dev_leave(struct eeh_iommufd *ifd, struct iofd_dev *dev)
 {
 	struct iofd_ioas *ioas = dev->ioas;
+	bool group_left = false;
 	unsigned int *n;
 
 	if (!ioas)
@@ -304,8 +383,16 @@ static void dev_leave(struct eeh_iommufd *ifd, struct iofd_dev *dev)
 		hashmap_del(&ifd->grefs, gref_key(ioas, dev->group));
 		free(n);
 		ioas->ngroups--;
+		group_left = true;
 	}
 	ioas->ndevs--;
+	if (dev->ioas_prev)
+		dev->ioas_prev->ioas_next = dev->ioas_next;
+	else
+		ioas->members = dev->ioas_next;
+	if (dev->ioas_next)
+		dev->ioas_next->ioas_prev = dev->ioas_prev;
+	dev->ioas_next = dev->ioas_prev = NULL;
 	if (dev->hwpt) {
 		/* iommufd destroys an automatic HWPT with its last device. */
 		if (--dev->hwpt->ndevs == 0 && dev->hwpt->automatic)
@@ -313,6 +400,9 @@ static void dev_leave(struct eeh_iommufd *ifd, struct iofd_dev *dev)
 	}
 	dev->ioas = NULL;
 	dev->hwpt = NULL;
+	fast_sync_dev(ifd, dev);
+	if (group_left && ioas->ngroups == 1)
+		fast_sync_members(ifd, ioas);
 }
 
 /* The device joins ioas (through hwpt, which may be NULL). Cannot fail
@@ -331,27 +421,28 @@ static void dev_join(struct eeh_iommufd *ifd, struct iofd_dev *dev, struct iofd_
 	}
 	++*n;
 	ioas->ndevs++;
+	/* The IOAS's devices learn it has two groups before the newcomer
+	 * shows up in it. */
+	if (*n == 1 && ioas->ngroups == 2)
+		fast_sync_members(ifd, ioas);
+	dev->ioas_next = ioas->members;
+	dev->ioas_prev = NULL;
+	if (ioas->members)
+		ioas->members->ioas_prev = dev;
+	ioas->members = dev;
 	dev->ioas = ioas;
 	dev->hwpt = hwpt;
 	if (hwpt)
 		hwpt->ndevs++;
+	fast_sync_dev(ifd, dev);
 }
 
 static void dev_free(struct eeh_iommufd *ifd, struct iofd_dev *dev)
 {
 	dev_leave(ifd, dev);
 	hashmap_del(&ifd->devs, dev->devid);
+	fast_store(ifd, dev->devid, 0);
 	free(dev);
-}
-
-void iofd_read_lock(struct eeh_iommufd *ifd)
-{
-	pthread_rwlock_rdlock(&ifd->lock);
-}
-
-void iofd_read_unlock(struct eeh_iommufd *ifd)
-{
-	pthread_rwlock_unlock(&ifd->lock);
 }
 
 int iofd_check_locked(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe)
@@ -370,6 +461,16 @@ int iofd_check_locked(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **p
 		return -ENODEV;
 	*pe = dev->pe;
 	return 0;
+}
+
+int iofd_check_slow(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe)
+{
+	int rc;
+
+	pthread_rwlock_rdlock(&ifd->lock);
+	rc = iofd_check_locked(ifd, devid, pe);
+	pthread_rwlock_unlock(&ifd->lock);
+	return rc;
 }
 
 /* ---- public API ---- */
@@ -463,6 +564,10 @@ EEH_EXPORT void eeh_iommufd_close(struct eeh_iommufd *ifd)
 	hashmap_free(&ifd->ioas);
 	hashmap_free(&ifd->hwpts);
 	hashmap_free(&ifd->grefs);
+	for (struct iofd_fast *t = atomic_load(&ifd->fast), *next; t; t = next) {
+		next = t->retired;
+		free(t);
+	}
 	if (ifd->sim)
 		iofd_sim_free(ifd);
 	if (ifd->own_fd && ifd->fd >= 0)
@@ -499,8 +604,9 @@ EEH_EXPORT int eeh_iommufd_bind(struct eeh_iommufd *ifd, const char *name, uint3
 		dev_free(ifd, hashmap_get(&ifd->devs, dev->devid));
 	}
 	if (!rc) {
-		dev->pe = eeh_pe_by_group(ifd->ctx, dev->group);
+		dev_set_group(ifd, dev, dev->group);
 		hashmap_put(&ifd->devs, dev->devid, dev);
+		fast_sync_dev(ifd, dev);
 		*devid = dev->devid;
 		dbg(ifd->ctx, "bound %s: device %u, group %d", name, dev->devid, dev->group);
 	}
@@ -749,8 +855,8 @@ EEH_EXPORT int eeh_iommufd_register_device(struct eeh_iommufd *ifd, uint32_t dev
 		hashmap_put(&ifd->devs, devid, dev);
 	}
 	dev_leave(ifd, dev);
-	dev->group = group;
-	dev->pe = eeh_pe_by_group(ifd->ctx, group);
+	dev_set_group(ifd, dev, group);
+	fast_sync_dev(ifd, dev);
 	if (ioas_id) {
 		ioas = ioas_get(ifd, ioas_id);
 		if (!ioas)
@@ -864,9 +970,7 @@ EEH_EXPORT int eeh_iommufd_check(struct eeh_iommufd *ifd, uint32_t devid, struct
 
 	if (!ifd)
 		return -EINVAL;
-	pthread_rwlock_rdlock(&ifd->lock);
-	rc = iofd_check_locked(ifd, devid, &p);
-	pthread_rwlock_unlock(&ifd->lock);
+	rc = iofd_check_slow(ifd, devid, &p);
 	if (pe)
 		*pe = rc ? NULL : p;
 	return rc;

@@ -23,6 +23,7 @@ struct iofd_ioas {
 	unsigned int ndevs;   /* attached devices */
 	unsigned int ngroups; /* distinct IOMMU groups among them: the rule counts these */
 	unsigned int nhwpts;  /* HWPTs libeeh knows on it */
+	struct iofd_dev *members;
 };
 
 struct iofd_hwpt {
@@ -40,11 +41,35 @@ struct iofd_dev {
 	struct iofd_hwpt *hwpt;  /* NULL: not attached, or not known */
 	int cdev_fd;             /* VFIO cdev libeeh opened, else -1 */
 	struct eeh_func *func;   /* simulated: the bound function */
+	struct iofd_dev *ioas_next, *ioas_prev; /* devices of the same IOAS */
 	bool registered;         /* bound by the VMM */
 	char name[64];
 };
 
 struct iofd_kernel;
+
+/*
+ * The PE op fast path takes no lock: per object ID (IDs are small, the
+ * kernel hands out the lowest free one) one atomic word holds the
+ * device's PE pointer with three flags in its alignment bits: VALID (the
+ * ID is a device libeeh knows), ATTACHED, MULTI (its IOAS holds two or
+ * more groups). Writers keep the words in step with the bookkeeping under
+ * the write lock; a table that grows is retired, not freed, until the
+ * iommufd is closed, so a reader never touches freed memory. IDs the
+ * table does not cover take the locked slow path.
+ */
+#define IOFD_FAST_MAX (1u << 16)
+#define IOFD_FAST_VALID ((uintptr_t)1)
+#define IOFD_FAST_ATTACHED ((uintptr_t)2)
+#define IOFD_FAST_MULTI ((uintptr_t)4)
+#define IOFD_FAST_FLAGS ((uintptr_t)7)
+_Static_assert(_Alignof(struct eeh_pe) > IOFD_FAST_FLAGS, "PE pointers have 3 free low bits");
+
+struct iofd_fast {
+	uint32_t n;
+	struct iofd_fast *retired;
+	_Atomic uintptr_t word[];
+};
 
 struct eeh_iommufd {
 	struct eeh_ctx *ctx;
@@ -56,6 +81,7 @@ struct eeh_iommufd {
 	struct hashmap ioas;   /* id -> iofd_ioas */
 	struct hashmap hwpts;  /* id -> iofd_hwpt */
 	struct hashmap grefs;  /* ioas id << 32 | group -> devices of the group there */
+	_Atomic(struct iofd_fast *) fast;
 	struct iofd_sim *sim;
 };
 
@@ -78,13 +104,36 @@ extern const struct iofd_kernel iofd_sim_kernel;
 int iofd_sim_init(struct eeh_iommufd *ifd);
 void iofd_sim_free(struct eeh_iommufd *ifd);
 
-/* Bookkeeping read lock: held across a PE op so the one-group rule holds
- * for the whole op; attach/detach wait for ops in flight. */
-void iofd_read_lock(struct eeh_iommufd *ifd);
-void iofd_read_unlock(struct eeh_iommufd *ifd);
 /* The one-group rule with the read lock held: 0 and *pe, or -ENOENT,
  * -ENODEV, -EPERM. */
 int iofd_check_locked(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe);
+/* The same decision taken under the read lock. */
+int iofd_check_slow(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe);
+
+/*
+ * The rule on the PE op path, without a lock. The answer is one the
+ * bookkeeping gave at some instant during the call; an attach that lands
+ * while the op then runs cannot make it fan out, as it addresses one PE.
+ */
+static inline int iofd_check(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe)
+{
+	struct iofd_fast *t = atomic_load_explicit(&ifd->fast, memory_order_acquire);
+	uintptr_t w;
+
+	if (!t || devid - 1 >= t->n - 1)
+		return iofd_check_slow(ifd, devid, pe);
+	w = atomic_load_explicit(&t->word[devid], memory_order_acquire);
+	if (!(w & IOFD_FAST_VALID))
+		return iofd_check_slow(ifd, devid, pe);
+	if (!(w & IOFD_FAST_ATTACHED))
+		return -ENODEV;
+	if (w & IOFD_FAST_MULTI)
+		return -EPERM;
+	if (!(w & ~IOFD_FAST_FLAGS))
+		return -ENODEV;
+	*pe = (struct eeh_pe *)(w & ~IOFD_FAST_FLAGS);
+	return 0;
+}
 
 /* Container internals (lib/vfio-container.c) for the PE op front end. */
 struct container_target {

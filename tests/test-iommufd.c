@@ -6,6 +6,8 @@
  * simulated host's PEs in both cases.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include <linux/vfio.h>
@@ -615,6 +617,103 @@ static void registered_ids_are_not_reused_by_the_simulated_kernel(void)
 	eeh_unref(ctx);
 }
 
+
+static int op_state(struct eeh_iommufd *ifd, uint32_t devid)
+{
+	struct vfio_eeh_pe_op o = { .argsz = sizeof(o), .op = VFIO_EEH_PE_GET_STATE };
+
+	return eeh_iommufd_pe_op(ifd, devid, &o);
+}
+
+static void many_devices_and_large_ids_keep_the_rule(void)
+{
+	struct eeh_ctx *ctx = builtin_host();
+	struct eeh_iommufd *ifd;
+	int bad = 0;
+
+	CU_ASSERT_EQUAL_FATAL(eeh_iommufd_adopt(ctx, -1, &ifd), 0);
+	for (uint32_t id = 1; id <= 150; id++)
+		CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, id, 3, 500, 0), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_groups(ifd, 500), 1);
+	CU_ASSERT_EQUAL(op_state(ifd, 150), 0);
+	/* a second group reaches every one of the 150 devices */
+	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 151, 4, 500, 0), 0);
+	for (uint32_t id = 1; id <= 151; id++)
+		bad += op_state(ifd, id) != -EPERM;
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_unregister_device(ifd, 151), 0);
+	for (uint32_t id = 1; id <= 150; id++)
+		bad += op_state(ifd, id) != 0;
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(op_state(ifd, 151), -ENOENT);
+	/* IDs far past the table take the locked path, same answers */
+	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 100000, 5, 600, 0), 0);
+	CU_ASSERT_EQUAL(op_state(ifd, 100000), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 100001, 6, 600, 0), 0);
+	CU_ASSERT_EQUAL(op_state(ifd, 100000), -EPERM);
+	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 100001, 6, 0, 0), 0);
+	CU_ASSERT_EQUAL(op_state(ifd, 100000), 0);
+	CU_ASSERT_EQUAL(op_state(ifd, 100001), -ENODEV);
+	CU_ASSERT_EQUAL(op_state(ifd, 100002), -ENOENT);
+	CU_ASSERT_EQUAL(op_state(ifd, UINT32_MAX), -ENOENT);
+	eeh_iommufd_close(ifd);
+	eeh_unref(ctx);
+}
+
+struct race {
+	struct eeh_iommufd *ifd;
+	uint32_t dev;
+	_Atomic int stop;
+	_Atomic unsigned int ok, refused, other;
+};
+
+static void *race_ops(void *arg)
+{
+	struct race *r = arg;
+
+	while (!atomic_load(&r->stop)) {
+		int rc = op_state(r->ifd, r->dev);
+
+		if (rc == 0)
+			r->ok++;
+		else if (rc == -EPERM)
+			r->refused++;
+		else
+			r->other++;
+	}
+	return NULL;
+}
+
+static void ops_racing_attach_detach_see_only_whole_states(void)
+{
+	struct fx f;
+	struct race r = { 0 };
+	pthread_t th;
+	uint32_t d2, d3, a;
+
+	fx_setup(&f, SIM);
+	d2 = bind(&f, 2);
+	d3 = bind(&f, 3);
+	a = ioas(&f);
+	attach(&f, d2, a);
+	r.ifd = f.ifd;
+	r.dev = d2;
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&th, NULL, race_ops, &r), 0);
+	/* at least 2000 flips, and on until the other thread ran a while */
+	for (int i = 0; i < 2000 || (atomic_load(&r.ok) + atomic_load(&r.refused) < 1000 &&
+				     i < 5000000); i++) {
+		CU_ASSERT_EQUAL(eeh_iommufd_attach(f.ifd, d3, a, NULL), 0);
+		CU_ASSERT_EQUAL(eeh_iommufd_detach(f.ifd, d3), 0);
+	}
+	atomic_store(&r.stop, 1);
+	pthread_join(th, NULL);
+	/* d2 never left: every answer was "one group" or "two groups" */
+	CU_ASSERT_EQUAL(r.other, 0);
+	CU_ASSERT(r.ok + r.refused > 0);
+	CU_ASSERT_EQUAL(op_state(f.ifd, d2), 0);
+	fx_teardown(&f);
+}
+
 #define BOTH_TESTS(name) TEST(name##_sim), TEST(name##_kernel)
 
 static const struct test tests[] = {
@@ -638,6 +737,8 @@ static const struct test tests[] = {
 	TEST(no_dev_iommu_is_enoent),
 	TEST(registered_devices_follow_the_same_rule),
 	TEST(registered_ids_are_not_reused_by_the_simulated_kernel),
+	TEST(many_devices_and_large_ids_keep_the_rule),
+	TEST(ops_racing_attach_detach_see_only_whole_states),
 };
 
 int main(void)
