@@ -471,7 +471,7 @@ static int cmd_oneshot(struct eeh_ctx *ctx, int argc, char **argv, const struct 
 struct pe_stats {
 	char name[24];
 	unsigned int faults, recoveries, resets, perm, replaced;
-	unsigned int thaw, reset_path, hotplug;
+	unsigned int thaw, reset_path, hotplug, by_parent;
 	uint64_t *times_us;
 	size_t ntimes, captimes;
 };
@@ -483,7 +483,8 @@ struct run {
 	unsigned int done, total, failed;
 	unsigned int faults_by_kind[4];
 	json_object *failures;
-	FILE *junit;
+	FILE *junit;     /* the test cases, until the suite header is known */
+	double junit_s;  /* virtual seconds of recovery in the cases */
 	bool tap, progress;
 	unsigned int tap_no;
 	uint64_t virt_us, trial_us; /* virtual time: finished trials, this trial */
@@ -581,7 +582,8 @@ static int on_case(const struct eeh_campaign_case *c, void *data)
 			s->reset_path += p->path == EEH_RECOVERY_PATH_RESET;
 			s->hotplug += p->path == EEH_RECOVERY_PATH_HOTPLUG;
 		} else if (p->outcome == EEH_RECOVERY_NOT_FROZEN) {
-			s->recoveries++; /* recovered by its parent's reset */
+			s->recoveries++;
+			s->by_parent++; /* its parent's reset recovered it */
 		} else if (p->outcome == EEH_RECOVERY_PERM_FAILED) {
 			s->perm++;
 		}
@@ -612,6 +614,7 @@ static int on_case(const struct eeh_campaign_case *c, void *data)
 			c->trial);
 		xml_escape(r->junit, name);
 		fprintf(r->junit, "\" time=\"%.3f\"", (double)case_us / 1e6);
+		r->junit_s += (double)case_us / 1e6;
 		if (c->passed) {
 			fputs("/>\n", r->junit);
 		} else {
@@ -671,22 +674,23 @@ static void print_summary(struct run *r, double wall_s)
 	printf("  %u IOA bus errors, %u bursts, %u freezes, %u PHB fences\n\n",
 	       r->faults_by_kind[EEH_FAULT_IOA], r->faults_by_kind[EEH_FAULT_STORM],
 	       r->faults_by_kind[EEH_FAULT_FREEZE], r->faults_by_kind[EEH_FAULT_FENCE]);
-	printf("%-12s %7s %10s %6s %6s %8s %7s %5s   %s\n", "PE", "faults", "recovered", "thaw",
-	       "reset", "hotplug", "resets", "perm", "recovery ms min/median/max");
+	printf("%-12s %7s %10s %6s %6s %8s %7s %7s %5s   %s\n", "PE", "faults", "recovered", "thaw",
+	       "reset", "hotplug", "parent", "resets", "perm", "recovery ms min/median/max");
 	for (size_t i = 0; i < r->npes; i++) {
 		struct pe_stats *s = &r->pes[i];
 		double mn, md, mx;
 
 		time_stats(s, &mn, &md, &mx);
-		printf("%-12s %7u %10u %6u %6u %8u %7u %5u   %.0f / %.0f / %.0f\n", s->name,
-		       s->faults, s->recoveries, s->thaw, s->reset_path, s->hotplug, s->resets,
-		       s->perm, mn, md, mx);
+		printf("%-12s %7u %10u %6u %6u %8u %7u %7u %5u   %.0f / %.0f / %.0f\n", s->name,
+		       s->faults, s->recoveries, s->thaw, s->reset_path, s->hotplug, s->by_parent,
+		       s->resets, s->perm, mn, md, mx);
 		tf += s->faults;
 		tr += s->recoveries;
 		tres += s->resets;
 		tp += s->perm;
 	}
-	printf("%-12s %7u %10u %6s %6s %8s %7u %5u\n\n", "total", tf, tr, "", "", "", tres, tp);
+	printf("%-12s %7u %10u %6s %6s %8s %7s %7u %5u\n\n", "total", tf, tr, "", "", "", "", tres,
+	       tp);
 	printf("%s: %u of %u cases passed; %u permanent failure%s past the freeze limit "
 	       "(adapters replaced)\n",
 	       r->failed ? "FAIL" : "PASS", r->done - r->failed, r->done, tp, tp == 1 ? "" : "s");
@@ -734,6 +738,7 @@ static json_object *summary_json(struct run *r)
 		json_object_object_add(p, "thaw", json_object_new_int((int)s->thaw));
 		json_object_object_add(p, "reset", json_object_new_int((int)s->reset_path));
 		json_object_object_add(p, "hotplug", json_object_new_int((int)s->hotplug));
+		json_object_object_add(p, "by_parent_reset", json_object_new_int((int)s->by_parent));
 		json_object_object_add(p, "reset_attempts", json_object_new_int((int)s->resets));
 		json_object_object_add(p, "permanent_failures", json_object_new_int((int)s->perm));
 		json_object_object_add(t, "min", json_object_new_double(mn));
@@ -745,6 +750,24 @@ static json_object *summary_json(struct run *r)
 	json_object_object_add(j, "pes", pes);
 	json_object_object_add(j, "failures", json_object_get(r->failures));
 	return j;
+}
+
+static void write_junit(struct run *r, FILE *out)
+{
+	char buf[65536];
+	size_t n;
+
+	/* The same suite name in every shard: merged files group as one run. */
+	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuites tests=\"%u\" failures=\"%u\" time=\"%.3f\">\n"
+		"  <testsuite name=\"eeh-inject campaign seed %llu count %u\" tests=\"%u\" "
+		"failures=\"%u\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n",
+		r->done, r->failed, r->junit_s, (unsigned long long)r->o->seed, r->o->count, r->done,
+		r->failed, r->junit_s);
+	rewind(r->junit);
+	while ((n = fread(buf, 1, sizeof(buf), r->junit)) > 0)
+		fwrite(buf, 1, n, out);
+	fputs("  </testsuite>\n</testsuites>\n", out);
 }
 
 static int parse_shard(const char *s, unsigned int *i, unsigned int *n)
@@ -767,6 +790,7 @@ static int cmd_campaign(int argc, char **argv, const struct cli_opts *co)
 	struct eeh_campaign_opts o = { .seed = 1, .count = 1000, .topology = co->topology };
 	struct run r = { .o = &o, .last_pct = -1 };
 	const char *junit = NULL;
+	FILE *junit_out = NULL;
 	bool json = co->json, no_progress = false;
 	struct timespec t0, t1;
 	uint64_t v;
@@ -830,15 +854,16 @@ static int cmd_campaign(int argc, char **argv, const struct cli_opts *co)
 	r.progress = !no_progress && isatty(STDERR_FILENO) && r.total >= 10000;
 	r.failures = json_object_new_array();
 	if (junit) {
-		r.junit = strcmp(junit, "-") ? fopen(junit, "w") : stdout;
+		/* Cases go to a scratch file: the suite header carries the counts. */
+		junit_out = strcmp(junit, "-") ? fopen(junit, "w") : stdout;
+		r.junit = junit_out ? tmpfile() : NULL;
 		if (!r.junit) {
 			fprintf(stderr, "%s: cannot write %s: %s\n", prog, junit, strerror(errno));
+			if (junit_out && junit_out != stdout)
+				fclose(junit_out);
 			json_object_put(r.failures);
 			return EXIT_USAGE;
 		}
-		fprintf(r.junit, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
-			"  <testsuite name=\"eeh-inject campaign seed %llu count %u\">\n",
-			(unsigned long long)o.seed, o.count);
 	}
 	if (r.tap)
 		printf("TAP version 13\n1..%u\n", r.total);
@@ -850,9 +875,10 @@ static int cmd_campaign(int argc, char **argv, const struct cli_opts *co)
 	if (r.progress)
 		fprintf(stderr, "\r%*s\r", 78, "");
 	if (r.junit) {
-		fputs("  </testsuite>\n</testsuites>\n", r.junit);
-		if (r.junit != stdout)
-			fclose(r.junit);
+		write_junit(&r, junit_out);
+		fclose(r.junit);
+		if (junit_out != stdout)
+			fclose(junit_out);
 	}
 	if (rc < 0) {
 		fprintf(stderr, "%s campaign: %s\n", prog,
