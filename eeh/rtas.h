@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The RTAS front end's internals, shared by rtas.c and rtas-errinjct.c. */
+#ifndef EEH_RTAS_H
+#define EEH_RTAS_H
+
+#include <linux/vfio.h>
+
+#include "libeeh-private.h"
+
+/* RTAS status words (QEMU include/hw/ppc/spapr.h, LoPAR). */
+#define RTAS_OK 0
+#define RTAS_NO_LOG 1
+#define RTAS_HW_ERROR (-1)
+#define RTAS_PARAM (-3)
+#define RTAS_ERRINJCT_BUSY (-4)
+#define RTAS_NOT_OPEN (-5)
+#define RTAS_STATE_CHANGE (-7)
+#define RTAS_NO_FRESET (-8)
+
+/* The largest argument block Linux builds (struct rtas_args). */
+#define RTAS_MAX_CELLS 16
+
+/* A guest PHB: one host PE (an IOMMU group) behind one guest BUID. */
+struct rtas_phb {
+	uint64_t buid;
+	struct eeh_vm *vm;
+	struct eeh_pe *pe;      /* the host PE, NULL if unknown */
+	eeh_pe_op_fn op_fn;     /* NULL: no EEH on this PHB */
+	void *op_data;
+	bool direct;            /* op_fn is eeh_pe_op() on pe */
+	bool live;              /* false once removed */
+	/* Serializes the guest's calls that change the PE's state, so a
+	 * state check and the op it allows are one step for the guest. */
+	pthread_mutex_t lock;
+	_Atomic int freset;     /* fundamental reset offered: -1 unknown, 0, 1 */
+	_Atomic bool perm;      /* made permanently unavailable by the guest */
+	_Atomic unsigned int log_seen; /* host error count at the last log read */
+	_Atomic unsigned int ndevs;
+	/* Guest (bus, devfn) with a passthrough function: 256 buses x 256. */
+	_Atomic uint64_t devs[256][4];
+	struct rtas_phb *all_next; /* every PHB the VM ever had */
+};
+
+/* Copy-on-write open-addressing map BUID -> PHB: readers never lock. */
+struct phb_table {
+	struct phb_table *old_next;
+	uint32_t mask;
+	struct rtas_phb *slot[];
+};
+
+struct eeh_vm {
+	_Atomic int refcount;
+	struct eeh_ctx *ctx;
+	struct eeh_vm_ops ops;
+	void *opaque;
+	_Atomic int mode;
+	_Atomic bool errinjct_on;
+	uint32_t tokens[EEH_RTAS_NCALLS];
+	_Atomic(struct phb_table *) table;
+	pthread_mutex_t setup_lock; /* writers of table, the PHB list */
+	struct phb_table *old_tables;
+	struct rtas_phb *all_phbs;
+	/* ibm,open-errinjct: the open token, 0 when closed. */
+	_Atomic uint32_t errinjct_owner;
+	_Atomic uint32_t errinjct_seq;
+};
+
+/* One call being serviced: the cells and how many returns were set. */
+struct rtas_req {
+	struct eeh_vm *vm;
+	uint32_t nargs, nret;
+	const uint32_t *args;
+	uint32_t *rets;
+	uint32_t nset;
+};
+
+static inline void rtas_ret(struct rtas_req *r, uint32_t i, int32_t v)
+{
+	if (i >= r->nret)
+		return;
+	r->rets[i] = (uint32_t)v;
+	if (i + 1 > r->nset)
+		r->nset = i + 1;
+}
+
+static inline uint64_t rtas_buid(const struct rtas_req *r, uint32_t hi)
+{
+	return ((uint64_t)r->args[hi] << 32) | r->args[hi + 1];
+}
+
+static inline uint32_t rtas_be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static inline void rtas_put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline enum eeh_rtas_mode rtas_mode(const struct eeh_vm *vm)
+{
+	return (enum eeh_rtas_mode)atomic_load_explicit(&vm->mode, memory_order_relaxed);
+}
+
+struct rtas_phb *rtas_phb_find(struct eeh_vm *vm, uint64_t buid);
+/* The PHB named by a BUID if it has EEH, else NULL. */
+struct rtas_phb *rtas_phb_eeh(struct eeh_vm *vm, uint64_t buid);
+/* Run one VFIO_EEH_PE_OP on the PHB's PE through its op target. */
+int rtas_phb_op(struct rtas_phb *phb, struct vfio_eeh_pe_op *op);
+bool rtas_phb_has_dev(struct rtas_phb *phb, unsigned int bus, unsigned int devfn);
+/* PAPR-strict: is config_addr the PE's address or a device's behind it? */
+bool rtas_addr_in_pe(struct rtas_phb *phb, uint32_t config_addr);
+
+/* The errinjct calls (rtas-errinjct.c). */
+void rtas_open_errinjct(struct rtas_req *r);
+void rtas_close_errinjct(struct rtas_req *r);
+void rtas_errinjct(struct rtas_req *r);
+
+#endif
