@@ -863,7 +863,9 @@ struct eeh_driver {
 };
 
 struct eeh_recovery;
-/* 0, -ENOMEM, -EINVAL. One recovery object per context is enough. */
+/* 0, -ENOMEM, -EINVAL. One recovery object per context is enough; use it
+ * from one thread at a time (callbacks run without any library lock held,
+ * so drivers may access their devices). */
 int eeh_recovery_new(struct eeh_ctx *ctx, struct eeh_recovery **rec);
 void eeh_recovery_free(struct eeh_recovery *rec);
 /* Bind drv (NULL: unbind) to func; drv must outlive the binding.
