@@ -227,9 +227,9 @@ static int func_debugfs(struct eeh_func *f, const char *name)
 	char bdf[32];
 	int r;
 
-	if (!f)
+	if (!f || !host_of(ctx_of(f->pe)))
 		return -EINVAL;
-	if (!f->pe->phb->ctx->host || host_func_gone(ctx_of(f->pe), f))
+	if (host_func_gone(ctx_of(f->pe), f))
 		return -ENODEV;
 	snprintf(bdf, sizeof(bdf), "%s\n", f->bdf);
 	r = write_debugfs(ctx_of(f->pe), name, bdf);
@@ -593,7 +593,9 @@ EEH_EXPORT int eeh_host_dev_break(struct eeh_func *func, unsigned int flags)
 	if (!func || (flags & ~EEH_HOST_BREAK_FORCE))
 		return -EINVAL;
 	ctx = ctx_of(func->pe);
-	if (!host_of(ctx) || host_func_gone(ctx, func))
+	if (!host_of(ctx))
+		return -EINVAL;
+	if (host_func_gone(ctx, func))
 		return -ENODEV;
 	/* eeh-functions.sh eeh_can_break: never break a bridge. */
 	func_path(func, "pci_bus", p, sizeof(p));

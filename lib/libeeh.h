@@ -1004,10 +1004,10 @@ int eeh_campaign_shard_size(const struct eeh_campaign_opts *opts);
  * the kernel's EEH files (sysfs eeh_pe_state, /proc/powerpc/eeh, debugfs)
  * for PE operations. With the real root, libudev enumerates the functions;
  * with another root, <root>/sys is walked. A host without EEH (x86) still
- * gives a model (one PE per IOMMU group) whose ops fail with a message
- * naming what is missing. Returns 0, -ENOMEM, -ENOENT (no <root>/sys/bus/pci:
- * no sysfs or no PCI), -EACCES, -EOPNOTSUPP (root set while system calls
- * are replaced).
+ * gives a model (one PE per IOMMU group) whose ops fail with -EOPNOTSUPP
+ * and a log line naming what is missing. The model is read once; changing
+ * the root later does not rediscover. Returns 0, -ENOMEM, -ENOENT (no
+ * <root>/sys/bus/pci: no sysfs or no PCI), -EACCES.
  */
 int eeh_new_host(const char *root, struct eeh_ctx **ctx);
 /* true if the context runs on the real-host backend */
@@ -1052,20 +1052,23 @@ int eeh_host_set_max_freezes(struct eeh_ctx *ctx, unsigned int max);
 /*
  * debugfs eeh_dev_can_recover: 1 if the function's driver can recover
  * from an EEH error (has error_detected and slot_reset), 0 if not, or
- * -ENODEV (function removed), -ENOENT (no debugfs file), -EACCES.
+ * -EINVAL (NULL, not a host context), -ENODEV (function removed), -ENOENT
+ * (no debugfs file), -EACCES.
  */
 int eeh_host_can_recover(struct eeh_func *func);
 /*
  * debugfs eeh_dev_break: make the function's MMIO fail so its PE freezes
  * (the kernel's eeh_break_device). Refuses bridges (-EINVAL) and, unless
  * flags has EEH_HOST_BREAK_FORCE, functions whose driver cannot recover
- * (-EOPNOTSUPP), as the kernel selftests do. Also -ENODEV (removed),
- * -ENOENT (no debugfs file), -ENXIO (no memory BAR), -EACCES.
+ * (-EOPNOTSUPP), as the kernel selftests do. Also -EINVAL (NULL, unknown
+ * flags, not a host context), -ENODEV (removed), -ENOENT (no debugfs
+ * file), -ENXIO (no memory BAR), -EACCES.
  */
 #define EEH_HOST_BREAK_FORCE 0x1
 int eeh_host_dev_break(struct eeh_func *func, unsigned int flags);
 /* debugfs eeh_dev_check: let the kernel check the function now (it
- * notices a frozen PE and starts recovery). -ENODEV, -ENOENT, -EACCES. */
+ * notices a frozen PE and starts recovery). -EINVAL, -ENODEV, -ENOENT,
+ * -EACCES. */
 int eeh_host_dev_check(struct eeh_func *func);
 
 /* false once the function was removed (by the monitor, or when its sysfs

@@ -24,6 +24,7 @@ static struct {
 	char *(*get_root_dir)(void *bed);
 	void (*uevent)(void *bed, const char *devpath, const char *action);
 	void (*object_unref)(void *obj);
+	void (*free)(void *mem);
 } um;
 
 static void *bed;
@@ -40,7 +41,8 @@ static int umockdev_load(void)
 	um.uevent = (void (*)(void *, const char *, const char *))dlsym(lib,
 									  "umockdev_testbed_uevent");
 	um.object_unref = (void (*)(void *))dlsym(RTLD_DEFAULT, "g_object_unref");
-	return um.testbed_new && um.get_root_dir && um.uevent &&
+	um.free = (void (*)(void *))dlsym(RTLD_DEFAULT, "g_free");
+	return um.testbed_new && um.get_root_dir && um.uevent && um.free &&
 			       um.object_unref
 		       ? 0
 		       : -1;
@@ -133,6 +135,7 @@ static void bed_with(const struct gs_func *fns, size_t n, unsigned int flags)
 {
 	if (bed) {
 		um.object_unref(bed);
+		um.free(bed_root);
 		bed = NULL;
 	}
 	bed = um.testbed_new();
@@ -490,6 +493,15 @@ int main(int argc, char **argv)
 			return 77;
 		}
 		setenv("EEH_UMOCKDEV_REEXEC", "1", 1);
+		/* Sanitizer builds: the preload library comes before libasan. */
+		{
+			char opts[1024];
+			const char *old = getenv("ASAN_OPTIONS");
+
+			snprintf(opts, sizeof(opts), "%s%sverify_asan_link_order=0", old ? old : "",
+				 old && *old ? ":" : "");
+			setenv("ASAN_OPTIONS", opts, 1);
+		}
 		execvp(args[0], args);
 		fprintf(stderr, "cannot run umockdev-wrapper (%s): skipped (install umockdev)\n",
 			strerror(errno));
@@ -497,7 +509,9 @@ int main(int argc, char **argv)
 	}
 	(void)argv;
 	r = RUN_SUITE("discover", tests);
-	if (bed)
+	if (bed) {
 		um.object_unref(bed);
+		um.free(bed_root);
+	}
 	return r;
 }

@@ -563,6 +563,35 @@ static void captured_topology_loads_as_the_same_tree(void)
 	CU_ASSERT_STRING_EQUAL(a, b);
 }
 
+static void host_calls_on_other_contexts_and_names(void)
+{
+	struct eeh_ctx *sim = builtin_host(), *ctx;
+	struct eeh_func *f = eeh_func_by_bdf(sim, 0, 1, 0);
+	struct eeh_host_stats st;
+	char name[128];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_FALSE(eeh_is_host(sim));
+	CU_ASSERT_EQUAL(eeh_host_get_stats(sim, &st), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_host_can_recover(f), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_host_dev_break(f, EEH_HOST_BREAK_FORCE), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_host_monitor_start(sim), -EINVAL);
+	CU_ASSERT_TRUE(eeh_func_present(f));
+	/* pci.ids through libpci, else the IDs */
+	eeh_func_name(f, name, sizeof(name));
+	if (access("/usr/share/misc/pci.ids", R_OK) == 0) {
+		CU_ASSERT_PTR_NOT_NULL(strstr(name, "Intel"));
+	} else {
+		CU_ASSERT_STRING_EQUAL(name, "8086:1572");
+	}
+	eeh_unref(sim);
+	/* libudev cannot watch a root directory */
+	ctx = host_on(power9, NPOWER9, POWERNV);
+	CU_ASSERT_EQUAL(eeh_host_monitor_start(ctx), -EOPNOTSUPP);
+	CU_ASSERT_EQUAL(eeh_host_monitor_process(ctx), -EINVAL);
+	eeh_unref(ctx);
+}
+
 static const struct test tests[] = {
 	TEST(no_pci_sysfs_under_root_is_enoent),
 	TEST(procfs_counters_and_debugfs_freeze_limit),
@@ -574,6 +603,7 @@ static const struct test tests[] = {
 	TEST(dev_break_respects_bridges_and_can_recover),
 	TEST(pseries_injection_breaks_every_function),
 	TEST(captured_topology_loads_as_the_same_tree),
+	TEST(host_calls_on_other_contexts_and_names),
 };
 
 int main(void)
