@@ -13,7 +13,7 @@
  *                             IDs come from the vendor/device files
  *   resource                  BARs (start end flags per line, CPU addresses)
  *   iommu_group (link)        the group number
- *   physfn (link, VFs only)   the PF
+ *   physfn (link)             the PF of an SR-IOV VF
  *   eeh_pe_config_addr        the PE (powernv: PE number; pseries: PE
  *                             config address), eeh_sysfs.c "0x%x"
  * PHBs are the PCI domains (powerpc: domain == hose->global_number, the
@@ -246,10 +246,10 @@ static int read_function(struct eeh_ctx *ctx, const char *syspath, uint64_t key,
 	r->device = (uint16_t)(cfg[2] | cfg[3] << 8);
 	r->class_code = (uint32_t)cfg[9] | (uint32_t)cfg[10] << 8 | (uint32_t)cfg[11] << 16;
 	r->hdr = cfg[14];
+	if (read_link_base(ctx, syspath, "physfn", name, sizeof(name)) == 0)
+		parse_bdf_name(name, &r->physfn_key);
 	if (r->vendor == 0xffff) {
 		/* An SR-IOV VF: IDs read as all-ones in its config space. */
-		if (read_link_base(ctx, syspath, "physfn", name, sizeof(name)) == 0)
-			parse_bdf_name(name, &r->physfn_key);
 		if (read_hex_attr(ctx, syspath, "vendor", &v) == 0)
 			r->vendor = (uint16_t)v;
 		if (read_hex_attr(ctx, syspath, "device", &v) == 0)
