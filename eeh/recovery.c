@@ -103,6 +103,7 @@ static const char *const step_names[] = {
 	[EEH_STEP_RECOVERED] = "recovered",
 	[EEH_STEP_PERM_FAILURE] = "permanent-failure",
 	[EEH_STEP_END] = "end",
+	[EEH_STEP_ESCALATE] = "escalate",
 };
 
 EEH_EXPORT const char *eeh_recovery_step_name(enum eeh_recovery_step step)
@@ -609,6 +610,29 @@ static void perm_failure(struct eeh_recovery *rec, struct eeh_pe *pe)
 	pe_subtree_set_flags(pe, EEH_PE_REMOVED, 0);
 }
 
+static bool pe_frozen(struct eeh_pe *pe)
+{
+	int s = platform_state(pe, false);
+
+	return !(state_active(s) && !(s & EEH_STATE_RESET_ACTIVE));
+}
+
+/* eeh_dev_check_failure(): "if a parent PE is frozen, escalate to it";
+ * the highest frozen parent below the PHB is the one to recover. */
+static struct eeh_pe *escalate(struct eeh_recovery *rec, struct eeh_pe *pe)
+{
+	struct eeh_pe *top = NULL;
+
+	for (struct eeh_pe *p = pe->parent; p; p = p->parent)
+		if (!(atomic_load(&p->kflags) & EEH_PE_REMOVED) && pe_frozen(p))
+			top = p;
+	if (!top)
+		return pe;
+	log_step(rec, EEH_STEP_ESCALATE, top, NULL, (int)pe->number);
+	info(rec->ctx, "%s: parent %s is frozen, recovering it", pe->name, top->name);
+	return top;
+}
+
 EEH_EXPORT int eeh_recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe,
 				struct eeh_recovery_result *res)
 {
@@ -625,6 +649,7 @@ EEH_EXPORT int eeh_recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe,
 	if (!res)
 		res = &local;
 	memset(res, 0, sizeof(*res));
+	res->pe = pe;
 	res->start_us = eeh_clock_now_us(rec->ctx);
 	res->result = EEH_ERS_NONE;
 	if (atomic_load(&pe->kflags) & EEH_PE_REMOVED) {
@@ -632,6 +657,8 @@ EEH_EXPORT int eeh_recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe,
 		res->end_us = res->start_us;
 		return 0;
 	}
+	pe = escalate(rec, pe);
+	res->pe = pe;
 	s = platform_state(pe, false);
 	if (state_active(s) && !(s & EEH_STATE_RESET_ACTIVE)) {
 		/* eeh_dev_check_failure(): an active PE is a false positive. */

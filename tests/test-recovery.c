@@ -428,7 +428,32 @@ static void bus_pe_reset_recovers_its_child_pes(void)
 	teardown(&fx);
 }
 
+static void frozen_parent_is_recovered_instead_of_its_child(void)
+{
+	struct fixture fx;
+	struct fake x[1] = { { .detected = EEH_ERS_NEED_RESET, .slot = EEH_ERS_RECOVERED } };
+	struct eeh_pe *bus;
+	struct eeh_recovery_event ev;
+
+	setup(&fx, 2);
+	bind_all(&fx, &aware, x);
+	bus = fx.pe;
+	fx.pe = eeh_pe_by_group(fx.ctx, 4);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(bus), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), 0);
+	CU_ASSERT_PTR_EQUAL(fx.res.pe, bus);
+	CU_ASSERT_EQUAL(fx.res.outcome, EEH_RECOVERY_RECOVERED);
+	CU_ASSERT_EQUAL(fx.res.path, EEH_RECOVERY_PATH_RESET);
+	CU_ASSERT_EQUAL(eeh_recovery_event_get(fx.rec, 0, &ev), 0);
+	CU_ASSERT_EQUAL(ev.step, EEH_STEP_ESCALATE);
+	CU_ASSERT_PTR_EQUAL(ev.pe, bus);
+	CU_ASSERT_EQUAL(papr(bus, NULL), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(eeh_pe_flags(fx.pe), 0);
+	teardown(&fx);
+}
+
 static const struct test tests[] = {
+	TEST(frozen_parent_is_recovered_instead_of_its_child),
 	TEST(merge_keeps_the_higher_priority_answer),
 	TEST(thaw_path_when_every_driver_can_recover),
 	TEST(mmio_enabled_asking_for_reset_turns_thaw_into_reset),
