@@ -894,10 +894,13 @@ struct eeh_recovery_result {
 	bool fell_back_to_hot;        /* the slot offers no fundamental reset */
 	unsigned int freeze_count;    /* the PE's freezes in the current window */
 	uint64_t start_us, end_us;    /* library clock */
+	struct eeh_pe *pe;            /* the PE recovered: pe, or its frozen parent */
 };
 /*
  * Recover a frozen PE (and its child PEs) as the kernel's host recovery
- * does: freeze limit check, error_detected on every function, the merged
+ * does. As eeh_dev_check_failure() does, a frozen parent PE is recovered
+ * instead of pe (the highest frozen one; res->pe says which). Then: freeze
+ * limit check, error_detected on every function, the merged
  * result deciding thaw, reset (fundamental if a driver needs it, hot as the
  * platform's fallback, up to 3 attempts with the 250 ms hold and 1.8 s
  * settle on the library clock), configure, BAR restore, slot_reset,
@@ -918,6 +921,7 @@ enum eeh_recovery_step {
 	EEH_STEP_RESET_DEACTIVATE, EEH_STEP_RESET_DONE, EEH_STEP_CONFIGURE,
 	EEH_STEP_RESTORE_BARS, EEH_STEP_UNFREEZE, EEH_STEP_RESCAN, EEH_STEP_SLOT_RESET,
 	EEH_STEP_RESUME, EEH_STEP_RECOVERED, EEH_STEP_PERM_FAILURE, EEH_STEP_END,
+	EEH_STEP_ESCALATE, /* a parent PE is frozen: it is recovered instead (pe = the parent) */
 };
 struct eeh_recovery_event {
 	uint64_t time_us;
