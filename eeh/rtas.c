@@ -87,7 +87,7 @@ struct rtas_phb *rtas_phb_eeh(struct eeh_vm *vm, uint64_t buid)
 {
 	struct rtas_phb *phb = rtas_phb_find(vm, buid);
 
-	return phb && phb->op_fn ? phb : NULL;
+	return phb && phb->op_fn && (!phb->usable || phb->usable(phb)) ? phb : NULL;
 }
 
 /* Publish a new map of the live PHBs; setup_lock held. The old map stays
@@ -229,9 +229,19 @@ static int direct_pe_op(void *data, struct vfio_eeh_pe_op *op)
 	return eeh_pe_op(data, op);
 }
 
-static int add_phb(struct eeh_vm *vm, uint64_t buid, eeh_pe_op_fn fn, void *data,
-		   struct eeh_pe *pe, bool direct)
+struct binding {
+	eeh_pe_op_fn fn;
+	void *data;             /* NULL with ifd: the PHB itself */
+	struct eeh_pe *pe;
+	bool direct;
+	bool (*usable)(struct rtas_phb *phb);
+	struct eeh_iommufd *ifd;
+	uint32_t devid;
+};
+
+static int add_phb(struct eeh_vm *vm, uint64_t buid, const struct binding *b)
 {
+	struct eeh_pe *pe = b->pe;
 	struct rtas_phb *phb;
 	int rc;
 
@@ -260,9 +270,12 @@ static int add_phb(struct eeh_vm *vm, uint64_t buid, eeh_pe_op_fn fn, void *data
 	phb->buid = buid;
 	phb->vm = vm;
 	phb->pe = pe;
-	phb->op_fn = fn;
-	phb->op_data = data;
-	phb->direct = direct;
+	phb->op_fn = b->fn;
+	phb->op_data = b->ifd ? phb : b->data;
+	phb->direct = b->direct;
+	phb->usable = b->usable;
+	phb->ifd = b->ifd;
+	phb->devid = b->devid;
 	phb->live = true;
 	pthread_mutex_init(&phb->lock, NULL);
 	atomic_init(&phb->freset, -1);
@@ -281,15 +294,72 @@ out:
 
 EEH_EXPORT int eeh_vm_add_phb(struct eeh_vm *vm, uint64_t buid, struct eeh_pe *pe)
 {
-	return add_phb(vm, buid, pe ? direct_pe_op : NULL, pe, pe, pe != NULL);
+	struct binding b = { .fn = pe ? direct_pe_op : NULL, .data = pe, .pe = pe,
+			     .direct = pe != NULL };
+
+	return add_phb(vm, buid, &b);
 }
 
 EEH_EXPORT int eeh_vm_add_phb_op(struct eeh_vm *vm, uint64_t buid, eeh_pe_op_fn fn, void *data,
 				 struct eeh_pe *pe)
 {
+	struct binding b = { .fn = fn, .data = data, .pe = pe };
+
 	if (!fn)
 		return -EINVAL;
-	return add_phb(vm, buid, fn, data, pe, false);
+	return add_phb(vm, buid, &b);
+}
+
+/* iommufd: the op goes to the device object; the one-group rule decides
+ * whether the PHB has EEH at all, as QEMU's availability check does. */
+static int iommufd_pe_op(void *data, struct vfio_eeh_pe_op *op)
+{
+	struct rtas_phb *phb = data;
+
+	return eeh_iommufd_pe_op(phb->ifd, phb->devid, op);
+}
+
+static bool iommufd_usable(struct rtas_phb *phb)
+{
+	return eeh_iommufd_check(phb->ifd, phb->devid, NULL) == 0;
+}
+
+EEH_EXPORT int eeh_vm_add_phb_iommufd(struct eeh_vm *vm, uint64_t buid, struct eeh_iommufd *ifd,
+				      uint32_t devid)
+{
+	struct binding b = { .fn = iommufd_pe_op, .usable = iommufd_usable, .ifd = ifd,
+			     .devid = devid };
+	int err = 0;
+
+	if (!vm || !ifd)
+		return -EINVAL;
+	b.pe = eeh_iommufd_device_pe(ifd, devid, &err);
+	if (!b.pe && err == -ENOENT)
+		return -ENOENT;
+	return add_phb(vm, buid, &b);
+}
+
+/* A legacy container: QEMU's rule, exactly one group and EEH there. */
+static int container_pe_op(void *data, struct vfio_eeh_pe_op *op)
+{
+	return eeh_container_pe_op(data, op);
+}
+
+static bool container_usable(struct rtas_phb *phb)
+{
+	return eeh_container_group_count(phb->op_data) == 1 &&
+	       eeh_container_eeh_supported(phb->op_data) == 0;
+}
+
+EEH_EXPORT int eeh_vm_add_phb_container(struct eeh_vm *vm, uint64_t buid,
+					struct eeh_container *c, struct eeh_pe *pe)
+{
+	struct binding b = { .fn = container_pe_op, .data = c, .pe = pe,
+			     .usable = container_usable };
+
+	if (!c)
+		return -EINVAL;
+	return add_phb(vm, buid, &b);
 }
 
 EEH_EXPORT int eeh_vm_del_phb(struct eeh_vm *vm, uint64_t buid)
@@ -1191,7 +1261,8 @@ EEH_EXPORT long eeh_vm_errinjct_tokens(struct eeh_vm *vm, void *buf, size_t len)
 		rtas_put_be32(blob + n + l, types[i].token);
 		n += l + 4;
 	}
-	memcpy(buf, blob, len < n ? len : n);
+	if (len)
+		memcpy(buf, blob, len < n ? len : n);
 	return (long)n;
 }
 

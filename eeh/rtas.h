@@ -28,6 +28,11 @@ struct rtas_phb {
 	eeh_pe_op_fn op_fn;     /* NULL: no EEH on this PHB */
 	void *op_data;
 	bool direct;            /* op_fn is eeh_pe_op() on pe */
+	/* QEMU's spapr_phb_eeh_available(): checked before every call; NULL
+	 * when the binding is always usable. */
+	bool (*usable)(struct rtas_phb *phb);
+	struct eeh_iommufd *ifd; /* iommufd binding: the device object */
+	uint32_t devid;
 	bool live;              /* false once removed */
 	/* Serializes the guest's calls that change the PE's state, so a
 	 * state check and the op it allows are one step for the guest. */

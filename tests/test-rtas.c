@@ -1224,6 +1224,71 @@ static void phb_reset_reenables_and_thaws_a_frozen_pe(void)
 	teardown();
 }
 
+/* ---- iommufd and container bindings ---- */
+
+static void iommufd_binding_follows_the_one_group_rule(void)
+{
+	struct eeh_iommufd *ifd;
+	uint32_t d1, d2, ioas, ioas2;
+	uint64_t buid = 0x700000000ULL;
+	int st;
+
+	setup(EEH_RTAS_MODE_QEMU);
+	CU_ASSERT_EQUAL(eeh_vm_del_phb(vm, GBUID_C), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_iommufd_open(ctx, 0, &ifd), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(ifd, "0000:03:00.0", &d1), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(ifd, "0000:04:00.0", &d2), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_alloc(ifd, &ioas), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_alloc(ifd, &ioas2), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb_iommufd(vm, buid, ifd, 999), -ENOENT);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb_iommufd(vm, buid, ifd, d1), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_device(vm, buid, 0, 0x08), 0);
+	/* Not attached yet: no EEH on the PHB. */
+	CU_ASSERT_EQUAL(read_state(buid, 1, &st, NULL, NULL), -3);
+	CU_ASSERT_EQUAL(eeh_iommufd_attach(ifd, d1, ioas, NULL), 0);
+	CU_ASSERT_EQUAL(guest_state(buid, 1), 0);
+	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_c), 0);
+	CU_ASSERT_EQUAL(guest_state(buid, 1), 2);
+	CU_ASSERT_EQUAL(option(buid, 1, 2), 0);
+	CU_ASSERT_EQUAL(host_state(pe_c, NULL), 4);
+	/* A second group in the IOAS: the PHB loses EEH (-3, nothing sent). */
+	CU_ASSERT_EQUAL(eeh_iommufd_attach(ifd, d2, ioas, NULL), 0);
+	CU_ASSERT_EQUAL(read_state(buid, 1, &st, NULL, NULL), -3);
+	CU_ASSERT_EQUAL(option(buid, 1, 3), -3);
+	CU_ASSERT_EQUAL(host_state(pe_c, NULL), 4);
+	CU_ASSERT_EQUAL(eeh_iommufd_attach(ifd, d2, ioas2, NULL), 0);
+	CU_ASSERT_EQUAL(option(buid, 1, 3), 0);
+	CU_ASSERT_EQUAL(guest_state(buid, 1), 0);
+	eeh_iommufd_close(ifd); /* the VM makes no more calls through it */
+	teardown();
+}
+
+static void container_binding_needs_exactly_one_group(void)
+{
+	struct eeh_container *c;
+	uint64_t buid = 0x700000000ULL;
+	int st;
+
+	setup(EEH_RTAS_MODE_PAPR);
+	CU_ASSERT_EQUAL(eeh_vm_del_phb(vm, GBUID_C), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, 0, &c), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb_container(vm, buid, NULL, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb_container(vm, buid, c, pe_c), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_device(vm, buid, 0, 0x08), 0);
+	CU_ASSERT_EQUAL(read_state(buid, 0x0800, &st, NULL, NULL), -3);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, 3), 0);
+	CU_ASSERT_EQUAL(guest_state(buid, 0x0800), 0);
+	CU_ASSERT_EQUAL(slot_reset(buid, 0x0800, 1), 0);
+	CU_ASSERT_EQUAL(host_state(pe_c, NULL), 1);
+	CU_ASSERT_EQUAL(slot_reset(buid, 0x0800, 0), 0);
+	CU_ASSERT_EQUAL(guest_state(buid, 0x0800), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, 4), 0);
+	CU_ASSERT_EQUAL(slot_reset(buid, 0x0800, 1), -3);
+	CU_ASSERT_EQUAL(host_state(pe_c, NULL), 0);
+	eeh_container_close(c);
+	teardown();
+}
+
 /* ---- isolation ---- */
 
 static void isolation_a_guest_reaches_only_its_own_pes(void)
@@ -1388,6 +1453,8 @@ int main(void)
 		TEST(device_tree_token_properties_and_errinjct_blob),
 		TEST(phb_setup_errors),
 		TEST(phb_reset_reenables_and_thaws_a_frozen_pe),
+		TEST(iommufd_binding_follows_the_one_group_rule),
+		TEST(container_binding_needs_exactly_one_group),
 		TEST(isolation_a_guest_reaches_only_its_own_pes),
 		TEST(concurrent_calls_while_phbs_come_and_go),
 	};
