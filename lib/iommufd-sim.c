@@ -5,7 +5,8 @@
  * from one namespace starting at 1, lowest free first (XA_FLAGS_ALLOC1);
  * attaching to an IOAS reuses its automatic HWPT or makes one; all
  * devices of one IOMMU group share one HWPT (igroup); an automatic HWPT
- * goes with its last device; IOMMU_DESTROY of an object in use is EBUSY.
+ * goes with its last device; IOMMU_DESTROY of an object in use is EBUSY;
+ * a group's devices bind to one iommufd only.
  */
 #include <stdlib.h>
 
@@ -38,25 +39,120 @@ struct iofd_sim {
 	uint32_t free_hint;      /* no free ID below it */
 };
 
+static void free_vals(struct hashmap *h)
+{
+	for (uint32_t i = 0; h->e && i <= h->mask; i++)
+		free(h->e[i].val);
+	hashmap_free(h);
+}
+
+/*
+ * Group ownership among the simulated iommufds of one context, kept in
+ * ctx->iommufd: iommu_device_claim_dma_owner() gives a group's DMA to one
+ * owner, so binding a device whose group another iommufd holds is EPERM.
+ * Binds are rare: one lock for every context is enough.
+ */
+struct sim_owners {
+	unsigned int users;     /* simulated iommufds open on the context */
+	struct hashmap groups;  /* group -> sim_owner */
+};
+
+struct sim_owner {
+	struct eeh_iommufd *ifd;
+	unsigned int bound;
+};
+
+static pthread_mutex_t owners_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int owners_get(struct eeh_ctx *ctx)
+{
+	struct sim_owners *o;
+	int rc = 0;
+
+	pthread_mutex_lock(&owners_lock);
+	o = ctx->iommufd;
+	if (!o) {
+		o = calloc(1, sizeof(*o));
+		if (o)
+			hashmap_init(&o->groups);
+		ctx->iommufd = o;
+	}
+	if (o)
+		o->users++;
+	else
+		rc = -ENOMEM;
+	pthread_mutex_unlock(&owners_lock);
+	return rc;
+}
+
+static void owners_put(struct eeh_ctx *ctx)
+{
+	struct sim_owners *o;
+
+	pthread_mutex_lock(&owners_lock);
+	o = ctx->iommufd;
+	if (o && --o->users == 0) {
+		free_vals(&o->groups);
+		free(o);
+		ctx->iommufd = NULL;
+	}
+	pthread_mutex_unlock(&owners_lock);
+}
+
+static int group_claim(struct eeh_iommufd *ifd, int group)
+{
+	struct sim_owners *o = ifd->ctx->iommufd;
+	struct sim_owner *w;
+	int rc = 0;
+
+	pthread_mutex_lock(&owners_lock);
+	w = hashmap_get(&o->groups, (uint32_t)group);
+	if (!w) {
+		w = calloc(1, sizeof(*w));
+		if (!w || hashmap_put(&o->groups, (uint32_t)group, w) < 0) {
+			free(w);
+			w = NULL;
+			rc = -ENOMEM;
+		} else {
+			w->ifd = ifd;
+		}
+	}
+	if (w && w->ifd != ifd)
+		rc = -EPERM;
+	else if (w)
+		w->bound++;
+	pthread_mutex_unlock(&owners_lock);
+	return rc;
+}
+
+static void group_release(struct eeh_iommufd *ifd, int group)
+{
+	struct sim_owners *o = ifd->ctx->iommufd;
+	struct sim_owner *w;
+
+	pthread_mutex_lock(&owners_lock);
+	w = hashmap_get(&o->groups, (uint32_t)group);
+	if (w && w->ifd == ifd && --w->bound == 0) {
+		hashmap_del(&o->groups, (uint32_t)group);
+		free(w);
+	}
+	pthread_mutex_unlock(&owners_lock);
+}
+
 int iofd_sim_init(struct eeh_iommufd *ifd)
 {
 	struct iofd_sim *s = calloc(1, sizeof(*s));
 
-	if (!s)
+	if (!s || owners_get(ifd->ctx) < 0) {
+		free(s);
 		return -ENOMEM;
+	}
 	hashmap_init(&s->objs);
 	hashmap_init(&s->igroups);
 	hashmap_init(&s->bound);
 	s->free_hint = 1;
 	ifd->sim = s;
 	return 0;
-}
-
-static void free_vals(struct hashmap *h)
-{
-	for (uint32_t i = 0; h->e && i <= h->mask; i++)
-		free(h->e[i].val);
-	hashmap_free(h);
 }
 
 void iofd_sim_free(struct eeh_iommufd *ifd)
@@ -66,6 +162,7 @@ void iofd_sim_free(struct eeh_iommufd *ifd)
 	hashmap_free(&ifd->sim->bound);
 	free(ifd->sim);
 	ifd->sim = NULL;
+	owners_put(ifd->ctx);
 }
 
 /* IDs the VMM registered are taken too: both share the kernel's space. */
@@ -148,12 +245,18 @@ static int isim_bind(struct eeh_iommufd *ifd, const char *name, struct iofd_dev 
 		return -EINVAL;
 	if (!igroup_get(ifd, f->pe->group))
 		return -ENOMEM;
-	o = obj_new(ifd, SOBJ_DEVICE, &rc);
-	if (!o)
+	rc = group_claim(ifd, f->pe->group);
+	if (rc < 0)
 		return rc;
-	if (hashmap_put(&ifd->sim->bound, bdf_key(f), o) < 0) {
+	o = obj_new(ifd, SOBJ_DEVICE, &rc);
+	if (o && hashmap_put(&ifd->sim->bound, bdf_key(f), o) < 0) {
 		obj_free(ifd, o);
-		return -ENOMEM;
+		o = NULL;
+		rc = -ENOMEM;
+	}
+	if (!o) {
+		group_release(ifd, f->pe->group);
+		return rc;
 	}
 	o->func = f;
 	o->group = f->pe->group;
@@ -198,6 +301,7 @@ static void isim_unbind(struct eeh_iommufd *ifd, struct iofd_dev *dev)
 		return;
 	isim_detach(ifd, dev);
 	hashmap_del(&ifd->sim->bound, bdf_key(d->func));
+	group_release(ifd, d->group);
 	obj_free(ifd, d);
 }
 

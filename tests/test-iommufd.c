@@ -522,19 +522,25 @@ static void group_comes_from_the_cdev_number_without_the_class_link(void)
 	fx_teardown(&f);
 }
 
-static void a_group_owned_by_another_iommufd_is_eperm(void)
+BOTH(a_group_owned_by_another_iommufd_is_eperm)
 {
 	struct fx f;
 	struct eeh_iommufd *other;
-	uint32_t id = 0;
+	uint32_t id = 0, mine;
 
-	fx_setup(&f, KERNEL);
-	bind(&f, 0);
-	CU_ASSERT_EQUAL_FATAL(eeh_iommufd_open(f.ctx, EEH_IOMMUFD_KERNEL, &other), 0);
-	CU_ASSERT_EQUAL(eeh_iommufd_bind(other, "/dev/vfio/devices/vfio1", &id), -EPERM);
-	CU_ASSERT_EQUAL(eeh_iommufd_bind(other, "/dev/vfio/devices/vfio2", &id), 0);
+	fx_setup(&f, mode);
+	mine = bind(&f, 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_iommufd_open(f.ctx, mode == KERNEL ? EEH_IOMMUFD_KERNEL : 0,
+					       &other), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(other, dev_name(&f, 1), &id), -EPERM);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(other, dev_name(&f, 2), &id), 0);
 	CU_ASSERT_EQUAL(id, 1); /* IDs are per iommufd */
+	/* once the owner lets go of the group, the other may take it */
+	CU_ASSERT_EQUAL(eeh_iommufd_unbind(f.ifd, mine), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(other, dev_name(&f, 1), &id), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(f.ifd, dev_name(&f, 0), &id), -EPERM);
 	eeh_iommufd_close(other);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(f.ifd, dev_name(&f, 0), &id), 0);
 	fx_teardown(&f);
 }
 
@@ -730,10 +736,10 @@ static const struct test tests[] = {
 	BOTH_TESTS(a_group_sits_on_one_hwpt),
 	BOTH_TESTS(bind_refuses_twice_and_unknown_devices),
 	BOTH_TESTS(iova_ranges_follow_attachment),
+	BOTH_TESTS(a_group_owned_by_another_iommufd_is_eperm),
 	TEST(ioctl_numbers_are_the_kernel_values),
 	TEST(structs_reach_the_kernel_with_exact_sizes),
 	TEST(group_comes_from_the_cdev_number_without_the_class_link),
-	TEST(a_group_owned_by_another_iommufd_is_eperm),
 	TEST(no_dev_iommu_is_enoent),
 	TEST(registered_devices_follow_the_same_rule),
 	TEST(registered_ids_are_not_reused_by_the_simulated_kernel),
