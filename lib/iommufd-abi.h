@@ -24,6 +24,7 @@
 #if defined(HAVE_LINUX_IOMMUFD_H)
 #include <linux/iommufd.h>
 #else
+#define EEH_OWN_IOMMUFD_H 1
 #define IOMMUFD_TYPE (';')
 
 struct iommu_destroy {
@@ -54,8 +55,12 @@ struct iommu_ioas_iova_ranges {
 };
 #define IOMMU_IOAS_IOVA_RANGES _IO(IOMMUFD_TYPE, 0x84)
 
-/* The 6.6 layout, through data_uptr; newer kernels accept it (the
- * fault_id tail they added is optional). */
+#endif /* HAVE_LINUX_IOMMUFD_H */
+
+/* A 6.2-6.5 <linux/iommufd.h> has no HWPT_ALLOC yet. */
+#if defined(EEH_OWN_IOMMUFD_H) || !defined(IOMMU_HWPT_ALLOC)
+/* The layout through data_uptr; newer kernels accept it (the fault_id
+ * tail they added is optional). */
 struct iommu_hwpt_alloc {
 	__u32 size;
 	__u32 flags;
@@ -69,9 +74,9 @@ struct iommu_hwpt_alloc {
 };
 #define IOMMU_HWPT_ALLOC _IO(IOMMUFD_TYPE, 0x89)
 
-_Static_assert(sizeof(struct iommu_hwpt_alloc) == 40, "iommu_hwpt_alloc (6.6 layout) is 40");
+_Static_assert(sizeof(struct iommu_hwpt_alloc) == 40, "iommu_hwpt_alloc (our layout) is 40");
 _Static_assert(offsetof(struct iommu_hwpt_alloc, data_uptr) == 32, "hwpt data_uptr at 32");
-#endif /* HAVE_LINUX_IOMMUFD_H */
+#endif
 
 #if defined(HAVE_DECL_VFIO_DEVICE_BIND_IOMMUFD) && HAVE_DECL_VFIO_DEVICE_BIND_IOMMUFD
 /* <linux/vfio.h> has the cdev ioctls. */
@@ -124,7 +129,7 @@ _Static_assert(sizeof(struct iommu_ioas_iova_ranges) == 32, "iommu_ioas_iova_ran
 _Static_assert(offsetof(struct iommu_ioas_iova_ranges, num_iovas) == 8, "num_iovas at 8");
 _Static_assert(offsetof(struct iommu_ioas_iova_ranges, allowed_iovas) == 16, "iovas at 16");
 _Static_assert(offsetof(struct iommu_ioas_iova_ranges, out_iova_alignment) == 24, "align at 24");
-_Static_assert(sizeof(struct iommu_hwpt_alloc) >= 40, "iommu_hwpt_alloc is >= 40");
+_Static_assert(sizeof(struct iommu_hwpt_alloc) >= 24, "iommu_hwpt_alloc is >= 24");
 _Static_assert(offsetof(struct iommu_hwpt_alloc, pt_id) == 12, "hwpt pt_id at 12");
 _Static_assert(offsetof(struct iommu_hwpt_alloc, out_hwpt_id) == 16, "hwpt out_hwpt_id at 16");
 _Static_assert(IOMMU_HWPT_ALLOC_MINSZ == 24, "iommu_hwpt_alloc minsz 24");

@@ -326,8 +326,10 @@ static int iommufd_ioctl(struct fake_kernel *fk, struct fictx *x, unsigned long 
 			return rc;
 		if (h->flags || h->__reserved)
 			return -EOPNOTSUPP;
-		if (h->data_type != 0 || h->data_len)
-			return -EINVAL;
+		/* data_type NONE with no data (bytes past the 24-byte minimum) */
+		for (uint32_t i = IOMMU_HWPT_ALLOC_MINSZ; i < h->size && i < sizeof(*h); i++)
+			if (((const uint8_t *)arg)[i])
+				return -EINVAL;
 		if (!obj_get(x, h->dev_id, OBJ_DEVICE))
 			return -ENOENT;
 		if (!obj_get(x, h->pt_id, OBJ_IOAS))
