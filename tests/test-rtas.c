@@ -222,6 +222,21 @@ static int host_state(struct eeh_pe *pe, unsigned int *ms)
 	return st;
 }
 
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_words(uint64_t addr, const uint32_t *w, int n)
+{
+	for (int i = 0; i < n; i++) {
+		guest_mem[addr + 4 * i] = (uint8_t)(w[i] >> 24);
+		guest_mem[addr + 4 * i + 1] = (uint8_t)(w[i] >> 16);
+		guest_mem[addr + 4 * i + 2] = (uint8_t)(w[i] >> 8);
+		guest_mem[addr + 4 * i + 3] = (uint8_t)w[i];
+	}
+}
+
 /* ---- names, tokens, generic errors ---- */
 
 static void call_names_and_default_tokens_are_qemus(void)
@@ -563,6 +578,53 @@ static void op_target_gets_the_vfio_ops_of_each_call(void)
 	CU_ASSERT_EQUAL(last_op.err.func, 13);
 	CU_ASSERT_EQUAL(last_op.err.addr, 0x803000000ULL);
 	CU_ASSERT_EQUAL(last_op.err.mask, 0xfffffffffffff000ULL);
+	/* ioa-bus-error (32-bit layout): type 0, function 7. */
+	{
+		uint32_t w[6] = { 0x83000040, 0xfffffffc, 0, (uint32_t)(buid >> 32),
+				  (uint32_t)buid, 7 };
+
+		put_words(0x400, w, 6);
+		a[0] = 7;
+		CU_ASSERT_EQUAL(call(TOK_ERRINJCT, 3, a, 1, r), 0);
+		CU_ASSERT_EQUAL(r[0], 0);
+		CU_ASSERT_EQUAL(last_op.err.type, 0);
+		CU_ASSERT_EQUAL(last_op.err.func, 7);
+		CU_ASSERT_EQUAL(last_op.err.addr, 0x83000040ULL);
+		CU_ASSERT_EQUAL(last_op.err.mask, 0xfffffffcULL);
+		/* Function 20 never reaches the host. */
+		w[5] = 20;
+		put_words(0x400, w, 6);
+		ops_seen = 0;
+		CU_ASSERT_EQUAL(call(TOK_ERRINJCT, 3, a, 1, r), 0);
+		CU_ASSERT_EQUAL((int32_t)r[0], -3);
+		CU_ASSERT_EQUAL(ops_seen, 0);
+	}
+	teardown();
+}
+
+/* PAPR-strict: where the table says "no-op", nothing reaches the host. */
+static void papr_table_no_ops_send_nothing_to_the_host(void)
+{
+	uint64_t buid = 0x900000000000000ULL;
+	int changes = 0;
+
+	setup(EEH_RTAS_MODE_PAPR);
+	CU_ASSERT_EQUAL(eeh_vm_del_phb(vm, GBUID_C), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb_op(vm, buid, recording_op, pe_c, pe_c), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_device(vm, buid, 0, 0), 0);
+	ops_seen = 0;
+	/* State 0: deactivate is a no-op (0), thaws are -3. */
+	CU_ASSERT_EQUAL(slot_reset(buid, 0, 0), 0);
+	changes += last_op.op != VFIO_EEH_PE_GET_STATE;
+	CU_ASSERT_EQUAL(option(buid, 0, 2), -3);
+	changes += last_op.op != VFIO_EEH_PE_GET_STATE;
+	CU_ASSERT_EQUAL(slot_reset(buid, 0, 1), 0);
+	CU_ASSERT_EQUAL(last_op.op, VFIO_EEH_PE_RESET_HOT);
+	/* State 1: a second activate is a no-op. */
+	CU_ASSERT_EQUAL(slot_reset(buid, 0, 1), 0);
+	changes += last_op.op != VFIO_EEH_PE_GET_STATE;
+	CU_ASSERT_EQUAL(changes, 0);
+	CU_ASSERT_EQUAL(pre_resets, 1);
 	teardown();
 }
 
@@ -667,12 +729,17 @@ static void papr_fundamental_reset_not_offered_is_minus8_state_unchanged(void)
 	CU_ASSERT_EQUAL(host_state(pe_b, NULL), 0);
 	CU_ASSERT_EQUAL(eeh_vm_reset_capabilities(vm, GBUID_B), 0);
 	CU_ASSERT_EQUAL(eeh_vm_reset_capabilities(vm, EEH_VM_ALL_PHBS), 0);
-	/* Known now: answered before any state check, also when frozen. */
+	/* Known now: answered before any state check, also when frozen,
+	 * and the VMM's MSI-X state is left alone. */
 	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_b), 0);
+	CU_ASSERT_EQUAL(pre_resets, 1);
 	CU_ASSERT_EQUAL(slot_reset(GBUID_B, 0x1000, 3), -8);
+	CU_ASSERT_EQUAL(pre_resets, 1);
 	CU_ASSERT_EQUAL(guest_state(GBUID_B, 0x1000), 2);
 	/* The guest falls back to hot reset, as Linux does. */
 	CU_ASSERT_EQUAL(slot_reset(GBUID_B, 0x1000, 1), 0);
+	CU_ASSERT_EQUAL(pre_resets, 2);
+	CU_ASSERT_EQUAL(pre_reset_buid, GBUID_B);
 	CU_ASSERT_EQUAL(guest_state(GBUID_B, 0x1000), 1);
 	/* A offers it. */
 	CU_ASSERT_EQUAL(slot_reset(GBUID_A, 0x0800, 3), 0);
@@ -730,21 +797,6 @@ static void papr_config_addresses_are_validated(void)
 	teardown();
 }
 
-static uint32_t be32_at(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put_words(uint64_t addr, const uint32_t *w, int n)
-{
-	for (int i = 0; i < n; i++) {
-		guest_mem[addr + 4 * i] = (uint8_t)(w[i] >> 24);
-		guest_mem[addr + 4 * i + 1] = (uint8_t)(w[i] >> 16);
-		guest_mem[addr + 4 * i + 2] = (uint8_t)(w[i] >> 8);
-		guest_mem[addr + 4 * i + 3] = (uint8_t)w[i];
-	}
-}
-
 static void papr_error_detail_returns_a_real_log_once_per_error(void)
 {
 	const uint8_t *log = guest_mem + 0x2000, *sect;
@@ -795,6 +847,30 @@ static void papr_error_detail_returns_a_real_log_once_per_error(void)
 	CU_ASSERT_EQUAL(error_detail(GBUID_B, 0x1000, 0, 0, 0x2000, 2048, 1), 0);
 	CU_ASSERT_EQUAL(be32_at(log + 24 + 28), 2);
 	CU_ASSERT_EQUAL(log[3], 0x03);
+	/* The error type follows the IOA bus error function. */
+	{
+		static const struct {
+			unsigned int func;
+			uint8_t type;
+		} types[] = { { 6, 0x06 }, { 12, 0x06 }, { 7, 0x05 }, { 17, 0x05 },
+			      { 15, 0x08 }, { 18, 0x08 } };
+		struct eeh_func *fa = eeh_func_first(pe_a);
+
+		eeh_set_max_freezes(ctx, 100);
+		for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+			CU_ASSERT_EQUAL(eeh_vm_phb_reset(vm, GBUID_A), 0);
+			CU_ASSERT_EQUAL(eeh_pe_inject(pe_a, 1, types[i].func, 0, 0), 0);
+			if (types[i].func < 12) {
+				CU_ASSERT_EQUAL(eeh_func_mmio_write(fa, 0, 0, 4, 1), 0);
+			} else {
+				CU_ASSERT_EQUAL(eeh_func_dma(fa, types[i].func >= 16, 0x1000,
+							     8), -EIO);
+			}
+			CU_ASSERT_EQUAL(error_detail(GBUID_A, 0x0800, 0, 0, 0x2000, 2048, 1), 0);
+			CU_ASSERT_EQUAL(log[3], types[i].type);
+			CU_ASSERT_EQUAL(be32_at(log + 24 + 24), types[i].func);
+		}
+	}
 	/* Without guest memory to write to there is no log to return. */
 	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_b), 0);
 	mem_fail = true;
@@ -1436,6 +1512,7 @@ int main(void)
 		TEST(qemu_slot_error_detail_is_1_and_never_permanent),
 		TEST(op_target_gets_the_vfio_ops_of_each_call),
 		TEST(papr_state_control_table_cell_by_cell),
+		TEST(papr_table_no_ops_send_nothing_to_the_host),
 		TEST(papr_unavailable_info_counts_down_the_settle_time),
 		TEST(papr_fundamental_reset_not_offered_is_minus8_state_unchanged),
 		TEST(papr_config_addresses_are_validated),
