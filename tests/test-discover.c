@@ -459,6 +459,54 @@ static void vanished_device_gives_enodev_before_any_event(void)
 	eeh_unref(ctx);
 }
 
+static void removing_one_function_keeps_its_pe(void)
+{
+	char path[512];
+	struct eeh_ctx *ctx;
+	struct eeh_pe *nic;
+	struct eeh_func *f0, *f1;
+	uint32_t v;
+	int fd;
+
+	bed_with(power9, NPOWER9, GS_DEVTREE);
+	ctx = host_ctx(NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+	fd = eeh_host_monitor_start(ctx);
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(eeh_host_monitor_start(ctx), fd); /* started once */
+	f0 = eeh_func_by_bdf(ctx, 0, 1, 0);
+	f1 = eeh_func_by_bdf(ctx, 0, 1, 1);
+	nic = eeh_func_pe(f1);
+	/* index 3 is 0000:01:00.1 */
+	CU_ASSERT_EQUAL(gs_func_syspath(power9, NPOWER9, 3, path, sizeof(path)), 0);
+	um.uevent(bed, path, "remove");
+	CU_ASSERT_EQUAL(gs_remove_func(bed_root, power9, NPOWER9, 3), 0);
+	CU_ASSERT_EQUAL(wait_events(ctx, fd, 1), 1);
+	CU_ASSERT_EQUAL(eeh_func_cfg_read(f1, 0, 2, &v), -ENODEV);
+	CU_ASSERT_EQUAL(eeh_pe_func_count(nic), 1);
+	CU_ASSERT_PTR_EQUAL(eeh_func_first(nic), f0);
+	CU_ASSERT_PTR_NULL(eeh_func_next(f0));
+	CU_ASSERT_EQUAL(eeh_pe_flags(nic) & 0x400, 0);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_GET_STATE), 0);
+	/* back into the same PE */
+	CU_ASSERT_EQUAL(gs_write_func(bed_root, power9, NPOWER9, 3), 0);
+	um.uevent(bed, path, "add");
+	CU_ASSERT_EQUAL(wait_events(ctx, fd, 1), 1);
+	CU_ASSERT_PTR_EQUAL(eeh_pe_lookup(ctx, "0000:01:00.1", NULL), nic);
+	CU_ASSERT_EQUAL(eeh_pe_func_count(nic), 2);
+	/* a function without an IOMMU group changes nothing */
+	CU_ASSERT_EQUAL(gs_func_syspath(power9, NPOWER9, 0, path, sizeof(path)), 0);
+	um.uevent(bed, path, "remove");
+	{
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		CU_ASSERT_EQUAL(poll(&p, 1, 2000), 1); /* the event arrives... */
+		CU_ASSERT_EQUAL(eeh_host_monitor_process(ctx), 0); /* ...and changes nothing */
+	}
+	CU_ASSERT_EQUAL(eeh_phb_pe_count(eeh_phb_first(ctx)), 4);
+	eeh_unref(ctx);
+}
+
 static const struct test tests[] = {
 	TEST(power9_model_through_libudev),
 	TEST(x86_host_has_groups_and_no_eeh),
@@ -466,6 +514,7 @@ static const struct test tests[] = {
 	TEST(libudev_and_root_walk_agree),
 	TEST(hotplug_remove_makes_ops_fail_enodev),
 	TEST(vanished_device_gives_enodev_before_any_event),
+	TEST(removing_one_function_keeps_its_pe),
 };
 
 int main(int argc, char **argv)

@@ -286,6 +286,7 @@ static struct responder {
 	char last_injct[128];
 	unsigned int breaks, checks;
 	const char *cannot_recover; /* a BDF whose driver lacks the handlers */
+	bool not_root;              /* debugfs refuses opens as for a user */
 } rsp;
 
 static struct eeh_func *sim_func(const char *bdf)
@@ -303,6 +304,8 @@ static int r_open(void *data, const char *path, int flags, unsigned int mode)
 	const char *base = strrchr(path, '/') + 1;
 	int fd;
 
+	if (rsp.not_root && !strncmp(path, "/sys/kernel/debug/", 18))
+		return -EACCES;
 	snprintf(p, sizeof(p), "%s%s", root, path);
 	fd = open(p, flags, mode);
 	if (fd < 0)
@@ -592,6 +595,43 @@ static void host_calls_on_other_contexts_and_names(void)
 	eeh_unref(ctx);
 }
 
+static void not_root_is_named(void)
+{
+	struct eeh_ctx *ctx = host_with_responder(POWERNV);
+	struct eeh_func *f = eeh_func_by_bdf(ctx, 0, 4, 0);
+	const char *why;
+
+	rsp.not_root = true;
+	why = eeh_host_missing(ctx);
+	CU_ASSERT_PTR_NOT_NULL(why && strstr(why, "not root"));
+	test_log[0] = '\0';
+	CU_ASSERT_EQUAL(eeh_host_dev_break(f, EEH_HOST_BREAK_FORCE), -EACCES);
+	CU_ASSERT_PTR_NOT_NULL(strstr(test_log, "not root"));
+	CU_ASSERT_EQUAL(eeh_pe_inject(eeh_func_pe(f), 0, 4, 0, 0), -EACCES);
+	CU_ASSERT_EQUAL(eeh_host_set_max_freezes(ctx, 7), -EACCES);
+	/* reading state needs no root */
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(eeh_func_pe(f), VFIO_EEH_PE_GET_STATE), 0);
+	eeh_unref(ctx);
+}
+
+static void eeh_new_picks_the_host_for_eeh_backend_host(void)
+{
+	struct eeh_ctx *ctx = host_on(power9, NPOWER9, POWERNV), *c2 = NULL;
+
+	eeh_unref(ctx);
+	setenv("EEH_BACKEND", "host", 1);
+	setenv("EEH_ROOT", root, 1);
+	CU_ASSERT_EQUAL(eeh_new(&c2), 0);
+	unsetenv("EEH_BACKEND");
+	unsetenv("EEH_ROOT");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c2);
+	CU_ASSERT_TRUE(eeh_is_host(c2));
+	CU_ASSERT_STRING_EQUAL(eeh_backend_name(c2), "host");
+	CU_ASSERT_STRING_EQUAL(eeh_get_root(c2), root);
+	CU_ASSERT_PTR_NOT_NULL(eeh_pe_by_group(c2, 6));
+	eeh_unref(c2);
+}
+
 static const struct test tests[] = {
 	TEST(no_pci_sysfs_under_root_is_enoent),
 	TEST(procfs_counters_and_debugfs_freeze_limit),
@@ -604,6 +644,8 @@ static const struct test tests[] = {
 	TEST(pseries_injection_breaks_every_function),
 	TEST(captured_topology_loads_as_the_same_tree),
 	TEST(host_calls_on_other_contexts_and_names),
+	TEST(not_root_is_named),
+	TEST(eeh_new_picks_the_host_for_eeh_backend_host),
 };
 
 int main(void)
