@@ -72,7 +72,8 @@ static int setup_sim(struct eeh_iommufd *ifd, int argc, char **argv, int first)
 			*eq = '\0';
 			label = strtol(eq + 1, &end, 0);
 			if (end == eq + 1 || *end) {
-				fprintf(stderr, "eehctl ioas: '%s': IOAS must be a number\n", argv[i]);
+				fprintf(stderr, "eehctl ioas: '%s': IOAS must be a number\n",
+					argv[i]);
 				free(dev);
 				return EXIT_USAGE;
 			}
@@ -114,7 +115,8 @@ static int setup_state(struct eeh_iommufd *ifd, const char *file)
 	int rc = EXIT_OK;
 
 	if (!root) {
-		fprintf(stderr, "eehctl ioas: cannot read %s: %s\n", file, json_util_get_last_err());
+		fprintf(stderr, "eehctl ioas: cannot read %s: %s\n", file,
+			json_util_get_last_err());
 		return EXIT_USAGE;
 	}
 	if (!json_object_object_get_ex(root, "devices", &devs) ||
@@ -204,7 +206,7 @@ static void show(struct eeh_iommufd *ifd, const struct cli_opts *o)
 		printf("\n%-6s %-20s %-6s %-6s %-6s %-14s %s\n", "DEVID", "DEVICE", "GROUP", "IOAS",
 		       "HWPT", "PE", "EEH");
 	for (uint32_t d = eeh_iommufd_device_next(ifd, 0); d; d = eeh_iommufd_device_next(ifd, d)) {
-		json_object *j = json_object_new_object();
+		json_object *j = json_object_new_object(), *jpe;
 		int r = eeh_iommufd_check(ifd, d, NULL);
 
 		if (eeh_iommufd_device_info(ifd, d, &info) < 0)
@@ -214,8 +216,8 @@ static void show(struct eeh_iommufd *ifd, const struct cli_opts *o)
 		json_object_object_add(j, "group", json_object_new_int(info.group));
 		json_object_object_add(j, "ioas", json_object_new_int64(info.ioas_id));
 		json_object_object_add(j, "hwpt", json_object_new_int64(info.hwpt_id));
-		json_object_object_add(j, "pe", info.pe ? json_object_new_string(eeh_pe_name(info.pe))
-							: NULL);
+		jpe = info.pe ? json_object_new_string(eeh_pe_name(info.pe)) : NULL;
+		json_object_object_add(j, "pe", jpe);
 		json_object_object_add(j, "registered", json_object_new_boolean(info.registered));
 		json_object_object_add(j, "eeh", json_object_new_boolean(r == 0));
 		json_object_object_add(j, "errno",
@@ -259,12 +261,14 @@ static int ioas_run(struct eeh_ctx *ctx, int argc, char **argv, const struct cli
 	}
 	for (int i = first; i < argc; i++)
 		if (argv[i][0] == '-') {
-			fprintf(stderr, "eehctl ioas: unknown option '%s' (see 'eehctl ioas --help')\n",
+			fprintf(stderr,
+				"eehctl ioas: unknown option '%s' (see 'eehctl ioas --help')\n",
 				argv[i]);
 			return EXIT_USAGE;
 		}
 	if (state && first < argc) {
-		fprintf(stderr, "eehctl ioas: give --state FILE or DEVICE=IOAS arguments, not both\n");
+		fprintf(stderr,
+			"eehctl ioas: give --state FILE or DEVICE=IOAS arguments, not both\n");
 		return EXIT_USAGE;
 	}
 	if (!state && first < argc && !eeh_is_sim(ctx)) {

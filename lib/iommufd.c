@@ -600,7 +600,8 @@ EEH_EXPORT int eeh_iommufd_bind(struct eeh_iommufd *ifd, const char *name, uint3
 		rc = ifd->k->bind(ifd, name, dev);
 	if (!rc && hashmap_get(&ifd->devs, dev->devid)) {
 		/* The VMM registered this ID: the kernel's view is the truth. */
-		warn(ifd->ctx, "device ID %u was registered and is now bound by libeeh", dev->devid);
+		warn(ifd->ctx, "device ID %u was registered and is now bound by libeeh",
+		     dev->devid);
 		dev_free(ifd, hashmap_get(&ifd->devs, dev->devid));
 	}
 	if (!rc) {

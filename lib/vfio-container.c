@@ -279,7 +279,8 @@ EEH_EXPORT int eeh_container_spapr_info(struct eeh_container *c,
 	} else if (c->fd < 0) {
 		memset(info, 0, sizeof(*info));
 		info->argsz = sizeof(*info);
-		info->flags = c->iommu_type == VFIO_SPAPR_TCE_v2_IOMMU ? VFIO_IOMMU_SPAPR_INFO_DDW : 0;
+		if (c->iommu_type == VFIO_SPAPR_TCE_v2_IOMMU)
+			info->flags = VFIO_IOMMU_SPAPR_INFO_DDW;
 		info->dma32_window_start = (uint32_t)SIM_DMA32_START;
 		info->dma32_window_size = (uint32_t)SIM_DMA32_SIZE;
 		info->ddw.pgsizes = (1ULL << 12) | (1ULL << 16) | (1ULL << 24);

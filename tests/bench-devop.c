@@ -51,9 +51,9 @@ static char *topology(unsigned int n)
 	for (unsigned int i = 0; i < n; i++)
 		len += (size_t)snprintf(s + len, cap - len,
 					"%s{\"number\":%u,\"type\":\"device\",\"group\":%u,"
-					"\"functions\":[{\"bdf\":\"0000:%02x:%02x.0\",\"vendor\":4116,"
-					"\"device\":1,\"bars\":[{\"bar\":0,\"addr\":\"0x%x\","
-					"\"size\":\"0x1000\"}]}]}",
+					"\"functions\":[{\"bdf\":\"0000:%02x:%02x.0\","
+					"\"vendor\":4116,\"device\":1,\"bars\":[{\"bar\":0,"
+					"\"addr\":\"0x%x\",\"size\":\"0x1000\"}]}]}",
 					i ? "," : "", i + 1, i + 1, 1 + i / 32, i % 32,
 					0x80000000u + i * 0x1000u);
 	snprintf(s + len, cap - len, "]}]}");

@@ -510,7 +510,8 @@ static int container_extension(struct fake_kernel *fk, unsigned long ext)
 			return 1;
 		return ext == VFIO_EEH ? fk->eeh_enabled : 0;
 	case FAKE_IOMMUFD_COMPAT:
-		return ext == VFIO_TYPE1_IOMMU || ext == VFIO_TYPE1v2_IOMMU || ext == VFIO_UNMAP_ALL;
+		return ext == VFIO_TYPE1_IOMMU || ext == VFIO_TYPE1v2_IOMMU ||
+		       ext == VFIO_UNMAP_ALL;
 	case FAKE_TYPE1:
 		return ext == VFIO_TYPE1_IOMMU || ext == VFIO_TYPE1v2_IOMMU ||
 		       ext == VFIO_DMA_CC_IOMMU;

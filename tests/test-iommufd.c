@@ -584,7 +584,8 @@ static void registered_devices_follow_the_same_rule(void)
 	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 6, 4, 7, 8), 0);
 	CU_ASSERT_EQUAL(eeh_iommufd_ioas_groups(ifd, 7), 2);
 	CU_ASSERT_EQUAL(eeh_iommufd_check(ifd, 5, NULL), -EPERM);
-	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 9, 4, 10, 8), -EINVAL); /* HWPT 8 is on 7 */
+	/* HWPT 8 is on IOAS 7 */
+	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 9, 4, 10, 8), -EINVAL);
 	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 9, 4, 10, 7), -EINVAL); /* 7 is an IOAS */
 	/* the VMM detached device 6: re-register it unattached */
 	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 6, 4, 0, 0), 0);
