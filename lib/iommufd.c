@@ -836,8 +836,10 @@ EEH_EXPORT int eeh_iommufd_register_device(struct eeh_iommufd *ifd, uint32_t dev
 		rc = -EEXIST;
 	else if (ioas_id && h && h->ioas->id != ioas_id)
 		rc = -EINVAL;
-	else if (ioas_id && ioas_get(ifd, hwpt_id))
-		rc = -EINVAL; /* an IOAS is no HWPT */
+	else if (ioas_id && (ioas_get(ifd, hwpt_id) || dev_get(ifd, hwpt_id) || hwpt_id == devid))
+		rc = -EINVAL; /* one ID namespace: an IOAS or a device is no HWPT */
+	else if (ioas_id == devid || dev_get(ifd, ioas_id) || hwpt_get(ifd, ioas_id))
+		rc = -EINVAL;
 	else
 		rc = spares_get(ifd, &s);
 	if (!rc && !dev) {

@@ -432,7 +432,8 @@ int eeh_iommufd_iova_ranges(struct eeh_iommufd *ifd, uint32_t ioas_id,
  * bound, with its IOMMU group and where it is attached (ioas_id 0: not
  * attached; hwpt_id 0: not known). Unknown IOAS and HWPT IDs are
  * recorded. Returns 0, -EINVAL (devid 0, group < 0, hwpt_id belongs to
- * another IOAS), -EEXIST (libeeh bound that devid itself), -ENOMEM.
+ * another IOAS, an ID already naming an object of another type: IDs
+ * share one namespace), -EEXIST (libeeh bound that devid itself), -ENOMEM.
  */
 int eeh_iommufd_register_device(struct eeh_iommufd *ifd, uint32_t devid, int group,
 				uint32_t ioas_id, uint32_t hwpt_id);

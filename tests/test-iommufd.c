@@ -587,6 +587,9 @@ static void registered_devices_follow_the_same_rule(void)
 	/* HWPT 8 is on IOAS 7 */
 	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 9, 4, 10, 8), -EINVAL);
 	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 9, 4, 10, 7), -EINVAL); /* 7 is an IOAS */
+	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 9, 4, 10, 5), -EINVAL); /* 5 a device */
+	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 9, 4, 8, 0), -EINVAL);  /* 8 an HWPT */
+	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 9, 4, 5, 0), -EINVAL);  /* 5 a device */
 	/* the VMM detached device 6: re-register it unattached */
 	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 6, 4, 0, 0), 0);
 	CU_ASSERT_EQUAL(eeh_iommufd_check(ifd, 6, NULL), -ENODEV);
