@@ -544,7 +544,7 @@ int eeh_container_pe_op(struct eeh_container *c, struct vfio_eeh_pe_op *op);
  * are serialized, calls on different PHBs share no lock. Set the VM up
  * (PHBs, devices, tokens, mode) before the guest runs; adding devices and
  * PHBs later is safe, removing a PHB is too (its memory lives until the VM
- * is freed).
+ * is freed). Every function here returning int gives -EINVAL for a NULL vm.
  */
 struct eeh_vm;
 
@@ -625,8 +625,8 @@ int eeh_vm_set_mode(struct eeh_vm *vm, enum eeh_rtas_mode mode);
 enum eeh_rtas_mode eeh_vm_get_mode(struct eeh_vm *vm);
 /* The token of a call (default 0x2020 + offset as above), or -EINVAL. */
 int eeh_vm_token(struct eeh_vm *vm, enum eeh_rtas_call call);
-/* Use another token for a call: 0, -EINVAL (unknown call, token 0),
- * -EEXIST (another call has it). */
+/* Use another token for a call: 0, -EINVAL (unknown call, token 0 or
+ * above INT32_MAX), -EEXIST (another call has it). */
 int eeh_vm_set_token(struct eeh_vm *vm, enum eeh_rtas_call call, uint32_t token);
 /* Serve the three errinjct calls (default true); when off their tokens
  * are unknown and left out of the device tree helpers. */
@@ -680,6 +680,7 @@ int eeh_vm_del_phb(struct eeh_vm *vm, uint64_t buid);
  * Returns 0, -ENOENT (unknown buid), -EINVAL (bus > 255, devfn > 255).
  */
 int eeh_vm_add_device(struct eeh_vm *vm, uint64_t buid, unsigned int bus, unsigned int devfn);
+/* The function is gone (hot unplug). Errors as eeh_vm_add_device(). */
 int eeh_vm_del_device(struct eeh_vm *vm, uint64_t buid, unsigned int bus, unsigned int devfn);
 /*
  * Whether the host slot behind buid offers fundamental reset (PAPR-strict
