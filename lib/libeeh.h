@@ -540,8 +540,10 @@ int eeh_container_pe_op(struct eeh_container *c, struct vfio_eeh_pe_op *op);
  * view of the devices on them. The guest reaches only the PEs bound to its
  * own PHBs: BUIDs and config addresses it forges are answered with -3.
  *
- * Calls may come from any number of vCPU threads: calls on one guest PHB
- * are serialized, calls on different PHBs share no lock. Set the VM up
+ * Calls may come from any number of vCPU threads: the calls that change a
+ * PE's state are serialized per guest PHB (state reads run alongside, the
+ * PE's own lock orders them), calls on different PHBs share no lock; the
+ * op target of a PHB must accept that. Set the VM up
  * (PHBs, devices, tokens, mode) before the guest runs; adding devices and
  * PHBs later is safe, removing a PHB is too (its memory lives until the VM
  * is freed). Every function here returning int gives -EINVAL for a NULL vm.
