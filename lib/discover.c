@@ -333,7 +333,8 @@ static int enumerate_walk(struct scan *s)
 	dir = opendir(dirpath);
 	if (!dir) {
 		r = -errno;
-		err(s->ctx, "cannot list %s: %s (no sysfs, or no PCI bus)", dirpath, strerror(errno));
+		err(s->ctx, "cannot list %s: %s (no sysfs, or no PCI bus)", dirpath,
+		    strerror(errno));
 		return r;
 	}
 	while (!r && (de = readdir(dir)) != NULL) {
@@ -445,8 +446,8 @@ static int group_functions(struct scan *s)
 		f->pe = (unsigned int)(idx - 1);
 		p->nfuncs++;
 		if (f->group != p->group) {
-			warn(ctx, "one PE, one IOMMU group violated: %04x:%02x:%02x.%x is in group %d "
-			     "but its PE 0x%llx is group %d", DOMAIN_OF(f->key),
+			warn(ctx, "one PE, one IOMMU group violated: %04x:%02x:%02x.%x is in "
+			     "group %d but its PE 0x%llx is group %d", DOMAIN_OF(f->key),
 			     (unsigned int)(f->key >> 8) & 0xff, (unsigned int)(f->key >> 3) & 0x1f,
 			     (unsigned int)f->key & 7, f->group, (long long)p->addr, p->group);
 			s->h->stats.group_mismatch++;

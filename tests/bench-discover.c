@@ -40,7 +40,8 @@ static double run_lspci(const char *sysdir, bool numeric)
 		dup2(fd, 1);
 		dup2(fd, 2);
 		if (numeric)
-			execlp("lspci", "lspci", "-A", "linux-sysfs", "-O", opt, "-n", (char *)NULL);
+			execlp("lspci", "lspci", "-A", "linux-sysfs", "-O", opt, "-n",
+			       (char *)NULL);
 		else
 			execlp("lspci", "lspci", "-A", "linux-sysfs", "-O", opt, (char *)NULL);
 		_exit(127);
@@ -124,7 +125,8 @@ int main(void)
 		printf("BENCH discover_vs_lspci_n_ratio %.2f x\n", o / ln);
 		printf("BENCH discover_bytes_per_function %.0f bytes\n", bytes / nfuncs);
 		if (nfuncs != NPES * FPP || npes != NPES) {
-			fprintf(stderr, "bench-discover: found %u PEs / %u functions, expected %u / %u\n",
+			fprintf(stderr,
+				"bench-discover: found %u PEs / %u functions, expected %u / %u\n",
 				npes, nfuncs, NPES, NPES * FPP);
 			rc = 1;
 		}

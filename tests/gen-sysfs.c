@@ -153,8 +153,8 @@ static int write_resource(const char *dir, const struct gs_func *f)
 		uint64_t end = b && b->size ? b->start + b->size - 1 : 0;
 
 		len += (size_t)snprintf(text + len, sizeof(text) - len,
-					"0x%016llx 0x%016llx 0x%016llx\n", (unsigned long long)start,
-					(unsigned long long)end,
+					"0x%016llx 0x%016llx 0x%016llx\n",
+					(unsigned long long)start, (unsigned long long)end,
 					(unsigned long long)(b && b->size ? b->flags : 0));
 	}
 	return put_file(dir, "resource", text, len);
@@ -324,9 +324,11 @@ int gs_write_host(const char *root, const struct gs_func *fns, size_t n, unsigne
 		if ((r = mkdir_p(p)) || (r = put_text(p, "eeh_max_freezes", "5\n")) ||
 		    (r = put_text(p, "eeh_enable", "0x1\n")))
 			return r;
-		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-			if ((r = put_text(p, files[i], "input format: <domain>:<bus>:<dev>.<fn>\n")))
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			r = put_text(p, files[i], "input format: <domain>:<bus>:<dev>.<fn>\n");
+			if (r)
 				return r;
+		}
 	}
 	return 0;
 }
@@ -384,7 +386,8 @@ int gs_gen_large(unsigned int npes, unsigned int fpp, struct gs_func **out, size
 
 			if (!bdf || bus > 255)
 				return gs_free_large(fns, n), -EINVAL;
-			snprintf(bdf, 24, "%04x:%02x:%02x.%x", domain & 0xffff, bus & 0xff, dev & 0x1f, fn & 7);
+			snprintf(bdf, 24, "%04x:%02x:%02x.%x", domain & 0xffff, bus & 0xff,
+				 dev & 0x1f, fn & 7);
 			f->bdf = bdf;
 			f->vendor = 0x15b3;
 			f->device = 0x1019;

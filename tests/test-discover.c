@@ -38,8 +38,8 @@ static int umockdev_load(void)
 		return -1;
 	um.testbed_new = (void *(*)(void))dlsym(lib, "umockdev_testbed_new");
 	um.get_root_dir = (char *(*)(void *))dlsym(lib, "umockdev_testbed_get_root_dir");
-	um.uevent = (void (*)(void *, const char *, const char *))dlsym(lib,
-									  "umockdev_testbed_uevent");
+	um.uevent = (void (*)(void *, const char *, const char *))dlsym(
+		lib, "umockdev_testbed_uevent");
 	um.object_unref = (void (*)(void *))dlsym(RTLD_DEFAULT, "g_object_unref");
 	um.free = (void (*)(void *))dlsym(RTLD_DEFAULT, "g_free");
 	return um.testbed_new && um.get_root_dir && um.uevent && um.free &&
@@ -170,17 +170,20 @@ static void dump(struct eeh_ctx *ctx, char *out, size_t len)
 				      eeh_phb_index(phb),
 				      (unsigned long long)eeh_phb_buid(phb), eeh_phb_domain(phb));
 		eeh_pe_foreach(phb, pe) {
-			n += (size_t)snprintf(out + n, len - n, " pe %x %s addr %x group %d parent %d\n",
+			struct eeh_pe *par = eeh_pe_parent(pe);
+
+			n += (size_t)snprintf(out + n, len - n,
+					      " pe %x %s addr %x group %d parent %d\n",
 					      eeh_pe_number(pe), eeh_pe_type_name(eeh_pe_type(pe)),
 					      eeh_pe_config_addr(pe), eeh_pe_iommu_group(pe),
-					      eeh_pe_parent(pe) ? (int)eeh_pe_number(eeh_pe_parent(pe))
-								: -1);
+					      par ? (int)eeh_pe_number(par) : -1);
 			eeh_func_foreach(pe, f) {
+				struct eeh_func *pf = eeh_func_physfn(f);
+
 				n += (size_t)snprintf(out + n, len - n, "  %s %04x:%04x %06x pf %s",
 						      eeh_func_bdf(f), eeh_func_vendor(f),
 						      eeh_func_device(f), eeh_func_class(f),
-						      eeh_func_physfn(f) ? eeh_func_bdf(eeh_func_physfn(f))
-									 : "-");
+						      pf ? eeh_func_bdf(pf) : "-");
 				for (unsigned int b = 0; b < 6; b++) {
 					uint64_t a, s;
 					unsigned int fl;

@@ -496,7 +496,8 @@ static void injection_through_err_injct_freezes_and_thaws(void)
 static void dev_break_respects_bridges_and_can_recover(void)
 {
 	struct eeh_ctx *ctx = host_with_responder(POWERNV);
-	struct eeh_func *nvme = eeh_func_by_bdf(ctx, 0, 5, 0), *bridge = eeh_func_by_bdf(ctx, 0, 3, 0);
+	struct eeh_func *nvme = eeh_func_by_bdf(ctx, 0, 5, 0);
+	struct eeh_func *bridge = eeh_func_by_bdf(ctx, 0, 3, 0);
 	struct eeh_pe *pe = eeh_func_pe(nvme);
 
 	rsp.cannot_recover = "0000:05:00.0";
@@ -543,7 +544,8 @@ static void captured_topology_loads_as_the_same_tree(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
 	eeh_unref(ctx);
 	snprintf(topo, sizeof(topo), "%s/captured.json", root);
-	snprintf(cmd, sizeof(cmd), "%s/eeh/eehctl capture --root %s %s >/dev/null", top, root, topo);
+	snprintf(cmd, sizeof(cmd), "%s/eeh/eehctl capture --root %s %s >/dev/null", top, root,
+		 topo);
 	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
 	CU_ASSERT_EQUAL_FATAL(eeh_new_sim(topo, &sim), 0);
 	CU_ASSERT_EQUAL(eeh_phb_pe_count(eeh_phb_first(sim)), 4);
