@@ -156,7 +156,8 @@ static int32_t do_errinjct(struct rtas_req *r)
 	phb = rtas_phb_eeh(vm, e.buid);
 	if (!phb)
 		return RTAS_PARAM;
-	if (strict(r) && !rtas_addr_in_pe(phb, e.config_addr))
+	/* LoPAR: under LPAR, IOA bus errors only where EEH is enabled. */
+	if (strict(r) && (!rtas_addr_in_pe(phb, e.config_addr) || !atomic_load(&phb->enabled)))
 		return RTAS_PARAM;
 	/* The guest names its own bus address; the host injects at the host
 	 * BAR address behind it. */

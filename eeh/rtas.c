@@ -532,6 +532,7 @@ static int phb_op_locked(struct rtas_phb *phb, unsigned int op)
 static int phb_reset(struct rtas_phb *phb)
 {
 	atomic_store(&phb->perm, false);
+	atomic_store(&phb->enabled, false);
 	if (phb->pe) {
 		struct eeh_pe_error e;
 
@@ -699,6 +700,7 @@ static void set_eeh_option(struct rtas_req *r)
 {
 	struct rtas_phb *phb = prologue(r, 4, 1, 1);
 	uint32_t addr, fn;
+	int32_t st;
 	bool strict;
 
 	if (!phb)
@@ -713,7 +715,10 @@ static void set_eeh_option(struct rtas_req *r)
 	}
 	switch (fn) {
 	case EEH_OPT_DISABLE:
-		rtas_ret(r, 0, status_of(phb_op_locked(phb, VFIO_EEH_PE_DISABLE)));
+		st = status_of(phb_op_locked(phb, VFIO_EEH_PE_DISABLE));
+		if (!st)
+			atomic_store(&phb->enabled, false);
+		rtas_ret(r, 0, st);
 		return;
 	case EEH_OPT_ENABLE:
 		/* QEMU: old guests pass a device's address, >= 5.10 guests the
@@ -722,7 +727,10 @@ static void set_eeh_option(struct rtas_req *r)
 			rtas_ret(r, 0, RTAS_PARAM);
 			return;
 		}
-		rtas_ret(r, 0, status_of(phb_op_locked(phb, VFIO_EEH_PE_ENABLE)));
+		st = status_of(phb_op_locked(phb, VFIO_EEH_PE_ENABLE));
+		if (!st)
+			atomic_store(&phb->enabled, true);
+		rtas_ret(r, 0, st);
 		return;
 	case EEH_OPT_THAW_MMIO:
 		rtas_ret(r, 0, strict ? strict_op(phb, EEH_PAPR_THAW_MMIO, VFIO_EEH_PE_UNFREEZE_IO)

@@ -39,6 +39,7 @@ struct rtas_phb {
 	pthread_mutex_t lock;
 	_Atomic int freset;     /* fundamental reset offered: -1 unknown, 0, 1 */
 	_Atomic bool perm;      /* made permanently unavailable by the guest */
+	_Atomic bool enabled;   /* the guest enabled EEH (set-eeh-option 1) */
 	_Atomic unsigned int log_seen; /* host error count at the last log read */
 	_Atomic unsigned int ndevs;
 	/* Guest (bus, devfn) with a passthrough function: 256 buses x 256. */

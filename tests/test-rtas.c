@@ -1048,6 +1048,7 @@ static void errinjct_32bit_buffer_reaches_the_phb_it_names_translated(void)
 	for (int mode = 0; mode < 2; mode++) {
 		setup(mode);
 		f = eeh_func_first(pe_b);
+		CU_ASSERT_EQUAL(option(GBUID_B, mode ? 0x1000 : 1, 1), 0);
 		CU_ASSERT_EQUAL(open_errinjct(&token), 0);
 		put_words(0x400, w, 6);
 		CU_ASSERT_EQUAL(errinjct(EEH_ERRINJCT_IOA_BUS_ERROR, token, 0x400), 0);
@@ -1078,6 +1079,7 @@ static void errinjct_64bit_buffer_dma_function(void)
 	for (int mode = 0; mode < 2; mode++) {
 		setup(mode);
 		f = eeh_func_first(pe_c);
+		CU_ASSERT_EQUAL(option(GBUID_C, 0x010000, 1), 0);
 		CU_ASSERT_EQUAL(open_errinjct(&token), 0);
 		put_words(0x800, w, 8);
 		CU_ASSERT_EQUAL(errinjct(EEH_ERRINJCT_IOA_BUS_ERROR_64, token, 0x800), 0);
@@ -1128,8 +1130,10 @@ static void errinjct_refuses_what_it_cannot_inject(void)
 		CU_ASSERT_EQUAL(errinjct(7, token, 0xfffffc00), -3);
 		teardown();
 	}
-	/* PAPR-strict: a 1 KiB aligned buffer naming a function of the PE. */
+	/* PAPR-strict: a 1 KiB aligned buffer naming a function of a PE on
+	 * which the guest enabled EEH. */
 	setup(EEH_RTAS_MODE_PAPR);
+	CU_ASSERT_EQUAL(option(GBUID_B, 0x1000, 1), 0);
 	CU_ASSERT_EQUAL(open_errinjct(&token), 0);
 	w[3] = (uint32_t)(GBUID_B >> 32);
 	w[4] = (uint32_t)GBUID_B;
@@ -1142,6 +1146,13 @@ static void errinjct_refuses_what_it_cannot_inject(void)
 	w[2] = 0x001000;
 	put_words(0x400, w, 6);
 	CU_ASSERT_EQUAL(errinjct(7, token, 0x400), 0);
+	/* Not after DISABLE, nor after a reboot until ENABLE again. */
+	CU_ASSERT_EQUAL(option(GBUID_B, 0x1000, 0), 0);
+	CU_ASSERT_EQUAL(errinjct(7, token, 0x400), -3);
+	CU_ASSERT_EQUAL(option(GBUID_B, 0x1000, 1), 0);
+	CU_ASSERT_EQUAL(errinjct(7, token, 0x400), 0);
+	CU_ASSERT_EQUAL(eeh_vm_phb_reset(vm, GBUID_B), 0);
+	CU_ASSERT_EQUAL(errinjct(7, token, 0x400), -3);
 	teardown();
 }
 
