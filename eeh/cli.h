@@ -49,4 +49,7 @@ struct eehctl_cmd {
 	int (*run)(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o);
 };
 
+extern const struct eehctl_cmd eehctl_cmd_capture; /* eeh/eehctl-capture.c */
+extern const struct eehctl_cmd eehctl_cmd_ioas;    /* eeh/eehctl-ioas.c */
+
 #endif

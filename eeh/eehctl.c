@@ -14,8 +14,6 @@
 static const char *prog = "eehctl";
 
 /* Subcommands kept in files of their own (one line each). */
-extern const struct eehctl_cmd eehctl_cmd_capture;
-extern const struct eehctl_cmd eehctl_cmd_ioas;
 static const struct eehctl_cmd *const ext_cmds[] = {
 	&eehctl_cmd_capture,
 	&eehctl_cmd_ioas,

@@ -39,8 +39,11 @@ struct eeh_func;
  * (/proc/powerpc/eeh says enabled) or EEH_BACKEND=host, else the simulated
  * host. The simulated host loads $EEH_TOPOLOGY (a topology file) or the
  * built-in topology; $EEH_IMAGE names a persistent simulator image instead.
- * Returns 0, -ENOMEM, -EINVAL (bad topology; the log says why), -ENODEV
- * (EEH_BACKEND=host on a machine without EEH), or an errno from the image.
+ * EEH_BACKEND=host gives a host context even where the host has no EEH; its
+ * operations then fail with -EOPNOTSUPP and eeh_host_missing() says what is
+ * missing. Returns 0, -ENOMEM, -EINVAL (bad topology, or EEH_BACKEND is
+ * neither "sim" nor "host"; the log says why), or an errno from the image
+ * or host discovery.
  */
 int eeh_new(struct eeh_ctx **ctx);
 
