@@ -320,6 +320,10 @@ EEH_EXPORT int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)
 		return -EFAULT;
 	if (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, op) || op->flags)
 		return -EINVAL;
+	/* A kernel container holding the PE's group takes precedence: the
+	 * kernel does the op, under the container's one-group rule. */
+	if (atomic_load(&pe->container))
+		return eeh_container_pe_op(atomic_load(&pe->container), op);
 	ops = ops_of(pe);
 	if (ops->pe_op) {
 		/* A kernel does the semantics; refuse locally what it would. */

@@ -133,6 +133,9 @@ struct eeh_pe {
 	uint64_t freeze_tstamp_us;
 	void *inject;  /* armed injections, owned by the simulator */
 	void *inject_log; /* injection record, owned by sim-inject.c */
+	/* A kernel VFIO container holding this PE's group: PE ops go to the
+	 * kernel through it (vfio-container.c sets and clears it). */
+	_Atomic(struct eeh_container *) container;
 	char name[32];
 };
 

@@ -315,7 +315,10 @@ bool eeh_get_enabled(struct eeh_ctx *ctx);
  * type not 0/1 or func outside 0..19), -ENODEV (no PE), -EIO (ENABLE with
  * EEH disabled, a thaw that did not take), -ENOENT (platform lacks the op),
  * -EFAULT (op is NULL). Waits (reset hold 250 ms, settle 1.8 s, state
- * polling) run on the library clock.
+ * polling) run on the library clock. While the PE's IOMMU group sits in a
+ * kernel VFIO container (eeh_container_open() with EEH_CONTAINER_KERNEL),
+ * the op goes to the kernel through that container and its answers are
+ * the container's (-EPERM when it holds more than one group).
  */
 int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op);
 

@@ -96,6 +96,15 @@ EEH_EXPORT int eeh_container_open(struct eeh_ctx *ctx, int fd, unsigned int flag
 	return 0;
 }
 
+/* Route PE ops on the group's PE through a kernel container, and stop. */
+static void route_pe(struct eeh_container *c, struct eeh_pe *pe, bool on)
+{
+	struct eeh_container *expected = on ? NULL : c;
+
+	if (pe && c->fd >= 0)
+		atomic_compare_exchange_strong(&pe->container, &expected, on ? c : NULL);
+}
+
 EEH_EXPORT void eeh_container_close(struct eeh_container *c)
 {
 	struct eeh_ctx *ctx;
@@ -104,9 +113,11 @@ EEH_EXPORT void eeh_container_close(struct eeh_container *c)
 		return;
 	ctx = c->ctx;
 	/* Closing the group fds takes the groups out of the container. */
-	for (unsigned int i = 0; i < c->ngroups; i++)
+	for (unsigned int i = 0; i < c->ngroups; i++) {
+		route_pe(c, c->groups[i].pe, false);
 		if (c->groups[i].fd >= 0)
 			sys_close(ctx, c->groups[i].fd);
+	}
 	if (c->own_fd)
 		sys_close(ctx, c->fd);
 	free(c->groups);
@@ -139,6 +150,7 @@ static int push_group(struct eeh_container *c, int group, int fd)
 		.fd = fd,
 		.pe = eeh_pe_by_group(c->ctx, group),
 	};
+	route_pe(c, c->groups[c->ngroups - 1].pe, true);
 	return 0;
 }
 
@@ -227,6 +239,7 @@ EEH_EXPORT int eeh_container_remove_group(struct eeh_container *c, int group)
 	if (!g) {
 		rc = -ENOENT;
 	} else {
+		route_pe(c, g->pe, false);
 		if (g->fd >= 0)
 			sys_close(c->ctx, g->fd);
 		*g = c->groups[--c->ngroups];

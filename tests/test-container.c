@@ -100,6 +100,40 @@ static void a_container_with_two_groups_is_eperm_before_the_kernel_loops(void)
 	cfx_teardown(&f);
 }
 
+static void pe_ops_on_a_pe_go_through_its_kernel_container(void)
+{
+	struct cfx f;
+	struct eeh_pe *pe;
+
+	cfx_setup(&f, FAKE_SPAPR);
+	pe = eeh_pe_by_group(f.ctx, 3);
+	CU_ASSERT_EQUAL(eeh_container_add_group(f.c, 3), 0);
+	f.fk->group[3].pe_state = VFIO_EEH_PE_STATE_STOPPED_DMA;
+	/* addressed by PE, answered by the kernel */
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED_DMA);
+	CU_ASSERT_EQUAL(f.fk->group[3].pe_ops, 1);
+	CU_ASSERT_EQUAL(eeh_pe_inject(pe, 0, 4, 0, 0), 0);
+	CU_ASSERT_EQUAL(f.fk->group[3].last_op, VFIO_EEH_PE_INJECT_ERR);
+	/* the container's one-group rule applies to the PE too */
+	CU_ASSERT_EQUAL(eeh_container_add_group(f.c, 4), 0);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_GET_STATE), -EPERM);
+	CU_ASSERT_EQUAL(f.fk->group[3].pe_ops, 2);
+	/* out of the container, the PE is the simulated host's again */
+	CU_ASSERT_EQUAL(eeh_container_remove_group(f.c, 3), 0);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_NORMAL);
+	CU_ASSERT_EQUAL(f.fk->group[3].pe_ops, 2);
+	cfx_teardown(&f);
+	/* closing a container stops the routing */
+	cfx_setup(&f, FAKE_SPAPR);
+	pe = eeh_pe_by_group(f.ctx, 5);
+	CU_ASSERT_EQUAL(eeh_container_add_group(f.c, 5), 0);
+	eeh_container_close(f.c);
+	f.c = NULL;
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_NORMAL);
+	CU_ASSERT_EQUAL(f.fk->group[5].pe_ops, 0);
+	cfx_teardown(&f);
+}
+
 static void pe_op_validation_never_reaches_the_kernel(void)
 {
 	struct cfx f;
@@ -275,6 +309,7 @@ static void simulated_container_runs_ops_on_the_pe(void)
 static const struct test tests[] = {
 	TEST(spapr_container_runs_pe_ops_on_its_one_group),
 	TEST(a_container_with_two_groups_is_eperm_before_the_kernel_loops),
+	TEST(pe_ops_on_a_pe_go_through_its_kernel_container),
 	TEST(pe_op_validation_never_reaches_the_kernel),
 	TEST(iommufd_compat_container_reports_eeh_unsupported),
 	TEST(type1_container_reports_eeh_unsupported),
