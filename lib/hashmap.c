@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 #include "hashmap.h"
 
@@ -27,12 +29,29 @@ static void insert_slot(struct hashmap *h, uint64_t key, void *val)
 	h->e[i].val = val;
 }
 
+/* A table of 2 MiB or more asks for transparent huge pages: random
+ * lookups in a large table then cost no TLB misses. */
+static struct hashmap_entry *alloc_table(uint32_t cap)
+{
+	const size_t huge = 2u << 20;
+	size_t size = (size_t)cap * sizeof(struct hashmap_entry);
+	struct hashmap_entry *e;
+
+	if (size < huge)
+		return calloc(cap, sizeof(*e));
+	e = aligned_alloc(huge, size);
+	if (!e)
+		return NULL;
+	madvise(e, size, MADV_HUGEPAGE); /* a hint; failure is harmless */
+	return memset(e, 0, size);
+}
+
 static int grow(struct hashmap *h)
 {
 	struct hashmap n;
 	uint32_t cap = h->e ? (h->mask + 1) * 2 : 16;
 
-	n.e = calloc(cap, sizeof(*n.e));
+	n.e = alloc_table(cap);
 	if (!n.e)
 		return -ENOMEM;
 	n.mask = cap - 1;

@@ -118,6 +118,9 @@ struct sim_pe {
 struct eeh_pe {
 	struct eeh_phb *phb;
 	struct eeh_pe *parent;
+	/* A kernel VFIO container holding this PE's group: PE ops go to the
+	 * kernel through it (vfio-container.c sets and clears it). */
+	_Atomic(struct eeh_container *) container;
 	_Atomic uint32_t kflags;
 	uint8_t type;
 	struct sim_pe sim;
@@ -133,9 +136,6 @@ struct eeh_pe {
 	uint64_t freeze_tstamp_us;
 	void *inject;  /* armed injections, owned by the simulator */
 	void *inject_log; /* injection record, owned by sim-inject.c */
-	/* A kernel VFIO container holding this PE's group: PE ops go to the
-	 * kernel through it (vfio-container.c sets and clears it). */
-	_Atomic(struct eeh_container *) container;
 	char name[32];
 };
 
@@ -157,6 +157,11 @@ struct eeh_model {
 	struct hashmap pe_by_group;  /* group -> pe */
 	struct hashmap func_by_bdf;  /* domain << 16 | bus << 8 | devfn -> func */
 	struct hashmap phb_by_domain;
+	/* PEs live in chunks, packed and cache-line aligned (model.c) */
+	void **pe_chunks;
+	unsigned int npe_chunks;
+	char *pe_next;
+	size_t pe_room;
 };
 
 void model_init(struct eeh_model *m);

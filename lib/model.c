@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "libeeh-private.h"
 #include "sim.h"
@@ -24,7 +25,43 @@ void model_init(struct eeh_model *m)
 	hashmap_init(&m->phb_by_domain);
 }
 
-static void free_pe(struct eeh_pe *pe)
+#define PE_STRIDE ((sizeof(struct eeh_pe) + 63) & ~(size_t)63)
+#define HUGE_CHUNK (2u << 20)
+
+/*
+ * PEs come from chunks that double in size up to 2 MiB, transparent huge
+ * pages where the kernel gives them: a large host's PEs are dense in
+ * memory, so a random GET_STATE misses neither the cache nor the TLB more
+ * than it must; a small host wastes nothing. PEs are freed with the model.
+ */
+static struct eeh_pe *alloc_pe(struct eeh_model *m)
+{
+	if (m->pe_room < PE_STRIDE) {
+		size_t size = PE_STRIDE * (m->npes < 64 ? 64 : m->npes);
+		void **chunks;
+		void *chunk;
+
+		if (size > HUGE_CHUNK)
+			size = HUGE_CHUNK;
+		chunks = realloc(m->pe_chunks, sizeof(*chunks) * (m->npe_chunks + 1));
+		if (!chunks)
+			return NULL;
+		m->pe_chunks = chunks;
+		chunk = aligned_alloc(size == HUGE_CHUNK ? HUGE_CHUNK : 64, size);
+		if (!chunk)
+			return NULL;
+		if (size == HUGE_CHUNK)
+			madvise(chunk, size, MADV_HUGEPAGE); /* a hint; failure is harmless */
+		m->pe_chunks[m->npe_chunks++] = chunk;
+		m->pe_next = chunk;
+		m->pe_room = size;
+	}
+	m->pe_next += PE_STRIDE;
+	m->pe_room -= PE_STRIDE;
+	return memset(m->pe_next - PE_STRIDE, 0, sizeof(struct eeh_pe));
+}
+
+static void release_pe(struct eeh_pe *pe)
 {
 	struct eeh_func *f, *fn;
 
@@ -35,7 +72,6 @@ static void free_pe(struct eeh_pe *pe)
 	}
 	sim_inject_clear(pe);
 	pthread_mutex_destroy(&pe->lock);
-	free(pe);
 }
 
 void model_free(struct eeh_model *m)
@@ -47,10 +83,13 @@ void model_free(struct eeh_model *m)
 		pn = phb->next;
 		for (pe = phb->pes; pe; pe = pen) {
 			pen = pe->next;
-			free_pe(pe);
+			release_pe(pe);
 		}
 		free(phb);
 	}
+	for (unsigned int i = 0; i < m->npe_chunks; i++)
+		free(m->pe_chunks[i]);
+	free(m->pe_chunks);
 	hashmap_free(&m->phb_by_buid);
 	hashmap_free(&m->pe_by_addr);
 	hashmap_free(&m->pe_by_group);
@@ -120,13 +159,11 @@ struct eeh_pe *model_add_pe(struct eeh_model *m, struct eeh_phb *phb, uint32_t n
 		*err = -EEXIST;
 		return NULL;
 	}
-	/* Cache-line aligned so what GET_STATE reads is one line. */
-	pe = aligned_alloc(64, (sizeof(*pe) + 63) & ~(size_t)63);
+	pe = alloc_pe(m);
 	if (!pe) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	memset(pe, 0, sizeof(*pe));
 	pe->phb = phb;
 	pe->number = number;
 	pe->type = type;
@@ -140,7 +177,7 @@ struct eeh_pe *model_add_pe(struct eeh_model *m, struct eeh_phb *phb, uint32_t n
 	if (hashmap_put(&m->pe_by_addr, PE_KEY(phb->index, addr), pe) < 0 ||
 	    (group >= 0 && hashmap_put(&m->pe_by_group, (uint64_t)group, pe) < 0)) {
 		hashmap_del(&m->pe_by_addr, PE_KEY(phb->index, addr));
-		free_pe(pe);
+		release_pe(pe);
 		*err = -ENOMEM;
 		return NULL;
 	}
