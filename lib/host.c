@@ -446,9 +446,7 @@ static void host_destroy(struct eeh_ctx *ctx)
 		struct eeh_pe *pe = h->dead_pes;
 
 		h->dead_pes = pe->next;
-		sim_inject_clear(pe);
-		pthread_mutex_destroy(&pe->lock);
-		free(pe);
+		model_release_pe(pe); /* its memory goes with the model */
 	}
 	if (h->pacc)
 		pci_cleanup(h->pacc);

@@ -173,6 +173,9 @@ struct eeh_pe *model_add_pe(struct eeh_model *m, struct eeh_phb *phb, uint32_t n
 struct eeh_func *model_add_func(struct eeh_model *m, struct eeh_pe *pe, unsigned int domain,
 				unsigned int bus, unsigned int devfn, int *err);
 struct eeh_pe *model_pe_by_number(struct eeh_phb *phb, uint32_t number);
+/* Free what a PE owns (functions, injections, lock); the PE's own memory
+ * belongs to the model and goes with model_free(). */
+void model_release_pe(struct eeh_pe *pe);
 /* Mark every PE in the subtree of pe (pe included). */
 void pe_subtree_set_flags(struct eeh_pe *pe, uint32_t set, uint32_t clear);
 bool pe_ancestor_flags(struct eeh_pe *pe, uint32_t mask);

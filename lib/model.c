@@ -61,7 +61,7 @@ static struct eeh_pe *alloc_pe(struct eeh_model *m)
 	return memset(m->pe_next - PE_STRIDE, 0, sizeof(struct eeh_pe));
 }
 
-static void release_pe(struct eeh_pe *pe)
+void model_release_pe(struct eeh_pe *pe)
 {
 	struct eeh_func *f, *fn;
 
@@ -83,7 +83,7 @@ void model_free(struct eeh_model *m)
 		pn = phb->next;
 		for (pe = phb->pes; pe; pe = pen) {
 			pen = pe->next;
-			release_pe(pe);
+			model_release_pe(pe);
 		}
 		free(phb);
 	}
@@ -177,7 +177,7 @@ struct eeh_pe *model_add_pe(struct eeh_model *m, struct eeh_phb *phb, uint32_t n
 	if (hashmap_put(&m->pe_by_addr, PE_KEY(phb->index, addr), pe) < 0 ||
 	    (group >= 0 && hashmap_put(&m->pe_by_group, (uint64_t)group, pe) < 0)) {
 		hashmap_del(&m->pe_by_addr, PE_KEY(phb->index, addr));
-		release_pe(pe);
+		model_release_pe(pe);
 		*err = -ENOMEM;
 		return NULL;
 	}
