@@ -371,7 +371,7 @@ static int load_pe(struct loader *ld, struct eeh_phb *phb, json_object *jpe)
 	if ((r = get_u64(ld, jpe, "number", true, 0, UINT32_MAX, &number)) ||
 	    (r = get_u64(ld, jpe, "group", true, 0, INT32_MAX, &group)))
 		return r;
-	if (!json_object_object_get_ex(jpe, "type", &v))
+	if (!json_object_object_get_ex(jpe, "type", &v) || !v) /* absent or null */
 		return fail(ld, "missing \"type\" (device, bus or vf)");
 	for (size_t i = 0; i < ARRAY_SIZE(pe_types); i++)
 		if (!strcmp(json_object_get_string(v), pe_types[i].name))
@@ -494,10 +494,12 @@ int topology_load_json(struct eeh_ctx *ctx, json_object *root, const char *origi
 		r = fail(&ld, "the top level must be an object");
 		goto out;
 	}
+	/* A JSON null is present but has no string. */
 	if (json_object_object_get_ex(root, "format", &v) &&
-	    strcmp(json_object_get_string(v), TOPOLOGY_FORMAT) != 0) {
-		r = fail(&ld, "unknown format \"%s\" (expected \"%s\")", json_object_get_string(v),
-			 TOPOLOGY_FORMAT);
+	    (!json_object_is_type(v, json_type_string) ||
+	     strcmp(json_object_get_string(v), TOPOLOGY_FORMAT) != 0)) {
+		r = fail(&ld, "unknown format \"%s\" (expected \"%s\")",
+			 v ? json_object_get_string(v) : "null", TOPOLOGY_FORMAT);
 		goto out;
 	}
 	ld.with_state = json_object_object_get_ex(root, "clock_us", NULL);

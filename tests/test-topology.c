@@ -54,6 +54,9 @@ static void malformed_files_are_rejected_with_the_reason(void)
 	expect_rejected("{}", "missing \"phbs\"");
 	expect_rejected("{\"phbs\":[]}", "\"phbs\" is empty");
 	expect_rejected("{\"format\":\"v9\",\"phbs\":[]}", "unknown format");
+	expect_rejected("{\"format\":null,\"phbs\":[]}", "unknown format \"null\"");
+	expect_rejected(PHB("{\"number\":1,\"type\":null,\"group\":1,\"functions\":[]}"),
+			"phbs[0].pes[0]: missing \"type\"");
 	expect_rejected("{\"phbs\":[{\"index\":0,\"pes\":[]}]}", "phbs[0]: missing \"buid\"");
 	expect_rejected(PHB(PE(1, 1, FUNC("0000:01:00"))),
 			"phbs[0].pes[0].functions[0].bdf: expected DDDD:BB:DD.F, got \"0000:01:00\"");
