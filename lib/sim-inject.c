@@ -138,12 +138,26 @@ static struct eeh_func *func_by_bar(struct eeh_pe *pe, bool io, uint64_t addr)
 	return NULL;
 }
 
+/* Traffic the PHB stops itself (a frozen or resetting PE, blocked config
+ * space) never reaches the bus, so nothing on the bus can fail it. */
+static bool access_blocked(struct eeh_pe *pe, enum sim_access kind)
+{
+	if (kind == SIM_ACCESS_DMA_RD || kind == SIM_ACCESS_DMA_WR)
+		return sim_dma_stopped(pe);
+	if ((kind == SIM_ACCESS_CFG_LD || kind == SIM_ACCESS_CFG_ST) &&
+	    (atomic_load(&pe->kflags) & EEH_PE_CFG_BLOCKED))
+		return true;
+	return sim_mmio_stopped(pe);
+}
+
 void sim_inject_on_access(struct eeh_pe *pe, enum sim_access kind, uint64_t addr)
 {
 	struct sim_inject_state *st = pe->inject_log;
 	struct sim_injection **p, *inj;
 	struct sim_inject_rec *rec;
 
+	if (!pe->inject || access_blocked(pe, kind))
+		return;
 	for (p = (struct sim_injection **)&pe->inject; (inj = *p); p = &inj->next) {
 		if (!matches(inj, kind, addr))
 			continue;

@@ -189,6 +189,39 @@ static void dma_injection_stops_the_dma_it_hits(void)
 	eeh_unref(ctx);
 }
 
+/* Traffic the PHB blocks (a frozen PE) never reaches the bus: it cannot
+ * fail, so it does not use up an armed injection. */
+static void blocked_traffic_leaves_the_injection_armed(void)
+{
+	for (unsigned int func = 0; func < EEH_ERR_FUNC_COUNT; func++) {
+		struct eeh_ctx *ctx = host();
+		struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
+		struct eeh_func *f = eeh_func_first(pe);
+		struct eeh_inject_record rec;
+		struct eeh_pe_error e;
+		uint64_t a = addr_of(func), off = a & 0xff;
+
+		CU_ASSERT_EQUAL_FATAL(eeh_inject_ioa(pe, EEH_ERR_TYPE_32, func, a, 0xfffffff0), 0);
+		CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+		access(f, func, false, off); /* stopped by the freeze */
+		CU_ASSERT_EQUAL(eeh_inject_pending(pe), 1);
+		CU_ASSERT_EQUAL(eeh_inject_record_get(pe, 0, &rec), 0);
+		CU_ASSERT_FALSE(rec.fired);
+		CU_ASSERT_EQUAL(eeh_pe_last_error(pe, &e), 0);
+		CU_ASSERT_EQUAL(e.func, -1);
+		CU_ASSERT_EQUAL(e.errors, 1);
+		/* Thawed, the same traffic reaches the bus and fails. */
+		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 2), 0);
+		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 3), 0);
+		access(f, func, false, off);
+		CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_STOPPED);
+		CU_ASSERT_EQUAL(eeh_inject_pending(pe), 0);
+		CU_ASSERT_EQUAL(eeh_pe_last_error(pe, &e), 0);
+		CU_ASSERT_EQUAL(e.func, (int)func);
+		eeh_unref(ctx);
+	}
+}
+
 static void bad_arguments_are_refused_and_nothing_is_armed(void)
 {
 	struct eeh_ctx *ctx = host();
@@ -297,6 +330,7 @@ static const struct test tests[] = {
 	TEST(mmio_function_without_address_freezes_at_once),
 	TEST(config_injection_waits_for_config_traffic),
 	TEST(dma_injection_stops_the_dma_it_hits),
+	TEST(blocked_traffic_leaves_the_injection_armed),
 	TEST(bad_arguments_are_refused_and_nothing_is_armed),
 	TEST(function_names_round_trip),
 	TEST(fence_freezes_every_pe_and_is_recorded),
