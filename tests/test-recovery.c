@@ -393,6 +393,58 @@ static void need_reset_after_slot_reset_is_a_permanent_failure(void)
 	teardown(&fx);
 }
 
+/* mmio_enabled of a driver that finds the adapter dead: the PE fails for
+ * good under the recovery (the limit lowered, one more freeze), and the
+ * driver asks for a reset the platform can no longer do. */
+static struct eeh_ctx *dying_ctx;
+
+static enum eeh_ers_result kill_and_ask_reset(struct eeh_func *f, void *d)
+{
+	struct eeh_pe *pe = eeh_func_pe(f);
+
+	(void)d;
+	eeh_pe_op_simple(pe, 3); /* DMA back on: the PE runs again... */
+	eeh_set_max_freezes(dying_ctx, 1);
+	eeh_sim_freeze(pe);      /* ...and its next freeze is past the limit */
+	return EEH_ERS_NEED_RESET;
+}
+
+static const struct eeh_driver dies_in_mmio_enabled = {
+	.name = "dies", .error_detected = fake_detected, .mmio_enabled = kill_and_ask_reset,
+	.slot_reset = fake_slot, .resume = fake_resume,
+};
+
+static void failing_reset_is_tried_three_times_then_fails_the_pe(void)
+{
+	struct fixture fx;
+	struct fake x[1] = { { .detected = EEH_ERS_CAN_RECOVER, .slot = EEH_ERS_RECOVERED } };
+	struct eeh_recovery_event ev;
+	uint64_t first = UINT64_MAX, last = 0;
+
+	setup(&fx, 3);
+	dying_ctx = fx.ctx;
+	bind_all(&fx, &dies_in_mmio_enabled, x);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(fx.pe), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), 0);
+	CU_ASSERT_EQUAL(fx.res.outcome, EEH_RECOVERY_PERM_FAILED);
+	CU_ASSERT_EQUAL(fx.res.path, EEH_RECOVERY_PATH_RESET);
+	CU_ASSERT_EQUAL(fx.res.reset_attempts, 3);
+	CU_ASSERT_EQUAL(count_steps(fx.rec, EEH_STEP_RESET_ASSERT), 3);
+	CU_ASSERT_EQUAL(count_steps(fx.rec, EEH_STEP_RESET_DEACTIVATE), 0);
+	CU_ASSERT_EQUAL(count_steps(fx.rec, EEH_STEP_SLOT_RESET), 0);
+	CU_ASSERT_EQUAL(x[0].n_slot + x[0].n_resume, 0);
+	CU_ASSERT_EQUAL(x[0].n_perm, 1);
+	for (unsigned int i = 0; eeh_recovery_event_get(fx.rec, i, &ev) == 0; i++)
+		if (ev.step == EEH_STEP_RESET_ASSERT) {
+			if (first == UINT64_MAX)
+				first = ev.time_us;
+			last = ev.time_us;
+		}
+	/* Each failed assert still holds 250 ms (pseries_eeh_phb_reset). */
+	CU_ASSERT_EQUAL(last - first, 2 * 250 * MS);
+	teardown(&fx);
+}
+
 static void healthy_pe_is_a_false_positive(void)
 {
 	struct fixture fx;
@@ -466,6 +518,7 @@ static const struct test tests[] = {
 	TEST(freezes_an_hour_apart_never_reach_the_limit),
 	TEST(driver_that_disconnects_fails_the_pe),
 	TEST(need_reset_after_slot_reset_is_a_permanent_failure),
+	TEST(failing_reset_is_tried_three_times_then_fails_the_pe),
 	TEST(healthy_pe_is_a_false_positive),
 	TEST(bus_pe_reset_recovers_its_child_pes),
 };
