@@ -843,8 +843,9 @@ static int cmd_campaign(int argc, char **argv, const struct cli_opts *co)
 		fprintf(stderr, "%s campaign: runs on fresh simulated hosts; use --topology\n", prog);
 		return EXIT_USAGE;
 	}
-	if (json && r.tap) {
-		fprintf(stderr, "%s campaign: --json and --tap both write stdout; pick one\n", prog);
+	if ((json && r.tap) || (junit && !strcmp(junit, "-") && (json || r.tap))) {
+		fprintf(stderr, "%s campaign: --json, --tap and --junit - all write stdout; "
+			"pick one\n", prog);
 		return EXIT_USAGE;
 	}
 	rc = eeh_campaign_shard_size(&o);

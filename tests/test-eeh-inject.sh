@@ -63,6 +63,12 @@ check bad-shard 2 "$INJ" campaign --count 10 --shard 3/2
 check bad-count 2 "$INJ" campaign --count 0
 check bad-seed 2 "$INJ" campaign --seed x
 check bad-topology 2 "$INJ" -t "$tmp/none.json" campaign --count 5
+# Only one report may go to stdout: mixed, neither would parse
+check json-and-tap 2 "$INJ" campaign --count 5 --json --tap
+check junit-stdout-and-tap 2 "$INJ" campaign --count 5 --tap --junit -
+check junit-stdout-and-json 2 "$INJ" campaign --count 5 --junit - --json
+check junit-stdout 0 "$INJ" campaign --count 5 --junit -
+expect_out junit-stdout '^<?xml version'
 
 # One-shot on a persistent image, checked with eehctl
 img="$tmp/host.json"
