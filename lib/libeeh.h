@@ -772,7 +772,9 @@ int eeh_vm_reset_capabilities(struct eeh_vm *vm, uint64_t buid);
  * injection arms the PHB and the PE freezes on the next matching access
  * (MMIO/I/O: the bus address under the mask; config: any config access;
  * DMA: any DMA of that direction); an MMIO/I/O injection with addr = mask
- * = 0 freezes at once. Each injection fires once. On a VFIO container it
+ * = 0 freezes at once. Each injection fires once; traffic the PHB stops
+ * itself (a frozen or resetting PE) does not reach the bus and leaves it
+ * armed. On a VFIO container it
  * is VFIO_EEH_PE_OP INJECT_ERR (type 0 = 32-bit, 1 = 64-bit).
  */
 enum eeh_err_type { EEH_ERR_TYPE_32 = 0, EEH_ERR_TYPE_64 = 1 };
