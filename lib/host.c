@@ -293,15 +293,28 @@ static int get_state_checked(struct eeh_pe *pe)
 	return s;
 }
 
-/* eeh_pci_enable() over the sysfs thaw: skip when already thawed, then
- * check the platform state took it. */
-static int thaw(struct eeh_pe *pe, int mask)
+/* eeh_pci_enable()'s "already done" tests: THAW_MMIO is done when either
+ * MMIO bit is set, THAW_DMA when DMA_ACTIVE is. */
+#define THAW_MMIO 0x1
+#define THAW_DMA 0x2
+
+static bool thawed(int s, unsigned int what)
+{
+	if ((what & THAW_MMIO) && !(s & (EEH_STATE_MMIO_ACTIVE | EEH_STATE_MMIO_ENABLED)))
+		return false;
+	return !(what & THAW_DMA) || (s & EEH_STATE_DMA_ACTIVE);
+}
+
+/* eeh_pci_enable() (what = one side) or eeh_unfreeze_pe() (both) over the
+ * sysfs thaw: skip when already thawed, then check the platform state
+ * took it. */
+static int thaw(struct eeh_pe *pe, unsigned int what)
 {
 	int s = get_state_checked(pe), r;
 
 	if (s < 0)
 		return s;
-	if (s == EEH_STATE_NOT_SUPPORT || (s & mask))
+	if (s == EEH_STATE_NOT_SUPPORT || thawed(s, what))
 		return 0;
 	r = host_set_option(pe, EEH_OPT_THAW_MMIO);
 	if (r < 0)
@@ -309,7 +322,7 @@ static int thaw(struct eeh_pe *pe, int mask)
 	s = host_get_state(pe, NULL);
 	if (s < 0)
 		return s;
-	return (s & mask) ? 0 : -EIO;
+	return thawed(s, what) ? 0 : -EIO;
 }
 
 /* eeh_pe_get_state(): the VFIO GET_STATE value. */
@@ -352,17 +365,18 @@ static int host_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)
 		r = 0; /* the kernel never calls the platform for DISABLE */
 		break;
 	case VFIO_EEH_PE_ENABLE:
-		/* eeh_pe_change_owner(): a frozen PE is thawed. */
+		/* eeh_pe_change_owner(): a PE not active on both sides is
+		 * thawed (eeh_unfreeze_pe: MMIO, then DMA). */
 		if (!ctx->eeh_enabled)
 			r = explain(ctx, "enable", -EIO);
 		else
-			r = thaw(pe, EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE);
+			r = thaw(pe, THAW_MMIO | THAW_DMA);
 		break;
 	case VFIO_EEH_PE_UNFREEZE_IO:
-		r = thaw(pe, EEH_STATE_MMIO_ACTIVE | EEH_STATE_MMIO_ENABLED);
+		r = thaw(pe, THAW_MMIO);
 		break;
 	case VFIO_EEH_PE_UNFREEZE_DMA:
-		r = thaw(pe, EEH_STATE_DMA_ACTIVE);
+		r = thaw(pe, THAW_DMA);
 		break;
 	case VFIO_EEH_PE_GET_STATE:
 		r = get_state_op(pe);

@@ -518,6 +518,35 @@ static void dev_break_respects_bridges_and_can_recover(void)
 	eeh_unref(ctx);
 }
 
+static void enable_thaws_a_pe_whose_dma_is_still_frozen(void)
+{
+	struct eeh_ctx *ctx = host_on(power9, NPOWER9, POWERNV);
+	struct eeh_pe *nic;
+	char text[64];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+	nic = eeh_pe_lookup(ctx, "0000:01:00.0", NULL);
+	/* powernv DMA_FREEZE: MMIO_ACTIVE|MMIO_ENABLED, DMA frozen, ISOLATED.
+	 * eeh_pe_change_owner() calls a PE active only when MMIO and DMA both
+	 * are, so ENABLE thaws it: eeh_pe_state is written. Plain files do not
+	 * thaw, so the read back says it did not take. */
+	gs_set_pe_state(root, power9, NPOWER9, 2, 0x28, 0x1);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_ENABLE), -EIO);
+	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.0/eeh_pe_state", text, sizeof(text));
+	CU_ASSERT_EQUAL(strncmp(text, "1\n", 2), 0);
+	/* UNFREEZE_IO on the same state: MMIO is thawed, nothing to do. */
+	gs_set_pe_state(root, power9, NPOWER9, 2, 0x28, 0x1);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_UNFREEZE_IO), 0);
+	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.0/eeh_pe_state", text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "0x00000028 0x00000001\n");
+	/* Both active: nothing to do, nothing written. */
+	gs_set_pe_state(root, power9, NPOWER9, 2, 0x18, 0);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_ENABLE), 0);
+	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.0/eeh_pe_state", text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "0x00000018 0x00000000\n");
+	eeh_unref(ctx);
+}
+
 static void pseries_injection_breaks_every_function(void)
 {
 	/* no PCIxxxx/err_injct: pseries_eeh_err_inject semantics */
@@ -643,6 +672,7 @@ static const struct test tests[] = {
 	TEST(missing_pieces_are_named),
 	TEST(injection_through_err_injct_freezes_and_thaws),
 	TEST(dev_break_respects_bridges_and_can_recover),
+	TEST(enable_thaws_a_pe_whose_dma_is_still_frozen),
 	TEST(pseries_injection_breaks_every_function),
 	TEST(captured_topology_loads_as_the_same_tree),
 	TEST(host_calls_on_other_contexts_and_names),
