@@ -83,7 +83,8 @@ static int capture_run(struct eeh_ctx *ctx, int argc, char **argv, const struct 
 		if (st.no_group)
 			printf(", %u without IOMMU group left out", st.no_group);
 		if (st.group_mismatch)
-			printf(", %u one-PE-one-group violations (see -v)", st.group_mismatch);
+			printf(", %u one-PE-one-group violations (logged on stderr)",
+			       st.group_mismatch);
 		if (!st.eeh_attrs)
 			printf(" (no EEH attributes: one PE per IOMMU group)");
 		putchar('\n');
@@ -99,7 +100,7 @@ const struct eehctl_cmd eehctl_cmd_capture = {
 		"Discover the real host (or the sysfs tree under DIR, also $EEH_ROOT): PHBs, PEs,\n"
 		"IOMMU groups, functions and BARs, and write them as a topology file that\n"
 		"'eehctl --topology FILE' and eeh_new_sim() load. Functions without an IOMMU\n"
-		"group are left out; one-PE-one-group violations are counted and logged (-v).\n"
+		"group are left out; one-PE-one-group violations are counted and logged.\n"
 		"Exit 1 when discovery or the write fails.\n",
 	.run = capture_run,
 };

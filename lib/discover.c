@@ -446,10 +446,10 @@ static int group_functions(struct scan *s)
 		f->pe = (unsigned int)(idx - 1);
 		p->nfuncs++;
 		if (f->group != p->group) {
-			warn(ctx, "one PE, one IOMMU group violated: %04x:%02x:%02x.%x is in "
-			     "group %d but its PE 0x%llx is group %d", DOMAIN_OF(f->key),
-			     (unsigned int)(f->key >> 8) & 0xff, (unsigned int)(f->key >> 3) & 0x1f,
-			     (unsigned int)f->key & 7, f->group, (long long)p->addr, p->group);
+			err(ctx, "one PE, one IOMMU group violated: %04x:%02x:%02x.%x is in "
+			    "group %d but its PE 0x%llx is group %d", DOMAIN_OF(f->key),
+			    (unsigned int)(f->key >> 8) & 0xff, (unsigned int)(f->key >> 3) & 0x1f,
+			    (unsigned int)f->key & 7, f->group, (long long)p->addr, p->group);
 			s->h->stats.group_mismatch++;
 		}
 	}
@@ -598,9 +598,9 @@ static void check_group_owners(struct scan *s)
 			hashmap_put(&owner, (uint64_t)p->group, p);
 			continue;
 		}
-		warn(s->ctx, "one PE, one IOMMU group violated: PE 0x%llx and PE 0x%llx of domain "
-		     "%04x both hold group %d; the second is left out", (long long)o->addr,
-		     (long long)p->addr, p->domain, p->group);
+		err(s->ctx, "one PE, one IOMMU group violated: PE 0x%llx and PE 0x%llx of domain "
+		    "%04x both hold group %d; the second is left out", (long long)o->addr,
+		    (long long)p->addr, p->domain, p->group);
 		s->h->stats.group_mismatch++;
 		s->h->stats.skipped += p->nfuncs;
 		p->skip = true;
@@ -737,8 +737,8 @@ int discover_add_func(struct eeh_ctx *ctx, struct host *h, const char *bdf)
 	}
 	pe = find_pe_for(ctx, &rec);
 	if (pe && pe->group != rec.group) {
-		warn(ctx, "one PE, one IOMMU group violated: %s is in group %d but its PE %s is "
-		     "group %d", bdf, rec.group, pe->name, pe->group);
+		err(ctx, "one PE, one IOMMU group violated: %s is in group %d but its PE %s is "
+		    "group %d", bdf, rec.group, pe->name, pe->group);
 		h->stats.group_mismatch++;
 	}
 	if (!pe) {
@@ -763,8 +763,8 @@ int discover_add_func(struct eeh_ctx *ctx, struct host *h, const char *bdf)
 				  (uint32_t)rec.pe_addr, rec.group, parent, &r);
 		if (!pe) {
 			if (r == -EEXIST) {
-				warn(ctx, "one PE, one IOMMU group violated: %s: group %d already "
-				     "belongs to another PE; left out", bdf, rec.group);
+				err(ctx, "one PE, one IOMMU group violated: %s: group %d already "
+				    "belongs to another PE; left out", bdf, rec.group);
 				h->stats.group_mismatch++;
 				h->stats.skipped++;
 			}
