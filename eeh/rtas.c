@@ -816,26 +816,20 @@ static void read_slot_reset_state2(struct rtas_req *r)
 	rtas_ret(r, 0, RTAS_OK);
 }
 
-/* Fundamental reset offered? Unknown on the simulated host until asked:
- * the firmware call itself answers -8 there, leaving the PE as it was. */
-static int32_t fundamental_reset_firmware(struct rtas_phb *phb)
+/*
+ * Fundamental reset offered? Learnt once: the simulated host's slot says
+ * so; a kernel silently falls back to a hot reset, so other backends
+ * count as offering it.
+ */
+static bool fundamental_reset_offered(struct rtas_phb *phb)
 {
 	int offered = atomic_load(&phb->freset);
-	int rc;
 
-	if (offered >= 0)
-		return offered ? RTAS_OK : RTAS_NO_FRESET;
-	if (!phb->pe || !eeh_is_sim(eeh_pe_ctx(phb->pe))) {
-		atomic_store(&phb->freset, 1);
-		return RTAS_OK;
+	if (offered < 0) {
+		offered = !(phb->pe && eeh_is_sim(eeh_pe_ctx(phb->pe)) && phb->pe->sim.no_freset);
+		atomic_store(&phb->freset, offered);
 	}
-	rc = eeh_sim_papr_call(phb->pe, EEH_PAPR_RESET_FUNDAMENTAL);
-	if (rc == RTAS_NO_FRESET) {
-		atomic_store(&phb->freset, 0);
-		return RTAS_NO_FRESET;
-	}
-	atomic_store(&phb->freset, 1);
-	return RTAS_OK;
+	return offered;
 }
 
 static int32_t strict_slot_reset(struct rtas_phb *phb, uint32_t fn)
@@ -849,8 +843,9 @@ static int32_t strict_slot_reset(struct rtas_phb *phb, uint32_t fn)
 	int32_t st;
 	bool run;
 
-	/* PAPR: -8 leaves the state unchanged; it comes before the table. */
-	if (fn == EEH_RESET_FUNDAMENTAL && atomic_load(&phb->freset) == 0)
+	/* PAPR: -8 leaves the state unchanged (and the VMM's MSI-X state:
+	 * no pre_reset); it comes before the table. */
+	if (fn == EEH_RESET_FUNDAMENTAL && !fundamental_reset_offered(phb))
 		return RTAS_NO_FRESET;
 	pthread_mutex_lock(&phb->lock);
 	st = papr_table_check(phb, call_of[fn], &run);
@@ -858,11 +853,6 @@ static int32_t strict_slot_reset(struct rtas_phb *phb, uint32_t fn)
 		goto out;
 	if (fn != EEH_RESET_DEACTIVATE && vm->ops.pre_reset)
 		vm->ops.pre_reset(vm->opaque, phb->buid);
-	if (fn == EEH_RESET_FUNDAMENTAL) {
-		st = fundamental_reset_firmware(phb);
-		if (st)
-			goto out;
-	}
 	st = status_of(phb_op_simple(phb, op_of[fn]));
 out:
 	pthread_mutex_unlock(&phb->lock);
@@ -1276,8 +1266,7 @@ EEH_EXPORT long eeh_vm_errinjct_tokens(struct eeh_vm *vm, void *buf, size_t len)
 
 static int phb_reset_caps(struct rtas_phb *phb)
 {
-	/* Unknown counts as offered: the host answers at the first reset. */
-	return atomic_load(&phb->freset) != 0;
+	return fundamental_reset_offered(phb);
 }
 
 EEH_EXPORT int eeh_vm_reset_capabilities(struct eeh_vm *vm, uint64_t buid)

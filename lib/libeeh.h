@@ -692,10 +692,10 @@ int eeh_vm_add_device(struct eeh_vm *vm, uint64_t buid, unsigned int bus, unsign
 int eeh_vm_del_device(struct eeh_vm *vm, uint64_t buid, unsigned int bus, unsigned int devfn);
 /*
  * Whether the host slot behind buid offers fundamental reset (PAPR-strict
- * answers -8 for ibm,set-slot-reset 3 when not). -1 (the default): learn
- * it from the host at the first fundamental reset (the simulated host
- * says so; a kernel silently falls back to hot reset, so other backends
- * count as offering it). Returns 0, -ENOENT, -EINVAL (offered not -1/0/1).
+ * answers -8 for ibm,set-slot-reset 3 when not). -1 (the default): ask
+ * the host when first needed (the simulated host's slot says; a kernel
+ * silently falls back to hot reset, so other backends count as offering
+ * it). Returns 0, -ENOENT, -EINVAL (offered not -1/0/1).
  */
 int eeh_vm_set_fundamental_reset(struct eeh_vm *vm, uint64_t buid, int offered);
 /* The PE config address the guest gets for PHB buid (QEMU: bus<<16 | 1 of
