@@ -648,7 +648,12 @@ EEH_EXPORT bool eeh_func_present(struct eeh_func *func)
 	if (!func)
 		return false;
 	ctx = ctx_of(func->pe);
-	return !host_of(ctx) || !host_func_gone(ctx, func);
+	if (!host_of(ctx))
+		return true;
+	if (host_func_gone(ctx, func))
+		return false;
+	/* Gone from sysfs before its remove event was processed. */
+	return missing_attr_errno(func) != -ENODEV;
 }
 
 /* ---- names ---- */

@@ -457,9 +457,13 @@ static void vanished_device_gives_enodev_before_any_event(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
 	f = eeh_func_by_bdf(ctx, 1, 2, 0);
 	pe = eeh_func_pe(f);
+	CU_ASSERT_TRUE(eeh_func_present(f));
 	CU_ASSERT_EQUAL(gs_remove_func(bed_root, power9, NPOWER9, NPOWER9 - 1), 0);
+	/* libeeh.h: false once its sysfs directory is gone, event or not */
+	CU_ASSERT_FALSE(eeh_func_present(f));
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_GET_STATE), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_func_cfg_read(f, 0, 4, &v), -ENODEV);
+	CU_ASSERT_FALSE(eeh_func_present(f));
 	eeh_unref(ctx);
 }
 
