@@ -111,18 +111,21 @@ static int read_work_buffer(struct rtas_req *r, uint32_t type, uint64_t buf, str
 	return 0;
 }
 
-/* The later QEMU revision's errno mapping: refusals are -3, the rest -1. */
-static int32_t inject_status(int rc)
+/* The later QEMU revision's errno mapping: EINVAL, ENOTTY, EOPNOTSUPP are
+ * -3, the rest -1. PAPR-strict also counts the platform's refusals (ERANGE:
+ * a function it cannot inject; ENOENT: no injection at all) as -3. */
+static int32_t inject_status(const struct rtas_req *r, int rc)
 {
 	switch (rc) {
 	case 0:
 		return RTAS_OK;
 	case -EINVAL:
-	case -ERANGE:
 	case -ENOTTY:
 	case -EOPNOTSUPP:
-	case -ENOENT:
 		return RTAS_PARAM;
+	case -ERANGE:
+	case -ENOENT:
+		return strict(r) ? RTAS_PARAM : RTAS_HW_ERROR;
 	}
 	return rc < 0 ? RTAS_HW_ERROR : RTAS_OK;
 }
@@ -171,7 +174,7 @@ static int32_t do_errinjct(struct rtas_req *r)
 	pthread_mutex_lock(&phb->lock);
 	rc = rtas_phb_op(phb, &op);
 	pthread_mutex_unlock(&phb->lock);
-	return inject_status(rc);
+	return inject_status(r, rc);
 }
 
 void rtas_errinjct(struct rtas_req *r)

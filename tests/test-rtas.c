@@ -1162,6 +1162,42 @@ static void errinjct_refuses_what_it_cannot_inject(void)
 	teardown();
 }
 
+/* Host refusals of INJECT_ERR: QEMU's later revision makes EINVAL,
+ * ENOTTY and EOPNOTSUPP -3 and anything else (ERANGE from a pseries
+ * host, ENOENT without err_inject) -1; PAPR-strict -3 for all refusals. */
+static void errinjct_host_errors_map_per_mode(void)
+{
+	static const struct {
+		int err;
+		int32_t qemu, papr;
+	} map[] = {
+		{ -EINVAL, -3, -3 },  { -ENOTTY, -3, -3 }, { -EOPNOTSUPP, -3, -3 },
+		{ -ERANGE, -1, -3 },  { -ENOENT, -1, -3 }, { -EIO, -1, -1 },
+		{ -ENXIO, -1, -1 },
+	};
+	uint64_t buid = 0x900000000000000ULL;
+	uint32_t token, w[6] = { 0, 0, 0x000800, (uint32_t)(buid >> 32), (uint32_t)buid, 12 };
+
+	for (int mode = 0; mode < 2; mode++) {
+		setup(mode);
+		CU_ASSERT_EQUAL(eeh_vm_del_phb(vm, GBUID_C), 0);
+		CU_ASSERT_EQUAL(eeh_vm_add_phb_op(vm, buid, recording_op, pe_c, pe_c), 0);
+		CU_ASSERT_EQUAL(eeh_vm_add_device(vm, buid, 0, 0x08), 0);
+		CU_ASSERT_EQUAL(option(buid, 0x000800, 1), 0);
+		CU_ASSERT_EQUAL(open_errinjct(&token), 0);
+		put_words(0x400, w, 6);
+		for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+			fail_with = map[i].err;
+			ops_seen = 0;
+			CU_ASSERT_EQUAL(errinjct(7, token, 0x400), mode ? map[i].papr : map[i].qemu);
+			CU_ASSERT_EQUAL(ops_seen, 1);
+			CU_ASSERT_EQUAL(last_op.op, VFIO_EEH_PE_INJECT_ERR);
+		}
+		fail_with = 0;
+		teardown();
+	}
+}
+
 static void errinjct_can_be_switched_off(void)
 {
 	struct eeh_rtas_token t[16];
@@ -1541,6 +1577,7 @@ int main(void)
 		TEST(errinjct_32bit_buffer_reaches_the_phb_it_names_translated),
 		TEST(errinjct_64bit_buffer_dma_function),
 		TEST(errinjct_refuses_what_it_cannot_inject),
+		TEST(errinjct_host_errors_map_per_mode),
 		TEST(errinjct_can_be_switched_off),
 		TEST(rtas_block_in_guest_memory_big_endian),
 		TEST(open_errinjct_through_memory_token_then_status),
