@@ -121,12 +121,14 @@ EEH_EXPORT const char *eeh_host_missing(struct eeh_ctx *ctx)
 	if (!h->stats.eeh_attrs)
 		return "no sysfs EEH attributes (eeh_pe_config_addr, eeh_pe_state) on the PCI "
 		       "functions";
-	if (sys_stat(ctx, DEBUGFS_EEH, &st) < 0) {
-		if (geteuid() != 0 && !ctx->sysroot)
-			return "not root: debugfs (/sys/kernel/debug) is readable by root only";
+	r = sys_stat(ctx, DEBUGFS_EEH, &st);
+	/* A mounted debugfs is mode 0700: EACCES for a user; not mounted, the
+	 * directory is empty: ENOENT for anyone. */
+	if (r == -EACCES || r == -EPERM)
+		return "not root: debugfs (/sys/kernel/debug) is readable by root only";
+	if (r < 0)
 		return "debugfs is not mounted on /sys/kernel/debug "
 		       "(mount -t debugfs none /sys/kernel/debug)";
-	}
 	r = sys_open(ctx, DEBUGFS_EEH "/eeh_dev_check", O_WRONLY, 0);
 	if (r >= 0)
 		sys_close(ctx, r);

@@ -436,6 +436,10 @@ static int r_stat(void *data, const char *path, struct stat *st)
 {
 	char p[512];
 
+	/* debugfs is mode 0700: a user cannot even look inside */
+	if (rsp.not_root && !strncmp(path, "/sys/kernel/debug/", 18))
+		return -EACCES;
+
 	snprintf(p, sizeof(p), "%s%s", root, path);
 	return stat(p, st) < 0 ? -errno : 0;
 }
