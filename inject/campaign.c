@@ -508,13 +508,17 @@ static void check_recovered(struct campaign *c, struct mpe *m, struct eeh_campai
 		unsigned int want = d->kind == DRV_UNAWARE || o->path == EEH_RECOVERY_PATH_HOTPLUG
 					    ? 0 : 1;
 		uint64_t base;
-		uint32_t bar0 = 0;
+		uint32_t bar0 = 0, addr_bits;
+		unsigned int flags;
 
 		if (o->outcome == EEH_RECOVERY_RECOVERED && d->resumes != want)
 			fail(c, "%s: driver of %s resumed %u times, expected %u", m->name,
 			     eeh_func_bdf(f), d->resumes, want);
-		if (eeh_func_bar(f, 0, &base, NULL, NULL) == 0 &&
-		    (eeh_func_cfg_read(f, 0x10, 4, &bar0) < 0 || (bar0 & ~0xfu) != (uint32_t)base))
+		if (eeh_func_bar(f, 0, &base, NULL, &flags) < 0)
+			continue;
+		/* PCI: an I/O BAR keeps its flags in bits 1:0, a memory BAR in 3:0. */
+		addr_bits = flags & EEH_BAR_IO ? ~0x3u : ~0xfu;
+		if (eeh_func_cfg_read(f, 0x10, 4, &bar0) < 0 || (bar0 & addr_bits) != (uint32_t)base)
 			fail(c, "%s: BAR0 of %s reads 0x%x after recovery", m->name,
 			     eeh_func_bdf(f), bar0);
 	}

@@ -141,6 +141,28 @@ static void dense_faults_fail_every_third_freeze(void)
 	CU_ASSERT_EQUAL(t.recovered, 200);
 }
 
+/* An I/O BAR 0 on a 4-byte boundary: PCI keeps I/O BAR flags in bits 1:0
+ * only, so 0x2004 is the whole address and recovery restores it. */
+static const char io_bar0[] =
+	"{ \"format\": \"libeeh-topology-1\", \"phbs\": [ { \"index\": 0,"
+	"  \"buid\": \"0x800000020000000\", \"domain\": 0, \"pes\": ["
+	"  { \"number\": 1, \"type\": \"device\", \"group\": 1, \"functions\": ["
+	"    { \"bdf\": \"0000:01:00.0\", \"vendor\": \"0x8086\", \"device\": \"0x1572\","
+	"      \"class\": \"0x020000\", \"bars\": ["
+	"      { \"bar\": 0, \"addr\": \"0x2004\", \"size\": \"0x4\", \"flags\": [\"io\"] },"
+	"      { \"bar\": 1, \"addr\": \"0x80000000\", \"size\": \"0x1000\" } ] } ] } ] } ] }";
+
+static void io_bar_on_a_4_byte_boundary_is_restored_and_passes(void)
+{
+	struct eeh_campaign_opts o = { .seed = 1, .count = 200, .topology_json = io_bar0 };
+	struct tally t = { 0 };
+
+	CU_ASSERT_EQUAL(eeh_campaign_run(&o, on_case, &t), 0);
+	CU_ASSERT_EQUAL(t.cases, 200);
+	CU_ASSERT_EQUAL(t.failed, 0);
+	CU_ASSERT(t.recovered > 0);
+}
+
 static void bad_options_are_refused(void)
 {
 	struct eeh_campaign_opts o = { .seed = 1, .count = 0 };
@@ -177,6 +199,7 @@ static const struct test tests[] = {
 	TEST(same_seed_same_cases_other_seed_other_cases),
 	TEST(shards_are_disjoint_and_make_the_whole),
 	TEST(dense_faults_fail_every_third_freeze),
+	TEST(io_bar_on_a_4_byte_boundary_is_restored_and_passes),
 	TEST(bad_options_are_refused),
 	TEST(callback_can_stop_the_campaign),
 };
