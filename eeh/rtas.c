@@ -1182,6 +1182,23 @@ EEH_EXPORT int eeh_vm_rtas_call_by_name(struct eeh_vm *vm, const char *name, uin
 	return eeh_vm_rtas_call(vm, vm->tokens[call], nargs, args, nret, rets);
 }
 
+/*
+ * More cells than any of the nine calls takes: a wrong nargs/nret (or an
+ * unknown token), so -3 in the first return cell as QEMU writes it, and
+ * nothing else; the arguments are not read.
+ */
+static int too_many_cells(struct eeh_vm *vm, uint64_t addr, const struct rtas_req *r,
+			  uint32_t token)
+{
+	uint8_t cell[4];
+
+	rtas_put_be32(cell, (uint32_t)RTAS_PARAM);
+	if (r->nret &&
+	    vm->ops.mem_write(vm->opaque, addr + 12 + 4ULL * r->nargs, cell, sizeof(cell)) < 0)
+		return -EFAULT;
+	return call_of_token(vm, token) < 0 ? -ENOENT : 0;
+}
+
 EEH_EXPORT int eeh_vm_rtas_call_mem(struct eeh_vm *vm, uint64_t addr)
 {
 	uint8_t hdr[12], cells[4 * RTAS_MAX_CELLS];
@@ -1199,7 +1216,7 @@ EEH_EXPORT int eeh_vm_rtas_call_mem(struct eeh_vm *vm, uint64_t addr)
 	r.nret = rtas_be32(hdr + 8);
 	if (r.nargs > RTAS_MAX_CELLS || r.nret > RTAS_MAX_CELLS ||
 	    r.nargs + r.nret > RTAS_MAX_CELLS)
-		return -E2BIG;
+		return too_many_cells(vm, addr, &r, rtas_be32(hdr));
 	if (r.nargs && vm->ops.mem_read(vm->opaque, addr + 12, cells, 4 * r.nargs) < 0)
 		return -EFAULT;
 	for (uint32_t i = 0; i < r.nargs; i++)

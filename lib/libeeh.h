@@ -737,8 +737,9 @@ int eeh_vm_rtas_call_by_name(struct eeh_vm *vm, const char *name, uint32_t nargs
  * Service the RTAS argument block at guest real address addr (H_RTAS r3):
  * big-endian token, nargs, nret at +0, +4, +8, the arguments from +12,
  * the returns after them; only the return cells the call sets are
- * written back. Returns as eeh_vm_rtas_call(), -E2BIG (nargs + nret >
- * 16), -EFAULT (no mem_read/mem_write, or they failed).
+ * written back (with more than 16 cells, which no call takes: -3 in the
+ * first). Returns as eeh_vm_rtas_call(), -EFAULT (no mem_read/mem_write,
+ * or they failed).
  */
 int eeh_vm_rtas_call_mem(struct eeh_vm *vm, uint64_t addr);
 

@@ -1245,10 +1245,40 @@ static void rtas_block_in_guest_memory_big_endian(void)
 	put_words(0x100, hdr, 6);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), -ENOENT);
 	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x118), 0xfffffffd);
-	/* Too many cells, unreadable memory. */
+	/* More cells than any EEH call has: wrong nargs/nret, so -3 in the
+	 * first return cell (after the 17 arguments) and nothing else. */
+	memset(guest_mem + 0x100, 0xee, 128);
+	hdr[0] = TOK_STATE2;
 	hdr[1] = 17;
 	put_words(0x100, hdr, 3);
-	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), -E2BIG);
+	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), 0);
+	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x100 + 12 + 4 * 17), 0xfffffffd);
+	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x100 + 12 + 4 * 18), 0xeeeeeeee);
+	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x100 + 12), 0xeeeeeeee);
+	hdr[1] = 3;
+	hdr[2] = 14;
+	put_words(0x100, hdr, 3);
+	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), 0);
+	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x118), 0xfffffffd);
+	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x11c), 0xeeeeeeee);
+	/* The same for an unknown token, which stays -ENOENT; nret 0: no
+	 * cell to write. */
+	hdr[0] = 0x1234;
+	put_words(0x100, hdr, 3);
+	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), -ENOENT);
+	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x118), 0xfffffffd);
+	hdr[0] = TOK_STATE2;
+	hdr[1] = 20;
+	hdr[2] = 0;
+	memset(guest_mem + 0x100, 0xee, 128);
+	put_words(0x100, hdr, 3);
+	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), 0);
+	for (int i = 3; i < 32; i++)
+		CU_ASSERT_EQUAL(be32_at(guest_mem + 0x100 + 4 * i), 0xeeeeeeee);
+	/* Unreadable memory. */
+	hdr[1] = 3;
+	hdr[2] = 4;
+	put_words(0x100, hdr, 3);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, MEM_SIZE - 4), -EFAULT);
 	mem_fail = true;
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), -EFAULT);
