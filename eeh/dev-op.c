@@ -11,6 +11,7 @@
 #include <linux/vfio.h>
 
 #include "iommufd.h"
+#include "pe-op.h"
 #include "sys.h"
 
 #define OFFSETOFEND(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
@@ -44,9 +45,20 @@ static int validate(const struct vfio_eeh_pe_op *op)
 	return 0;
 }
 
-EEH_EXPORT int eeh_container_pe_op(struct eeh_container *c, struct vfio_eeh_pe_op *op)
+static int container_op_locked(struct eeh_container *c, struct vfio_eeh_pe_op *op)
 {
 	struct container_target t;
+	int rc = container_check_locked(c, &t);
+
+	if (!rc)
+		rc = validate(op);
+	if (!rc)
+		rc = t.fd >= 0 ? sys_ioctl(t.ctx, t.fd, VFIO_EEH_PE_OP, op) : eeh_pe_op(t.pe, op);
+	return rc;
+}
+
+EEH_EXPORT int eeh_container_pe_op(struct eeh_container *c, struct vfio_eeh_pe_op *op)
+{
 	int rc;
 
 	if (!c)
@@ -54,11 +66,21 @@ EEH_EXPORT int eeh_container_pe_op(struct eeh_container *c, struct vfio_eeh_pe_o
 	if (!op)
 		return -EFAULT;
 	container_read_lock(c);
-	rc = container_check_locked(c, &t);
-	if (!rc)
-		rc = validate(op);
-	if (!rc)
-		rc = t.fd >= 0 ? sys_ioctl(t.ctx, t.fd, VFIO_EEH_PE_OP, op) : eeh_pe_op(t.pe, op);
+	rc = container_op_locked(c, op);
+	container_read_unlock(c);
+	return rc;
+}
+
+int container_pe_op_routed(struct eeh_container *c, struct eeh_pe *pe, struct vfio_eeh_pe_op *op,
+			   bool *routed)
+{
+	int rc = 0;
+
+	container_read_lock(c);
+	/* Groups join and leave (and routes change) under the write lock. */
+	*routed = atomic_load(&pe->container) == c;
+	if (*routed)
+		rc = container_op_locked(c, op);
 	container_read_unlock(c);
 	return rc;
 }

@@ -312,6 +312,8 @@ static int dispatch(struct eeh_pe *pe, const struct vfio_eeh_pe_op *op)
 EEH_EXPORT int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)
 {
 	const struct eeh_backend_ops *ops;
+	struct eeh_container *c;
+	bool routed = false;
 	int rc;
 
 	if (!pe)
@@ -321,9 +323,16 @@ EEH_EXPORT int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)
 	if (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, op) || op->flags)
 		return -EINVAL;
 	/* A kernel container holding the PE's group takes precedence: the
-	 * kernel does the op, under the container's one-group rule. */
-	if (atomic_load(&pe->container))
-		return eeh_container_pe_op(atomic_load(&pe->container), op);
+	 * kernel does the op, under the container's one-group rule. The
+	 * group may leave between this load and the op: the container
+	 * checks under its lock that it still holds it, so an op never runs
+	 * on whatever group the container holds by then. */
+	c = atomic_load(&pe->container);
+	if (c) {
+		rc = container_pe_op_routed(c, pe, op, &routed);
+		if (routed)
+			return rc;
+	}
 	ops = ops_of(pe);
 	if (ops->pe_op) {
 		/* A kernel does the semantics; refuse locally what it would. */

@@ -5,6 +5,8 @@
  * kernel, against the fake kernel; then the simulated SPAPR container.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 
 #include <linux/vfio.h>
 
@@ -306,6 +308,55 @@ static void simulated_container_runs_ops_on_the_pe(void)
 	eeh_unref(ctx);
 }
 
+struct routing_race {
+	struct eeh_container *c;
+	atomic_bool stop;
+};
+
+static void *toggle_routing(void *arg)
+{
+	struct routing_race *r = arg;
+
+	while (!atomic_load(&r->stop)) {
+		eeh_container_register_group(r->c, 3);
+		eeh_container_remove_group(r->c, 3);
+	}
+	return NULL;
+}
+
+/* A group entering and leaving the container while PE ops run on its PE:
+ * each op is either the container's (two groups: EPERM, before the
+ * kernel) or the simulated host's, never a spurious error. */
+static void routing_that_changes_during_an_op_gives_a_whole_answer(void)
+{
+	struct routing_race r = { .stop = false };
+	struct eeh_pe *pe;
+	struct cfx f;
+	pthread_t t;
+	unsigned int odd = 0, routed = 0;
+
+	cfx_setup(&f, FAKE_SPAPR);
+	pe = eeh_pe_by_group(f.ctx, 3);
+	CU_ASSERT_EQUAL(eeh_container_add_group(f.c, 4), 0);
+	r.c = f.c;
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, toggle_routing, &r), 0);
+	for (int i = 0; i < 400000; i++) {
+		int rc = eeh_pe_op_simple(pe, VFIO_EEH_PE_GET_STATE);
+
+		if (rc == -EPERM)
+			routed++;
+		else if (rc != VFIO_EEH_PE_STATE_NORMAL)
+			odd++;
+	}
+	atomic_store(&r.stop, true);
+	pthread_join(t, NULL);
+	CU_ASSERT_EQUAL(odd, 0);
+	CU_ASSERT_EQUAL(f.fk->group[4].pe_ops, 0);
+	if (!routed)
+		fprintf(stdout, "\n    (no op found the group in the container this run)\n");
+	cfx_teardown(&f);
+}
+
 static const struct test tests[] = {
 	TEST(spapr_container_runs_pe_ops_on_its_one_group),
 	TEST(a_container_with_two_groups_is_eperm_before_the_kernel_loops),
@@ -318,6 +369,7 @@ static const struct test tests[] = {
 	TEST(no_container_device_is_enoent),
 	TEST(a_vmm_container_is_used_through_its_fd),
 	TEST(simulated_container_runs_ops_on_the_pe),
+	TEST(routing_that_changes_during_an_op_gives_a_whole_answer),
 };
 
 int main(void)
