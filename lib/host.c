@@ -151,26 +151,47 @@ static int explain(struct eeh_ctx *ctx, const char *what, int r)
 
 /* ---- eeh_ops over sysfs ---- */
 
-static int host_get_state(struct eeh_pe *pe, unsigned int *delay_ms)
+/*
+ * Read (write_text NULL) or write the PE's eeh_pe_state through the first
+ * of its functions still in sysfs: hot unplug removes functions one by one
+ * and the PE lives on in the others until their remove events are
+ * processed. -ENODEV once none is left.
+ */
+static int pe_state_file(struct eeh_pe *pe, const char *write_text, char *text, size_t len)
 {
 	struct eeh_ctx *ctx = ctx_of(pe);
-	struct eeh_func *f = pe->funcs;
-	char p[128], text[64];
+	struct eeh_func *f;
+	char p[128];
+	int r = -ENODEV;
+
+	eeh_func_foreach(pe, f) {
+		func_path(f, "eeh_pe_state", p, sizeof(p));
+		r = write_text ? sys_write_file(ctx, p, write_text)
+			       : (int)sys_read_file(ctx, p, text, len);
+		if (r != -ENOENT)
+			return r;
+		r = missing_attr_errno(f);
+		if (r != -ENODEV)
+			return r;
+	}
+	return r;
+}
+
+static int host_get_state(struct eeh_pe *pe, unsigned int *delay_ms)
+{
+	char text[64];
 	const char *s;
 	char *end;
 	unsigned long st, flags;
-	ssize_t n;
+	int n;
 
 	if (delay_ms)
 		*delay_ms = 0;
 	if (pe_gone(pe))
 		return -ENODEV;
-	func_path(f, "eeh_pe_state", p, sizeof(p));
-	n = sys_read_file(ctx, p, text, sizeof(text));
-	if (n == -ENOENT)
-		return missing_attr_errno(f);
+	n = pe_state_file(pe, NULL, text, sizeof(text));
 	if (n < 0)
-		return (int)n;
+		return n;
 	s = text;
 	st = strtoul(s, &end, 16);
 	if (end == s)
@@ -191,8 +212,6 @@ static int host_get_state(struct eeh_pe *pe, unsigned int *delay_ms)
 /* Writing eeh_pe_state thaws MMIO and DMA together (eeh_unfreeze_pe). */
 static int host_set_option(struct eeh_pe *pe, int option)
 {
-	char p[128];
-
 	if (pe_gone(pe))
 		return -ENODEV;
 	switch (option) {
@@ -201,8 +220,7 @@ static int host_set_option(struct eeh_pe *pe, int option)
 		return 0;
 	case EEH_OPT_THAW_MMIO:
 	case EEH_OPT_THAW_DMA:
-		func_path(pe->funcs, "eeh_pe_state", p, sizeof(p));
-		return sys_write_file(ctx_of(pe), p, "1\n");
+		return pe_state_file(pe, "1\n", NULL, 0);
 	}
 	return -EOPNOTSUPP; /* no file freezes a PE on demand */
 }
@@ -320,7 +338,7 @@ static int thaw(struct eeh_pe *pe, unsigned int what)
 		return 0;
 	r = host_set_option(pe, EEH_OPT_THAW_MMIO);
 	if (r < 0)
-		return r == -ENOENT ? missing_attr_errno(pe->funcs) : r;
+		return r;
 	s = host_get_state(pe, NULL);
 	if (s < 0)
 		return s;

@@ -216,6 +216,37 @@ static void thaw_writes_eeh_pe_state_and_checks_it_took(void)
 	eeh_unref(ctx);
 }
 
+static void pe_answers_through_a_function_still_there(void)
+{
+	struct eeh_ctx *ctx = host_on(power9, NPOWER9, POWERNV);
+	struct eeh_func *f0, *f1;
+	struct eeh_pe *nic;
+	char text[64];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+	f0 = eeh_func_by_bdf(ctx, 0, 1, 0);
+	f1 = eeh_func_by_bdf(ctx, 0, 1, 1);
+	nic = eeh_func_pe(f0);
+	CU_ASSERT_PTR_EQUAL_FATAL(eeh_func_first(nic), f0);
+	/* 0000:01:00.0 leaves sysfs; no remove event processed yet. The PE
+	 * still exists in the kernel through 0000:01:00.1. */
+	CU_ASSERT_EQUAL(gs_set_pe_state(root, power9, NPOWER9, 2, 0, 0x1), 0);
+	CU_ASSERT_EQUAL(gs_remove_func(root, power9, NPOWER9, 2), 0);
+	CU_ASSERT_FALSE(eeh_func_present(f0));
+	CU_ASSERT_TRUE(eeh_func_present(f1));
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
+	CU_ASSERT_EQUAL(eeh_pe_flags(nic), 0x1);
+	/* the thaw goes to the function that is there */
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_UNFREEZE_IO), -EIO);
+	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.1/eeh_pe_state", text, sizeof(text));
+	CU_ASSERT_EQUAL(strncmp(text, "1\n", 2), 0);
+	/* the last one goes too: the PE is gone */
+	CU_ASSERT_EQUAL(gs_remove_func(root, power9, NPOWER9, 3), 0);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_GET_STATE), -ENODEV);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_UNFREEZE_IO), -ENODEV);
+	eeh_unref(ctx);
+}
+
 static void resets_and_configure_are_not_offered_by_the_host(void)
 {
 	static const unsigned int ops[] = { VFIO_EEH_PE_RESET_HOT, VFIO_EEH_PE_RESET_FUNDAMENTAL,
@@ -672,6 +703,7 @@ static const struct test tests[] = {
 	TEST(procfs_counters_and_debugfs_freeze_limit),
 	TEST(eeh_pe_state_words_give_vfio_states),
 	TEST(thaw_writes_eeh_pe_state_and_checks_it_took),
+	TEST(pe_answers_through_a_function_still_there),
 	TEST(resets_and_configure_are_not_offered_by_the_host),
 	TEST(missing_pieces_are_named),
 	TEST(injection_through_err_injct_freezes_and_thaws),
