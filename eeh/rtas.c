@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iommufd.h"
 #include "rtas.h"
 
 /* QEMU's RTAS_EEH_PE_UNAVAIL_INFO: the guest polls again in 1 s. */
@@ -319,9 +320,13 @@ static int iommufd_pe_op(void *data, struct vfio_eeh_pe_op *op)
 	return eeh_iommufd_pe_op(phb->ifd, phb->devid, op);
 }
 
+/* On every call: the iommufd's lock-free check, as its PE op uses, not
+ * eeh_iommufd_check(), whose lock one iommufd shares across all PHBs. */
 static bool iommufd_usable(struct rtas_phb *phb)
 {
-	return eeh_iommufd_check(phb->ifd, phb->devid, NULL) == 0;
+	struct eeh_pe *pe;
+
+	return iofd_check(phb->ifd, phb->devid, &pe) == 0;
 }
 
 EEH_EXPORT int eeh_vm_add_phb_iommufd(struct eeh_vm *vm, uint64_t buid, struct eeh_iommufd *ifd,
