@@ -118,7 +118,11 @@ static bool matches(const struct sim_injection *inj, enum sim_access kind, uint6
 		return false;
 	if (kind == SIM_ACCESS_CFG_LD || kind == SIM_ACCESS_CFG_ST)
 		return true;
-	/* PAPR: the 1 bits of the mask select the address bits compared. */
+	/* PAPR: the 1 bits of the mask select the address bits compared. A
+	 * 32-bit error (ioa-bus-error) names a 32-bit bus address: an access
+	 * above 4 GiB is never at it, whatever its low 32 bits. */
+	if (inj->type == 0 && addr > UINT32_MAX)
+		return false;
 	return (addr & inj->mask) == (inj->addr & inj->mask);
 }
 

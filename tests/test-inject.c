@@ -222,6 +222,49 @@ static void blocked_traffic_leaves_the_injection_armed(void)
 	}
 }
 
+/* A 32-bit bus error names a 32-bit bus address: an access above 4 GiB
+ * whose low 32 bits happen to match is somewhere else. */
+static const char topo_hi[] =
+	"{ \"format\": \"libeeh-topology-1\", \"phbs\": [ { \"index\": 0, \"buid\": \"0x800000020000000\","
+	"  \"domain\": 0, \"pes\": ["
+	"  { \"number\": 1, \"type\": \"device\", \"group\": 1, \"functions\": ["
+	"    { \"bdf\": \"0000:01:00.0\", \"vendor\": \"0x8086\", \"device\": \"0x1572\", \"class\": \"0x020000\","
+	"      \"bars\": [ { \"bar\": 0, \"addr\": \"0x80000000\", \"size\": \"0x100000\" },"
+	"                { \"bar\": 2, \"addr\": \"0x180000000\", \"size\": \"0x100000\","
+	"                  \"flags\": [\"mem64\"] } ] } ] } ] } ] }";
+
+static void mmio_32bit_error_ignores_an_access_above_4g(void)
+{
+	struct eeh_ctx *ctx = NULL;
+	struct eeh_pe *pe;
+	struct eeh_func *f;
+	uint64_t v = 0;
+
+	CU_ASSERT_FATAL(eeh_new_sim_json(topo_hi, &ctx) == 0);
+	pe = eeh_pe_by_group(ctx, 1);
+	f = eeh_func_first(pe);
+	CU_ASSERT_EQUAL(eeh_inject_ioa(pe, EEH_ERR_TYPE_32, EEH_ERR_FUNC_LD_MEM_ADDR, MEM_ADDR,
+				       0xfffffff0), 0);
+	/* 0x180000040: same low 32 bits, another BAR */
+	CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 2, 0x40, 4, &v), 0);
+	CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(eeh_inject_pending(pe), 1);
+	CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 0, 0x40, 4, &v), 0);
+	CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_STOPPED);
+	/* The same address as a 64-bit error compares all 64 bits too. */
+	eeh_unref(ctx);
+	CU_ASSERT_FATAL(eeh_new_sim_json(topo_hi, &ctx) == 0);
+	pe = eeh_pe_by_group(ctx, 1);
+	f = eeh_func_first(pe);
+	CU_ASSERT_EQUAL(eeh_inject_ioa(pe, EEH_ERR_TYPE_64, EEH_ERR_FUNC_LD_MEM_ADDR, 0x180000040ULL,
+				       ~0xfULL), 0);
+	CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 0, 0x40, 4, &v), 0);
+	CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 2, 0x40, 4, &v), 0);
+	CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_STOPPED);
+	eeh_unref(ctx);
+}
+
 static void bad_arguments_are_refused_and_nothing_is_armed(void)
 {
 	struct eeh_ctx *ctx = host();
@@ -331,6 +374,7 @@ static const struct test tests[] = {
 	TEST(config_injection_waits_for_config_traffic),
 	TEST(dma_injection_stops_the_dma_it_hits),
 	TEST(blocked_traffic_leaves_the_injection_armed),
+	TEST(mmio_32bit_error_ignores_an_access_above_4g),
 	TEST(bad_arguments_are_refused_and_nothing_is_armed),
 	TEST(function_names_round_trip),
 	TEST(fence_freezes_every_pe_and_is_recorded),
