@@ -230,6 +230,34 @@ static void freezes_more_than_an_hour_apart_start_a_new_window(void)
 	eeh_unref(ctx);
 }
 
+/* eeh_pe_update_time_stamp(): the window restarts only when a freeze
+ * comes MORE than 3600 s after the window's first freeze; one exactly
+ * 3600 s later still counts in it. */
+static void a_freeze_exactly_an_hour_after_the_first_is_in_the_same_window(void)
+{
+	struct eeh_ctx *ctx = builtin_host();
+	struct eeh_pe *pe = eeh_pe_by_group(ctx, 5), *other = eeh_pe_by_group(ctx, 6);
+
+	for (int i = 0; i < 5; i++) {
+		CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+		CU_ASSERT_EQUAL(eeh_sim_freeze(other), 0);
+		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 1), 0);
+		CU_ASSERT_EQUAL(eeh_pe_op_simple(other, 1), 0);
+		if (i == 0)
+			eeh_clock_advance(ctx, 3599ULL * 1000 * MS);
+	}
+	/* both windows began at 0 and hold 5 freezes */
+	eeh_clock_advance(ctx, 1000 * MS); /* now exactly 3600 s */
+	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), 6);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), 5); /* the 6th in the window: failed */
+	eeh_clock_advance(ctx, 1); /* 3600 s and 1 us: a new window */
+	CU_ASSERT_EQUAL(eeh_sim_freeze(other), 0);
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(other), 1);
+	CU_ASSERT_EQUAL(papr_state(other, NULL), 2);
+	eeh_unref(ctx);
+}
+
 static void phb_fence_freezes_every_pe_under_it_only(void)
 {
 	struct eeh_ctx *ctx = builtin_host();
@@ -293,6 +321,7 @@ int main(void)
 		TEST(early_deactivate_waits_out_the_100ms_hold),
 		TEST(sixth_freeze_in_an_hour_fails_the_pe_permanently),
 		TEST(freezes_more_than_an_hour_apart_start_a_new_window),
+		TEST(a_freeze_exactly_an_hour_after_the_first_is_in_the_same_window),
 		TEST(phb_fence_freezes_every_pe_under_it_only),
 		TEST(frozen_parent_makes_children_unavailable),
 		TEST(last_error_records_the_cause),
