@@ -64,6 +64,17 @@ static int missing_attr_errno(struct eeh_func *f)
 	return sys_stat(ctx_of(f->pe), p, &st) < 0 ? -ENODEV : -EOPNOTSUPP;
 }
 
+/* Is any function of the PE still in sysfs? */
+static bool pe_in_sysfs(struct eeh_pe *pe)
+{
+	struct eeh_func *f;
+
+	eeh_func_foreach(pe, f)
+		if (missing_attr_errno(f) != -ENODEV)
+			return true;
+	return false;
+}
+
 /* ---- procfs ---- */
 
 static int parse_counter(const char *text, const char *name, uint64_t *out)
@@ -250,7 +261,8 @@ static int func_debugfs(struct eeh_func *f, const char *name)
 
 	if (!f || !host_of(ctx_of(f->pe)))
 		return -EINVAL;
-	if (host_func_gone(ctx_of(f->pe), f))
+	/* removed, or gone from sysfs before its remove event */
+	if (host_func_gone(ctx_of(f->pe), f) || missing_attr_errno(f) == -ENODEV)
 		return -ENODEV;
 	snprintf(bdf, sizeof(bdf), "%s\n", f->bdf);
 	r = write_debugfs(ctx_of(f->pe), name, bdf);
@@ -262,16 +274,20 @@ static int func_debugfs(struct eeh_func *f, const char *name)
 static int inject_by_break(struct eeh_pe *pe, unsigned int func)
 {
 	struct eeh_func *f;
-	int r = 0;
+	bool broken = false;
+	int r;
 
 	if (func != 0 && func != 1 && func != 6 && func != 7)
 		return -ERANGE;
 	eeh_func_foreach(pe, f) {
 		r = func_debugfs(f, "eeh_dev_break");
+		if (r == -ENODEV)
+			continue; /* left the PE before its remove event */
 		if (r)
-			break;
+			return r;
+		broken = true;
 	}
-	return r;
+	return broken ? 0 : -ENODEV;
 }
 
 static int host_err_inject(struct eeh_pe *pe, unsigned int type, unsigned int func,
@@ -282,7 +298,7 @@ static int host_err_inject(struct eeh_pe *pe, unsigned int type, unsigned int fu
 	struct stat st;
 	int r;
 
-	if (pe_gone(pe))
+	if (pe_gone(pe) || !pe_in_sysfs(pe))
 		return -ENODEV;
 	snprintf(p, sizeof(p), DEBUGFS_EEH "/PCI%04x/err_injct", pe->phb->index);
 	snprintf(text, sizeof(text), "%x:%x:%x:%llx:%llx\n", pe->addr, type, func,

@@ -240,10 +240,26 @@ static void pe_answers_through_a_function_still_there(void)
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_UNFREEZE_IO), -EIO);
 	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.1/eeh_pe_state", text, sizeof(text));
 	CU_ASSERT_EQUAL(strncmp(text, "1\n", 2), 0);
-	/* the last one goes too: the PE is gone */
+	/* the debugfs files are not written for the function that went */
+	put("/sys/kernel/debug/powerpc/eeh_dev_check", "");
+	put("/sys/kernel/debug/powerpc/eeh_dev_break", "");
+	CU_ASSERT_EQUAL(eeh_host_dev_check(f0), -ENODEV);
+	CU_ASSERT_EQUAL(eeh_host_dev_break(f0, EEH_HOST_BREAK_FORCE), -ENODEV);
+	CU_ASSERT_EQUAL(eeh_host_can_recover(f0), -ENODEV);
+	slurp("/sys/kernel/debug/powerpc/eeh_dev_check", text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "");
+	slurp("/sys/kernel/debug/powerpc/eeh_dev_break", text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "");
+	CU_ASSERT_EQUAL(eeh_host_dev_check(f1), 0);
+	slurp("/sys/kernel/debug/powerpc/eeh_dev_check", text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "0000:01:00.1\n");
+	/* the last one goes too: the PE is gone, nothing is injected */
 	CU_ASSERT_EQUAL(gs_remove_func(root, power9, NPOWER9, 3), 0);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_GET_STATE), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_UNFREEZE_IO), -ENODEV);
+	CU_ASSERT_EQUAL(eeh_pe_inject(nic, 0, 4, 0, 0), -ENODEV);
+	slurp("/sys/kernel/debug/powerpc/PCI0000/err_injct", text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "");
 	eeh_unref(ctx);
 }
 
@@ -593,6 +609,10 @@ static void pseries_injection_breaks_every_function(void)
 	CU_ASSERT_EQUAL(eeh_pe_inject(nic, 0, 1, 0, 0), 0);
 	CU_ASSERT_EQUAL(rsp.breaks, 2);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
+	/* a function that left sysfs (no event yet) is no longer in the PE */
+	CU_ASSERT_EQUAL(gs_remove_func(root, power9, NPOWER9, 2), 0);
+	CU_ASSERT_EQUAL(eeh_pe_inject(nic, 0, 1, 0, 0), 0);
+	CU_ASSERT_EQUAL(rsp.breaks, 3);
 	eeh_unref(ctx);
 }
 
