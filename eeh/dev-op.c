@@ -71,16 +71,23 @@ EEH_EXPORT int eeh_container_pe_op(struct eeh_container *c, struct vfio_eeh_pe_o
 	return rc;
 }
 
-int container_pe_op_routed(struct eeh_container *c, struct eeh_pe *pe, struct vfio_eeh_pe_op *op,
-			   bool *routed)
+int container_pe_op_routed(struct eeh_pe *pe, struct vfio_eeh_pe_op *op, bool *routed)
 {
+	struct eeh_container *c;
 	int rc = 0;
 
-	container_read_lock(c);
-	/* Groups join and leave (and routes change) under the write lock. */
-	*routed = atomic_load(&pe->container) == c;
-	if (*routed)
-		rc = container_op_locked(c, op);
-	container_read_unlock(c);
+	*routed = false;
+	/* No close can free the container while the route lock is held. */
+	container_route_read_lock();
+	c = atomic_load(&pe->container);
+	if (c) {
+		container_read_lock(c);
+		/* Groups join and leave (and routes change) under its write lock. */
+		*routed = atomic_load(&pe->container) == c;
+		if (*routed)
+			rc = container_op_locked(c, op);
+		container_read_unlock(c);
+	}
+	container_route_read_unlock();
 	return rc;
 }

@@ -312,7 +312,6 @@ static int dispatch(struct eeh_pe *pe, const struct vfio_eeh_pe_op *op)
 EEH_EXPORT int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)
 {
 	const struct eeh_backend_ops *ops;
-	struct eeh_container *c;
 	bool routed = false;
 	int rc;
 
@@ -324,12 +323,12 @@ EEH_EXPORT int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)
 		return -EINVAL;
 	/* A kernel container holding the PE's group takes precedence: the
 	 * kernel does the op, under the container's one-group rule. The
-	 * group may leave between this load and the op: the container
-	 * checks under its lock that it still holds it, so an op never runs
-	 * on whatever group the container holds by then. */
-	c = atomic_load(&pe->container);
-	if (c) {
-		rc = container_pe_op_routed(c, pe, op, &routed);
+	 * group may leave, or the container close, between this load and
+	 * the op: container_pe_op_routed() looks again under the locks that
+	 * those take, so an op never runs on whatever group the container
+	 * holds by then, nor on a closed container. */
+	if (atomic_load(&pe->container)) {
+		rc = container_pe_op_routed(pe, op, &routed);
 		if (routed)
 			return rc;
 	}

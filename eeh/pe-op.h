@@ -15,10 +15,10 @@ int pe_reset(struct eeh_pe *pe, int option, bool include_passed);
 int pe_reset_full(struct eeh_pe *pe, bool fundamental, bool include_passed);
 int pe_get_state(struct eeh_pe *pe);
 
-/* eeh_pe_op() on a PE routed to kernel container c (dev-op.c): when c
- * still holds the PE's group, *routed is set and the container's answer
- * returned; otherwise the op is not the container's (*routed false). */
-int container_pe_op_routed(struct eeh_container *c, struct eeh_pe *pe, struct vfio_eeh_pe_op *op,
-			   bool *routed);
+/* eeh_pe_op() on a PE that may be routed to a kernel container
+ * (dev-op.c): when a container holds the PE's group, *routed is set and
+ * the container's answer returned; otherwise the op is not a container's
+ * (*routed false). */
+int container_pe_op_routed(struct eeh_pe *pe, struct vfio_eeh_pe_op *op, bool *routed);
 
 #endif

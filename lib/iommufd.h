@@ -141,6 +141,9 @@ struct container_target {
 	struct eeh_pe *pe;    /* simulated: the group's PE */
 	struct eeh_ctx *ctx;
 };
+/* Held from loading pe->container until done with that container. */
+void container_route_read_lock(void);
+void container_route_read_unlock(void);
 void container_read_lock(struct eeh_container *c);
 void container_read_unlock(struct eeh_container *c);
 /* The rule with the read lock held: 0 and *t, or -ENODEV, -EPERM,

@@ -96,6 +96,25 @@ EEH_EXPORT int eeh_container_open(struct eeh_ctx *ctx, int fd, unsigned int flag
 	return 0;
 }
 
+/*
+ * eeh_pe_op() finds a PE's container through pe->container. An op holds
+ * the read side of this lock from loading that pointer until it is done
+ * with the container, and close takes the write side to remove its
+ * routes, so a container is never freed under an op. Routed ops are
+ * kernel ioctls and containers close rarely: one lock for every context.
+ */
+static pthread_rwlock_t route_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+void container_route_read_lock(void)
+{
+	pthread_rwlock_rdlock(&route_lock);
+}
+
+void container_route_read_unlock(void)
+{
+	pthread_rwlock_unlock(&route_lock);
+}
+
 /* Route PE ops on the group's PE through a kernel container, and stop. */
 static void route_pe(struct eeh_container *c, struct eeh_pe *pe, bool on)
 {
@@ -112,12 +131,14 @@ EEH_EXPORT void eeh_container_close(struct eeh_container *c)
 	if (!c)
 		return;
 	ctx = c->ctx;
-	/* Closing the group fds takes the groups out of the container. */
-	for (unsigned int i = 0; i < c->ngroups; i++) {
+	pthread_rwlock_wrlock(&route_lock);
+	for (unsigned int i = 0; i < c->ngroups; i++)
 		route_pe(c, c->groups[i].pe, false);
+	pthread_rwlock_unlock(&route_lock);
+	/* Closing the group fds takes the groups out of the container. */
+	for (unsigned int i = 0; i < c->ngroups; i++)
 		if (c->groups[i].fd >= 0)
 			sys_close(ctx, c->groups[i].fd);
-	}
 	if (c->own_fd)
 		sys_close(ctx, c->fd);
 	free(c->groups);

@@ -357,6 +357,63 @@ static void routing_that_changes_during_an_op_gives_a_whole_answer(void)
 	cfx_teardown(&f);
 }
 
+struct close_race {
+	struct eeh_ctx *ctx;
+	int cfd;
+	atomic_bool stop;
+	unsigned int rounds;
+};
+
+static void *open_register_close(void *arg)
+{
+	struct close_race *r = arg;
+
+	while (!atomic_load(&r->stop)) {
+		struct eeh_container *c = NULL;
+
+		if (eeh_container_open(r->ctx, r->cfd, 0, &c) < 0)
+			break;
+		/* group 4 first: group 3's PE is routed only to two groups */
+		eeh_container_register_group(c, 4);
+		eeh_container_register_group(c, 3);
+		eeh_container_close(c);
+		r->rounds++;
+	}
+	return NULL;
+}
+
+/* A VMM closing its container while PE ops run on a PE whose group it
+ * held: an op never uses the container after it is gone (ASan sees a use
+ * after free otherwise). With two groups in it the answer is EPERM, out
+ * of it the simulated host's. */
+static void closing_a_container_under_pe_ops_is_safe(void)
+{
+	struct close_race r = { .stop = false };
+	struct fake_kernel *fk = fake_new();
+	unsigned int odd = 0;
+	struct eeh_pe *pe;
+	pthread_t t;
+
+	r.ctx = builtin_host();
+	pe = eeh_pe_by_group(r.ctx, 3);
+	fake_install(fk, r.ctx);
+	r.cfd = fake_open(fk, "/dev/vfio/vfio");
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, open_register_close, &r), 0);
+	for (int i = 0; i < 1000000; i++) {
+		int rc = eeh_pe_op_simple(pe, VFIO_EEH_PE_GET_STATE);
+
+		if (rc != -EPERM && rc != VFIO_EEH_PE_STATE_NORMAL)
+			odd++;
+	}
+	atomic_store(&r.stop, true);
+	pthread_join(t, NULL);
+	CU_ASSERT_EQUAL(odd, 0);
+	CU_ASSERT(r.rounds > 0);
+	fake_close(fk, r.cfd);
+	fake_free(fk);
+	eeh_unref(r.ctx);
+}
+
 static const struct test tests[] = {
 	TEST(spapr_container_runs_pe_ops_on_its_one_group),
 	TEST(a_container_with_two_groups_is_eperm_before_the_kernel_loops),
@@ -370,6 +427,7 @@ static const struct test tests[] = {
 	TEST(a_vmm_container_is_used_through_its_fd),
 	TEST(simulated_container_runs_ops_on_the_pe),
 	TEST(routing_that_changes_during_an_op_gives_a_whole_answer),
+	TEST(closing_a_container_under_pe_ops_is_safe),
 };
 
 int main(void)
