@@ -237,9 +237,7 @@ static void replace_subtree(struct eeh_pe *pe)
 	struct eeh_func *f;
 
 	pthread_mutex_lock(&pe->lock);
-	pe->sim.perm = false;
-	pe->sim.state = EEH_PAPR_STATE_NORMAL;
-	pe->sim.settle_until_us = 0;
+	sim_set_state(pe, EEH_PAPR_STATE_NORMAL, false, 0);
 	/* A new adapter is a new device to the kernel: a new freeze window. */
 	pe->freeze_count = 0;
 	pe->freeze_tstamp_us = 0;

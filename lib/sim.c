@@ -35,6 +35,15 @@ static void write_end(struct eeh_pe *pe)
 	atomic_fetch_add_explicit(&pe->sim.seq, 1, memory_order_release);
 }
 
+void sim_set_state(struct eeh_pe *pe, uint8_t state, bool perm, uint64_t settle_until_us)
+{
+	write_begin(pe);
+	pe->sim.state = state;
+	pe->sim.perm = perm;
+	pe->sim.settle_until_us = settle_until_us;
+	write_end(pe);
+}
+
 /* PAPR state with the settle window applied; *info_ms for state 5. */
 int sim_papr_state(struct eeh_pe *pe, unsigned int *info_ms)
 {

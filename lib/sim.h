@@ -43,6 +43,9 @@ struct sim_inject_rec {
 };
 
 int sim_papr_state(struct eeh_pe *pe, unsigned int *info_ms);
+/* Set the PAPR state as one update lock-free readers see whole
+ * (pe->lock held). */
+void sim_set_state(struct eeh_pe *pe, uint8_t state, bool perm, uint64_t settle_until_us);
 bool sim_mmio_stopped(struct eeh_pe *pe);
 bool sim_dma_stopped(struct eeh_pe *pe);
 /* Freeze with pe->lock held; func is the injection function or a cause. */
