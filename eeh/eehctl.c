@@ -260,7 +260,21 @@ static int cmd_clock(struct eeh_ctx *ctx, int argc, char **argv, const struct cl
 	return EXIT_OK;
 }
 
-static int cmd_fence(struct eeh_ctx *ctx, const char *arg)
+static void print_frozen(struct eeh_pe *pe, const struct cli_opts *o)
+{
+	json_object *j = cli_pe_json(pe, false);
+	char st[48];
+
+	if (o->json)
+		cli_print_json(j);
+	else
+		printf("%s: %s, freeze %u of %u this hour\n", eeh_pe_name(pe),
+		       cli_state_text(pe, st, sizeof(st)), eeh_pe_freeze_count(pe),
+		       eeh_get_max_freezes(eeh_pe_ctx(pe)));
+	json_object_put(j);
+}
+
+static int cmd_fence(struct eeh_ctx *ctx, const char *arg, const struct cli_opts *o)
 {
 	struct eeh_phb *phb;
 	char *end;
@@ -283,6 +297,18 @@ static int cmd_fence(struct eeh_ctx *ctx, const char *arg)
 		fprintf(stderr, "%s fence: %s\n", prog, strerror(-r));
 		return EXIT_REFUSED;
 	}
+	if (o->json) {
+		json_object *arr = json_object_new_array();
+		struct eeh_pe *pe;
+
+		eeh_pe_foreach(phb, pe)
+			json_object_array_add(arr, cli_pe_json(pe, false));
+		cli_print_json(arr);
+		json_object_put(arr);
+	} else {
+		printf("PHB#%x fenced: its %u PEs are frozen\n", eeh_phb_index(phb),
+		       eeh_phb_pe_count(phb));
+	}
 	return EXIT_OK;
 }
 
@@ -297,11 +323,22 @@ static int run(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts
 	if (!strcmp(cmd, "clock"))
 		return cmd_clock(ctx, argc, argv, o);
 	if (!strcmp(cmd, "fence"))
-		return need_args(cmd, argc, 1) ? EXIT_USAGE : cmd_fence(ctx, argv[1]);
+		return need_args(cmd, argc, 1) ? EXIT_USAGE : cmd_fence(ctx, argv[1], o);
 	if (!strcmp(cmd, "save-topology")) {
 		if (need_args(cmd, argc, 1))
 			return EXIT_USAGE;
-		return eeh_save_topology(ctx, argv[1]) < 0 ? EXIT_REFUSED : EXIT_OK;
+		if (eeh_save_topology(ctx, argv[1]) < 0)
+			return EXIT_REFUSED;
+		if (o->json) {
+			json_object *j = json_object_new_object();
+
+			json_object_object_add(j, "file", json_object_new_string(argv[1]));
+			cli_print_json(j);
+			json_object_put(j);
+		} else {
+			printf("wrote %s\n", argv[1]);
+		}
+		return EXIT_OK;
 	}
 	if (!strcmp(cmd, "op") ? need_args(cmd, argc, 2) : need_args(cmd, argc, 1))
 		return EXIT_USAGE;
@@ -321,6 +358,7 @@ static int run(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts
 					 : strerror(-r));
 		return EXIT_REFUSED;
 	}
+	print_frozen(pe, o);
 	return EXIT_OK;
 }
 

@@ -53,6 +53,7 @@ expect_out bad-topology "No such file"
 
 # A recovery in steps, the state kept in an image between invocations.
 check freeze 0 "$EEHCTL" -i "$img" freeze 0000:03:00.0
+expect_out freeze "PHB#0-PE#3: stopped, freeze 1 of 5"
 check state-frozen 0 "$EEHCTL" -i "$img" --json state 3
 expect_out state-frozen '"state_name": "stopped"'
 check deactivate-refused 1 "$EEHCTL" -i "$img" op 3 reset-deactivate
@@ -72,11 +73,14 @@ expect_out state-0 "freezes         1 of 5"
 # 0.25 s hold after reset-hot, 1.8 s settle after the deactivate.
 check clock 0 "$EEHCTL" -i "$img" --json clock
 expect_out clock '"clock_us": 3850000'
-check fence 0 "$EEHCTL" -i "$img" fence 1
+check fence 0 "$EEHCTL" -i "$img" --json fence 1
+expect_out fence '"iommu_group": 8'
+expect_out fence '"state_name": "stopped"'
 check fenced 0 "$EEHCTL" -i "$img" state 0001:02:00.0
 expect_out fenced "stopped"
 check fence-bad 2 "$EEHCTL" -i "$img" fence 9
-check save 0 "$EEHCTL" -i "$img" save-topology "$tmp/copy.json"
+check save 0 "$EEHCTL" -i "$img" --json save-topology "$tmp/copy.json"
+expect_out save '"file": '
 check load-copy 0 "$EEHCTL" -t "$tmp/copy.json" state 0001:02:00.0
 expect_out load-copy "stopped"
 
