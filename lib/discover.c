@@ -712,7 +712,7 @@ static struct eeh_pe *find_pe_for(struct eeh_ctx *ctx, const struct fn_rec *f)
 
 int discover_add_func(struct eeh_ctx *ctx, struct host *h, const char *bdf)
 {
-	char syspath[128], target[512], full[512];
+	char syspath[512], target[512], full[512];
 	struct fn_rec rec;
 	struct eeh_pe *pe, *parent = NULL;
 	struct eeh_phb *phb;
@@ -727,7 +727,7 @@ int discover_add_func(struct eeh_ctx *ctx, struct host *h, const char *bdf)
 	snprintf(syspath, sizeof(syspath), "/sys/bus/pci/devices/%s", bdf);
 	if (sys_readlink(ctx, syspath, target, sizeof(target)) >= 0 &&
 	    resolve_bus_link(target, full, sizeof(full)) == 0)
-		snprintf(syspath, sizeof(syspath), "%.127s", full);
+		snprintf(syspath, sizeof(syspath), "%s", full);
 	r = read_function(ctx, syspath, key, &rec);
 	if (r)
 		return r;

@@ -468,6 +468,57 @@ static void vanished_device_gives_enodev_before_any_event(void)
 	eeh_unref(ctx);
 }
 
+/* An adapter behind a deep chain of bridges (expansion drawers, nested
+ * switches): its sysfs path is longer than 128 bytes. */
+static void hotplug_add_deep_below_bridges(void)
+{
+	struct gs_func deep[10];
+	char bdfs[10][16], path[512];
+	struct eeh_ctx *ctx;
+	struct eeh_func *f;
+	int fd;
+
+	memset(deep, 0, sizeof(deep));
+	for (int i = 0; i < 10; i++) {
+		snprintf(bdfs[i], sizeof(bdfs[i]), "0000:%02x:00.0", i);
+		deep[i].bdf = bdfs[i];
+		deep[i].parent = i ? bdfs[i - 1] : NULL;
+		deep[i].vendor = 0x10b5;
+		deep[i].device = 0x8725;
+		deep[i].class_code = 0x060400;
+		deep[i].bridge = true;
+		deep[i].group = -1;
+		deep[i].pe = -1;
+	}
+	deep[9].vendor = 0x144d;
+	deep[9].device = 0xa808;
+	deep[9].class_code = 0x010802;
+	deep[9].bridge = false;
+	deep[9].group = 1;
+	deep[9].pe = 2;
+	bed_with(deep, 10, 0);
+	CU_ASSERT_EQUAL_FATAL(gs_func_syspath(deep, 10, 9, path, sizeof(path)), 0);
+	CU_ASSERT_TRUE(strlen(path) > 128);
+	ctx = host_ctx(NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+	CU_ASSERT_PTR_NOT_NULL(eeh_func_by_bdf(ctx, 0, 9, 0));
+	fd = eeh_host_monitor_start(ctx);
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	um.uevent(bed, path, "remove");
+	CU_ASSERT_EQUAL(gs_remove_func(bed_root, deep, 10, 9), 0);
+	CU_ASSERT_EQUAL(wait_events(ctx, fd, 1), 1);
+	CU_ASSERT_PTR_NULL(eeh_func_by_bdf(ctx, 0, 9, 0));
+	CU_ASSERT_EQUAL(gs_write_func(bed_root, deep, 10, 9), 0);
+	um.uevent(bed, path, "add");
+	CU_ASSERT_EQUAL(wait_events(ctx, fd, 1), 1);
+	f = eeh_func_by_bdf(ctx, 0, 9, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(eeh_func_vendor(f), 0x144d);
+	CU_ASSERT_EQUAL(eeh_pe_iommu_group(eeh_func_pe(f)), 1);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(eeh_func_pe(f), VFIO_EEH_PE_GET_STATE), 0);
+	eeh_unref(ctx);
+}
+
 static void removing_one_function_keeps_its_pe(void)
 {
 	char path[512];
@@ -524,6 +575,7 @@ static const struct test tests[] = {
 	TEST(hotplug_remove_makes_ops_fail_enodev),
 	TEST(vanished_device_gives_enodev_before_any_event),
 	TEST(removing_one_function_keeps_its_pe),
+	TEST(hotplug_add_deep_below_bridges),
 };
 
 /* CI installs umockdev (install-deps.sh), so there a skip would hide that
