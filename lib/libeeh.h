@@ -1071,16 +1071,17 @@ struct eeh_host_counters {
 int eeh_host_read_counters(struct eeh_ctx *ctx, struct eeh_host_counters *c);
 
 /*
- * Why EEH operations cannot work on this host, or NULL when they can:
- * "not a POWER host: no /proc/powerpc/eeh", "EEH is disabled (eeh=off or
- * debugfs eeh_enable 0)", "no sysfs EEH attributes on the PCI functions",
- * "debugfs is not mounted on /sys/kernel/debug", "not root". The text is
- * static.
+ * Why EEH operations cannot work on this host, or NULL when they can. The
+ * text is static and begins with one of: "not a POWER host with EEH: no
+ * /proc/powerpc/eeh", "/proc/powerpc/eeh is unreadable", "EEH is disabled",
+ * "no sysfs EEH attributes", "debugfs is not mounted on /sys/kernel/debug",
+ * "not root", or "not a host context" (ctx NULL or not a host context).
  */
 const char *eeh_host_missing(struct eeh_ctx *ctx);
 
-/* debugfs powerpc/eeh_max_freezes. The context's limit follows it.
- * 0, -EINVAL, -ENOENT (debugfs not mounted or not POWER), -EACCES. */
+/* debugfs powerpc/eeh_max_freezes (decimal). The context's limit follows
+ * it. 0, -EINVAL, -ENOENT (debugfs not mounted or not POWER), -EACCES, and
+ * for get -EIO (not a number). */
 int eeh_host_get_max_freezes(struct eeh_ctx *ctx, unsigned int *max);
 int eeh_host_set_max_freezes(struct eeh_ctx *ctx, unsigned int max);
 
@@ -1122,8 +1123,9 @@ const char *eeh_func_name(struct eeh_func *func, char *buf, size_t len);
  * threads must not overlap it) and returns how many changed the model.
  * A removed function leaves the model but its handle stays valid; a PE
  * whose last function went is flagged REMOVED (0x400) and leaves its PHB.
- * Returns the fd / count, or -EINVAL (not a host context), -EOPNOTSUPP
- * (a root directory is set: libudev cannot watch it), -ENOMEM.
+ * Returns the fd / count, or -EINVAL (not a host context; for process,
+ * also when the monitor was not started), -EOPNOTSUPP (a root directory
+ * is set: libudev cannot watch it), -ENOMEM.
  */
 int eeh_host_monitor_start(struct eeh_ctx *ctx);
 int eeh_host_monitor_process(struct eeh_ctx *ctx);

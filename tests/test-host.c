@@ -145,6 +145,10 @@ static void procfs_counters_and_debugfs_freeze_limit(void)
 	slurp("/sys/kernel/debug/powerpc/eeh_max_freezes", text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "5000\n");
 	CU_ASSERT_EQUAL(eeh_get_max_freezes(ctx), 5000);
+	put("/sys/kernel/debug/powerpc/eeh_max_freezes", "many\n");
+	CU_ASSERT_EQUAL(eeh_host_get_max_freezes(ctx, &max), -EIO);
+	CU_ASSERT_EQUAL(eeh_get_max_freezes(ctx), 5000);
+	put("/sys/kernel/debug/powerpc/eeh_max_freezes", "5000\n");
 	eeh_unref(ctx);
 	/* read at creation */
 	CU_ASSERT_EQUAL(eeh_new_host(root, &ctx), 0);
@@ -665,6 +669,8 @@ static void host_calls_on_other_contexts_and_names(void)
 	CU_ASSERT_EQUAL(eeh_host_can_recover(f), -EINVAL);
 	CU_ASSERT_EQUAL(eeh_host_dev_break(f, EEH_HOST_BREAK_FORCE), -EINVAL);
 	CU_ASSERT_EQUAL(eeh_host_monitor_start(sim), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(eeh_host_missing(sim), "not a host context");
+	CU_ASSERT_STRING_EQUAL(eeh_host_missing(NULL), "not a host context");
 	CU_ASSERT_TRUE(eeh_func_present(f));
 	/* pci.ids through libpci, else the IDs */
 	eeh_func_name(f, name, sizeof(name));
