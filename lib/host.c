@@ -370,11 +370,14 @@ static int get_state_op(struct eeh_pe *pe)
 	if (parent && !pe_gone(parent))
 		host_get_state(parent, NULL); /* refresh its flags from the kernel */
 	s = get_state_checked(pe);
-	if (s < 0)
+	if (s == -ENODEV)
 		return s;
-	/* Let guest recovery wait while the host recovers the parent. */
+	/* Let guest recovery wait while the host recovers the parent; the
+	 * kernel checks this before asking the platform. */
 	if (parent && (atomic_load(&parent->kflags) & (EEH_PE_ISOLATED | EEH_PE_RECOVERING)))
 		return VFIO_EEH_PE_STATE_UNAVAIL;
+	if (s < 0)
+		return s;
 	if (s & EEH_STATE_RESET_ACTIVE)
 		return VFIO_EEH_PE_STATE_RESET;
 	switch (s & (EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED)) {

@@ -193,6 +193,11 @@ static void eeh_pe_state_words_give_vfio_states(void)
 	put("/sys/devices/pci0000:00/0000:00:01.0/0000:02:00.0/0000:03:00.0/0000:04:00.0/"
 	    "eeh_pe_state", "garbage\n");
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), -EIO);
+	/* eeh_pe_get_state() looks at the parent before asking the platform:
+	 * while the host recovers it, the child is unavailable whatever its
+	 * own state read gives. */
+	gs_set_pe_state(root, power9, NPOWER9, 3, 0, 0x1 | 0x2);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_UNAVAIL);
 	eeh_unref(ctx);
 }
 
