@@ -710,7 +710,7 @@ static struct eeh_pe *find_pe_for(struct eeh_ctx *ctx, const struct fn_rec *f)
 	return NULL;
 }
 
-int discover_add_func(struct eeh_ctx *ctx, struct host *h, const char *bdf)
+int discover_add_func(struct eeh_ctx *ctx, struct host *h, const char *bdf, bool retry)
 {
 	char syspath[512], target[512], full[512];
 	struct fn_rec rec;
@@ -732,8 +732,15 @@ int discover_add_func(struct eeh_ctx *ctx, struct host *h, const char *bdf)
 	if (r)
 		return r;
 	if (rec.group < 0) {
-		h->stats.no_group++;
+		if (!retry)
+			h->stats.no_group++;
 		return -ENODEV;
+	}
+	/* The kernel creates the EEH files in its late probe, after the add
+	 * uevent: on an EEH host, wait for them (the bind event retries). */
+	if (rec.pe_addr < 0 && h->stats.eeh_attrs) {
+		dbg(ctx, "%s: no eeh_pe_config_addr yet; waiting for its bind event", bdf);
+		return -EAGAIN;
 	}
 	pe = find_pe_for(ctx, &rec);
 	if (pe && pe->group != rec.group) {

@@ -38,9 +38,11 @@ static inline struct host *host_of(struct eeh_ctx *ctx)
 /* discover.c: build the model from sysfs (libudev when the root is the
  * real one, else a walk of <root>/sys through the sys layer). */
 int discover_model(struct eeh_ctx *ctx, struct host *h);
-/* Add one function that appeared after discovery (hotplug). 0, -EEXIST,
- * -ENOENT (gone again), -ENODEV (no IOMMU group / PE to put it in). */
-int discover_add_func(struct eeh_ctx *ctx, struct host *h, const char *bdf);
+/* Add one function that appeared after discovery (hotplug). retry: a
+ * later event for a function not added yet (a missing group is not
+ * counted again). 0, -EEXIST, -ENOENT (gone again), -ENODEV (no IOMMU
+ * group / PE to put it in), -EAGAIN (EEH host, EEH files not there yet). */
+int discover_add_func(struct eeh_ctx *ctx, struct host *h, const char *bdf, bool retry);
 /* Unlink a function (and its PE once empty) from the model; handles stay
  * valid (ops on them give -ENODEV). */
 void discover_remove_func(struct eeh_ctx *ctx, struct host *h, struct eeh_func *f);

@@ -70,7 +70,11 @@ static int apply(struct eeh_ctx *ctx, struct host *h, struct udev_device *dev)
 		return 1;
 	}
 	if (!strcmp(action, "add"))
-		return discover_add_func(ctx, h, name) == 0;
+		return discover_add_func(ctx, h, name, false) == 0;
+	/* A function left out at its add event (EEH files not created yet)
+	 * is taken when its driver binds, after the kernel's late probe. */
+	if (!strcmp(action, "bind") && !eeh_func_by_bdf(ctx, domain, bus, devfn))
+		return discover_add_func(ctx, h, name, true) == 0;
 	return 0;
 }
 

@@ -519,6 +519,67 @@ static void hotplug_add_deep_below_bridges(void)
 	eeh_unref(ctx);
 }
 
+/* The kernel adds the EEH sysfs files in its late probe (after the add
+ * uevent; "powerpc/eeh: Add sysfs files in late probe"): a function seen
+ * without them on an EEH host is taken when its driver binds. */
+static void hotplug_waits_for_the_eeh_attributes(void)
+{
+	struct gs_func early[NPOWER9];
+	struct eeh_host_stats st;
+	char path[512];
+	struct eeh_ctx *ctx;
+	struct eeh_func *f;
+	int fd, idx = 8; /* 0000:05:00.0, PE 5 below the switch */
+
+	memcpy(early, power9, sizeof(early));
+	early[idx].pe = -1;
+	bed_with(power9, NPOWER9, GS_DEVTREE);
+	ctx = host_ctx(NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+	fd = eeh_host_monitor_start(ctx);
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(gs_func_syspath(power9, NPOWER9, (size_t)idx, path, sizeof(path)), 0);
+	um.uevent(bed, path, "remove");
+	CU_ASSERT_EQUAL(gs_remove_func(bed_root, power9, NPOWER9, (size_t)idx), 0);
+	CU_ASSERT_EQUAL(wait_events(ctx, fd, 1), 1);
+	/* add: no eeh_pe_config_addr yet */
+	CU_ASSERT_EQUAL(gs_write_func(bed_root, early, NPOWER9, (size_t)idx), 0);
+	um.uevent(bed, path, "add");
+	{
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		CU_ASSERT_EQUAL(poll(&p, 1, 2000), 1);
+		CU_ASSERT_EQUAL(eeh_host_monitor_process(ctx), 0);
+	}
+	CU_ASSERT_PTR_NULL(eeh_func_by_bdf(ctx, 0, 5, 0));
+	CU_ASSERT_EQUAL(eeh_host_get_stats(ctx, &st), 0);
+	CU_ASSERT_EQUAL(st.group_mismatch, 0);
+	CU_ASSERT_EQUAL(st.skipped, 0);
+	/* late probe done, driver bound */
+	CU_ASSERT_EQUAL(gs_write_func(bed_root, power9, NPOWER9, (size_t)idx), 0);
+	um.uevent(bed, path, "bind");
+	CU_ASSERT_EQUAL(wait_events(ctx, fd, 1), 1);
+	f = eeh_func_by_bdf(ctx, 0, 5, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(eeh_pe_number(eeh_func_pe(f)), 5);
+	CU_ASSERT_EQUAL(eeh_pe_iommu_group(eeh_func_pe(f)), 4);
+	CU_ASSERT_PTR_EQUAL(eeh_pe_parent(eeh_func_pe(f)), pe_of(ctx, "0000:03:01.0"));
+	/* a root port (no IOMMU group) binding to its driver is counted once */
+	CU_ASSERT_EQUAL(eeh_host_get_stats(ctx, &st), 0);
+	CU_ASSERT_EQUAL(st.no_group, 4);
+	CU_ASSERT_EQUAL(gs_func_syspath(power9, NPOWER9, 0, path, sizeof(path)), 0);
+	um.uevent(bed, path, "bind");
+	{
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		CU_ASSERT_EQUAL(poll(&p, 1, 2000), 1);
+		CU_ASSERT_EQUAL(eeh_host_monitor_process(ctx), 0);
+	}
+	CU_ASSERT_EQUAL(eeh_host_get_stats(ctx, &st), 0);
+	CU_ASSERT_EQUAL(st.no_group, 4);
+	eeh_unref(ctx);
+}
+
 static void removing_one_function_keeps_its_pe(void)
 {
 	char path[512];
@@ -576,6 +637,7 @@ static const struct test tests[] = {
 	TEST(vanished_device_gives_enodev_before_any_event),
 	TEST(removing_one_function_keeps_its_pe),
 	TEST(hotplug_add_deep_below_bridges),
+	TEST(hotplug_waits_for_the_eeh_attributes),
 };
 
 /* CI installs umockdev (install-deps.sh), so there a skip would hide that
