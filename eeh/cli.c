@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,4 +154,53 @@ json_object *cli_pe_json(struct eeh_pe *pe, bool with_funcs)
 		json_object_object_add(j, "functions", fs);
 	}
 	return j;
+}
+
+int cli_parse_common(int *argc, char ***argv, struct cli_opts *o, const char *prog,
+		     void (*usage)(FILE *out))
+{
+	static const struct option longopts[] = {
+		{ "topology", required_argument, NULL, 't' },
+		{ "image", required_argument, NULL, 'i' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->image = getenv("EEH_IMAGE");
+	while ((c = getopt_long(*argc, *argv, "+t:i:jvhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			o->topology = optarg;
+			break;
+		case 'i':
+			o->image = optarg;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("%s %s\n", prog, PACKAGE_VERSION);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	*argc -= optind;
+	*argv += optind;
+	if (*argc < 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
 }

@@ -22,6 +22,15 @@ struct cli_opts {
 	int verbose;
 };
 
+/*
+ * Parse the options every tool takes before its command: -t/--topology,
+ * -i/--image, -j/--json, -v/--verbose, -h/--help, -V/--version. usage()
+ * prints the tool's help. Returns -1 to go on, with argc and argv moved to
+ * the command (at least one word), or the exit code to return now.
+ */
+int cli_parse_common(int *argc, char ***argv, struct cli_opts *o, const char *prog,
+		     void (*usage)(FILE *out));
+
 /* Open the context the options name: an image, a topology file, or the
  * default backend. Prints the error; returns NULL on failure. */
 struct eeh_ctx *cli_open(const char *prog, const struct cli_opts *o);

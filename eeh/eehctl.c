@@ -3,7 +3,6 @@
  * eehctl - inspect PEs and run EEH PE operations.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -364,50 +363,13 @@ static int run(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "topology", required_argument, NULL, 't' },
-		{ "image", required_argument, NULL, 'i' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_opts o = { .image = getenv("EEH_IMAGE") };
+	struct cli_opts o = { 0 };
 	struct eeh_ctx *ctx;
-	int c, r;
+	int r;
 
-	while ((c = getopt_long(argc, argv, "+t:i:jvhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			o.topology = optarg;
-			break;
-		case 'i':
-			o.image = optarg;
-			break;
-		case 'j':
-			o.json = true;
-			break;
-		case 'v':
-			o.verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case 'V':
-			printf("eehctl %s\n", PACKAGE_VERSION);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 1) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	r = cli_parse_common(&argc, &argv, &o, prog, usage);
+	if (r >= 0)
+		return r;
 	/* Per-command options: --json and --help may follow the command too. */
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {

@@ -935,47 +935,13 @@ static int cmd_scenario(int argc, char **argv, const struct cli_opts *co)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "topology", required_argument, NULL, 't' }, { "image", required_argument, NULL, 'i' },
-		{ "json", no_argument, NULL, 'j' },	      { "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },	      { "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_opts o = { .image = getenv("EEH_IMAGE") };
+	struct cli_opts o = { 0 };
 	struct eeh_ctx *ctx;
-	int c, r;
+	int r;
 
-	while ((c = getopt_long(argc, argv, "+t:i:jvhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			o.topology = optarg;
-			break;
-		case 'i':
-			o.image = optarg;
-			break;
-		case 'j':
-			o.json = true;
-			break;
-		case 'v':
-			o.verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case 'V':
-			printf("eeh-inject %s\n", PACKAGE_VERSION);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 1) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	r = cli_parse_common(&argc, &argv, &o, prog, usage);
+	if (r >= 0)
+		return r;
 	if (!strcmp(argv[0], "campaign")) {
 		if (wants_help(argc, argv)) {
 			fputs(campaign_help, stdout);
