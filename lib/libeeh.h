@@ -667,7 +667,9 @@ int eeh_vm_add_phb_op(struct eeh_vm *vm, uint64_t buid, eeh_pe_op_fn fn, void *d
  * (eeh_iommufd_pe_op()); its PE is the device's. While the device's IOAS
  * breaks the one-group rule (eeh_iommufd_check() fails) the PHB has no
  * EEH: every call on it is -3, as QEMU answers for a PHB whose container
- * holds two groups. Errors as eeh_vm_add_phb(), -ENOENT (unknown devid).
+ * holds two groups. The VM holds no reference on ifd: keep it open until
+ * the PHB is deleted or the VM released. Errors as eeh_vm_add_phb(),
+ * -ENOENT (unknown devid).
  */
 int eeh_vm_add_phb_iommufd(struct eeh_vm *vm, uint64_t buid, struct eeh_iommufd *ifd,
 			   uint32_t devid);
@@ -675,8 +677,9 @@ int eeh_vm_add_phb_iommufd(struct eeh_vm *vm, uint64_t buid, struct eeh_iommufd 
  * Add a guest PHB whose ops go through a legacy VFIO container
  * (eeh_container_pe_op()); pe (may be NULL) is the PE of its group, for
  * information. The PHB has EEH only while the container holds exactly
- * one group and has VFIO_EEH (QEMU's spapr_phb_eeh_available()). Errors
- * as eeh_vm_add_phb(), -EINVAL (c NULL).
+ * one group and has VFIO_EEH (QEMU's spapr_phb_eeh_available()). As
+ * with iommufd, c must outlive the PHB. Errors as eeh_vm_add_phb(),
+ * -EINVAL (c NULL).
  */
 int eeh_vm_add_phb_container(struct eeh_vm *vm, uint64_t buid, struct eeh_container *c,
 			     struct eeh_pe *pe);
