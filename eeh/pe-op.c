@@ -17,6 +17,13 @@ _Static_assert(sizeof(struct vfio_eeh_pe_op) == 40, "vfio_eeh_pe_op is 40 bytes 
 _Static_assert(OFFSETOFEND(struct vfio_eeh_pe_op, op) == 12, "minimum argsz is 12");
 _Static_assert(offsetof(struct vfio_eeh_pe_op, err.type) == 16, "err.type at 16");
 _Static_assert(OFFSETOFEND(struct vfio_eeh_pe_op, err.mask) == 40, "INJECT_ERR argsz is 40");
+/* GET_STATE values are the PAPR state numbers (state_bits_to_vfio()). */
+_Static_assert(VFIO_EEH_PE_STATE_NORMAL == EEH_PAPR_STATE_NORMAL &&
+		       VFIO_EEH_PE_STATE_RESET == EEH_PAPR_STATE_RESET &&
+		       VFIO_EEH_PE_STATE_STOPPED == EEH_PAPR_STATE_STOPPED &&
+		       VFIO_EEH_PE_STATE_STOPPED_DMA == EEH_PAPR_STATE_STOPPED_DMA &&
+		       VFIO_EEH_PE_STATE_UNAVAIL == EEH_PAPR_STATE_UNAVAIL,
+	       "VFIO and PAPR state numbers agree");
 
 #define EEH_STATE_MIN_WAIT_MS 1000
 #define EEH_STATE_MAX_WAIT_MS 300000
@@ -157,20 +164,7 @@ int pe_get_state(struct eeh_pe *pe)
 	    (atomic_load(&pe->parent->kflags) & (EEH_PE_ISOLATED | EEH_PE_RECOVERING)))
 		return VFIO_EEH_PE_STATE_UNAVAIL;
 	s = ops_of(pe)->get_state(pe, NULL);
-	if (s < 0)
-		return s;
-	if (s & EEH_STATE_RESET_ACTIVE)
-		return VFIO_EEH_PE_STATE_RESET;
-	switch (s & (EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED)) {
-	case EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED:
-		return VFIO_EEH_PE_STATE_NORMAL;
-	case EEH_STATE_MMIO_ENABLED:
-		return VFIO_EEH_PE_STATE_STOPPED_DMA;
-	case EEH_STATE_DMA_ENABLED:
-		return VFIO_EEH_PE_STATE_UNAVAIL;
-	default:
-		return VFIO_EEH_PE_STATE_STOPPED;
-	}
+	return s < 0 ? s : state_bits_to_vfio(s);
 }
 
 static void restore_subtree_bars(struct eeh_pe *pe)
@@ -436,19 +430,18 @@ EEH_EXPORT int eeh_pe_papr_state(struct eeh_pe *pe, int *state, unsigned int *un
 	s = ops_of(pe)->get_state(pe, &delay);
 	if (s < 0)
 		return s;
-	if (s & EEH_STATE_RESET_ACTIVE)
-		st = EEH_PAPR_STATE_RESET;
-	else if (s == EEH_STATE_UNAVAILABLE)
-		st = EEH_PAPR_STATE_UNAVAIL, info = delay ? delay : PAPR_UNAVAIL_RETRY_MS;
-	else if (s == EEH_STATE_NOT_SUPPORT)
-		st = EEH_PAPR_STATE_UNAVAIL, info = 0; /* permanently unavailable */
-	else if ((s & (EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED)) ==
-		 (EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED))
-		st = EEH_PAPR_STATE_NORMAL;
-	else if (s & EEH_STATE_MMIO_ENABLED)
-		st = EEH_PAPR_STATE_STOPPED_DMA;
-	else
-		st = EEH_PAPR_STATE_STOPPED;
+	if (s == EEH_STATE_UNAVAILABLE) {
+		st = EEH_PAPR_STATE_UNAVAIL;
+		info = delay ? delay : PAPR_UNAVAIL_RETRY_MS;
+	} else if (s == EEH_STATE_NOT_SUPPORT) {
+		st = EEH_PAPR_STATE_UNAVAIL; /* permanently: info 0 */
+	} else {
+		st = state_bits_to_vfio(s);
+		/* DMA running with MMIO stopped is no PAPR state: unavailable
+		 * for now, as the kernel's GET_STATE says. */
+		if (st == EEH_PAPR_STATE_UNAVAIL)
+			info = PAPR_UNAVAIL_RETRY_MS;
+	}
 out:
 	*state = st;
 	if (unavail_ms)

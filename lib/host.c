@@ -376,19 +376,7 @@ static int get_state_op(struct eeh_pe *pe)
 	 * kernel checks this before asking the platform. */
 	if (parent && (atomic_load(&parent->kflags) & (EEH_PE_ISOLATED | EEH_PE_RECOVERING)))
 		return VFIO_EEH_PE_STATE_UNAVAIL;
-	if (s < 0)
-		return s;
-	if (s & EEH_STATE_RESET_ACTIVE)
-		return VFIO_EEH_PE_STATE_RESET;
-	switch (s & (EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED)) {
-	case EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED:
-		return VFIO_EEH_PE_STATE_NORMAL;
-	case EEH_STATE_MMIO_ENABLED:
-		return VFIO_EEH_PE_STATE_STOPPED_DMA;
-	case EEH_STATE_DMA_ENABLED:
-		return VFIO_EEH_PE_STATE_UNAVAIL;
-	}
-	return VFIO_EEH_PE_STATE_STOPPED;
+	return s < 0 ? s : state_bits_to_vfio(s);
 }
 
 static int host_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)

@@ -25,6 +25,24 @@
 #define EEH_STATE_MMIO_ENABLED 0x20
 #define EEH_STATE_DMA_ENABLED 0x40
 
+/* eeh_pe_get_state()'s mapping of platform bits to the VFIO GET_STATE
+ * value (which equals the PAPR state number). */
+static inline int state_bits_to_vfio(int s)
+{
+	if (s & EEH_STATE_RESET_ACTIVE)
+		return EEH_PAPR_STATE_RESET;
+	switch (s & (EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED)) {
+	case EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED:
+		return EEH_PAPR_STATE_NORMAL;
+	case EEH_STATE_MMIO_ENABLED:
+		return EEH_PAPR_STATE_STOPPED_DMA;
+	case EEH_STATE_DMA_ENABLED:
+		return EEH_PAPR_STATE_UNAVAIL;
+	}
+	/* UNAVAILABLE and NOT_SUPPORT land here too, as in the kernel. */
+	return EEH_PAPR_STATE_STOPPED;
+}
+
 /* Kernel pe->state flags. */
 #define EEH_PE_ISOLATED 0x001
 #define EEH_PE_RECOVERING 0x002
