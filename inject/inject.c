@@ -80,23 +80,6 @@ EEH_EXPORT int eeh_err_func_from_name(const char *name)
 	return -EINVAL;
 }
 
-/* The Dec 2025 pseries series: an MMIO/I/O address must lie in a BAR of
- * the PE (of the right space) before firmware is asked. */
-static bool addr_in_pe_bar(struct eeh_pe *pe, bool io, uint64_t addr)
-{
-	struct eeh_func *f;
-
-	eeh_func_foreach(pe, f)
-		for (unsigned int i = 0; i < 6; i++) {
-			const struct eeh_bar *b = &f->bar[i];
-
-			if (b->size && !!(b->flags & EEH_BAR_IO) == io && addr >= b->addr &&
-			    addr - b->addr < b->size)
-				return true;
-		}
-	return false;
-}
-
 EEH_EXPORT int eeh_inject_ioa(struct eeh_pe *pe, enum eeh_err_type type, unsigned int func,
 			      uint64_t addr, uint64_t mask)
 {
@@ -111,8 +94,10 @@ EEH_EXPORT int eeh_inject_ioa(struct eeh_pe *pe, enum eeh_err_type type, unsigne
 	if (mask && (addr & mask) != addr)
 		return -EINVAL; /* PAPR: the address has no bits outside the mask */
 	space = err_funcs[func].space;
+	/* The Dec 2025 pseries series: an MMIO/I/O address must lie in a BAR
+	 * of the PE (of the right space) before firmware is asked. */
 	if (addr && (space == EEH_ERR_SPACE_MEM || space == EEH_ERR_SPACE_IO) &&
-	    !addr_in_pe_bar(pe, space == EEH_ERR_SPACE_IO, addr))
+	    !model_func_by_bar(pe, space == EEH_ERR_SPACE_IO, addr))
 		return -ENXIO;
 	return eeh_pe_inject(pe, type, func, addr, mask);
 }

@@ -194,6 +194,9 @@ struct eeh_pe *model_pe_by_number(struct eeh_phb *phb, uint32_t number);
 /* Free what a PE owns (functions, injections, lock); the PE's own memory
  * belongs to the model and goes with model_free(). */
 void model_release_pe(struct eeh_pe *pe);
+/* The function of pe with a BAR of that space (I/O or memory) decoding the
+ * bus address addr, else NULL. */
+struct eeh_func *model_func_by_bar(struct eeh_pe *pe, bool io, uint64_t addr);
 /* Mark every PE in the subtree of pe (pe included). */
 void pe_subtree_set_flags(struct eeh_pe *pe, uint32_t set, uint32_t clear);
 bool pe_ancestor_flags(struct eeh_pe *pe, uint32_t mask);

@@ -413,3 +413,18 @@ EEH_EXPORT int eeh_func_bar(struct eeh_func *func, unsigned int bar, uint64_t *a
 		*flags = func->bar[bar].flags;
 	return 0;
 }
+
+struct eeh_func *model_func_by_bar(struct eeh_pe *pe, bool io, uint64_t addr)
+{
+	struct eeh_func *f;
+
+	eeh_func_foreach(pe, f)
+		for (unsigned int i = 0; i < 6; i++) {
+			const struct eeh_bar *b = &f->bar[i];
+
+			if (b->size && !!(b->flags & EEH_BAR_IO) == io && addr >= b->addr &&
+			    addr - b->addr < b->size)
+				return f;
+		}
+	return NULL;
+}

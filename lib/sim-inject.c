@@ -126,22 +126,6 @@ static bool matches(const struct sim_injection *inj, enum sim_access kind, uint6
 	return (addr & inj->mask) == (inj->addr & inj->mask);
 }
 
-/* The function of pe whose BAR decodes addr: who the failing access was for. */
-static struct eeh_func *func_by_bar(struct eeh_pe *pe, bool io, uint64_t addr)
-{
-	struct eeh_func *f;
-
-	eeh_func_foreach(pe, f)
-		for (unsigned int i = 0; i < 6; i++) {
-			const struct eeh_bar *b = &f->bar[i];
-
-			if (b->size && !!(b->flags & EEH_BAR_IO) == io && addr >= b->addr &&
-			    addr - b->addr < b->size)
-				return f;
-		}
-	return NULL;
-}
-
 /* Traffic the PHB stops itself (a frozen or resetting PE, blocked config
  * space) never reaches the bus, so nothing on the bus can fail it. */
 static bool access_blocked(struct eeh_pe *pe, enum sim_access kind)
@@ -172,7 +156,7 @@ void sim_inject_on_access(struct eeh_pe *pe, enum sim_access kind, uint64_t addr
 			rec->hit_us = eeh_clock_now_us(pe->phb->ctx);
 			rec->hit_addr = addr;
 			if (is_mmio_kind(kind))
-				rec->hit_func = func_by_bar(pe, kind == SIM_ACCESS_IO_LD ||
+				rec->hit_func = model_func_by_bar(pe, kind == SIM_ACCESS_IO_LD ||
 								    kind == SIM_ACCESS_IO_ST,
 							    addr);
 		}
