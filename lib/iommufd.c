@@ -617,7 +617,9 @@ EEH_EXPORT int eeh_iommufd_bind(struct eeh_iommufd *ifd, const char *name, uint3
 	return rc;
 }
 
-EEH_EXPORT int eeh_iommufd_unbind(struct eeh_iommufd *ifd, uint32_t devid)
+/* Unbind a device libeeh bound, or forget one a VMM registered: each call
+ * takes only its own kind (-EINVAL for the other). */
+static int dev_remove(struct eeh_iommufd *ifd, uint32_t devid, bool registered)
 {
 	struct iofd_dev *dev;
 	int rc = 0;
@@ -626,16 +628,22 @@ EEH_EXPORT int eeh_iommufd_unbind(struct eeh_iommufd *ifd, uint32_t devid)
 		return -EINVAL;
 	pthread_rwlock_wrlock(&ifd->lock);
 	dev = dev_get(ifd, devid);
-	if (!dev)
+	if (!dev) {
 		rc = -ENOENT;
-	else if (dev->registered)
+	} else if (dev->registered != registered) {
 		rc = -EINVAL;
-	else {
-		ifd->k->unbind(ifd, dev);
+	} else {
+		if (!registered)
+			ifd->k->unbind(ifd, dev);
 		dev_free(ifd, dev);
 	}
 	pthread_rwlock_unlock(&ifd->lock);
 	return rc;
+}
+
+EEH_EXPORT int eeh_iommufd_unbind(struct eeh_iommufd *ifd, uint32_t devid)
+{
+	return dev_remove(ifd, devid, false);
 }
 
 EEH_EXPORT int eeh_iommufd_ioas_alloc(struct eeh_iommufd *ifd, uint32_t *ioas_id)
@@ -877,21 +885,7 @@ out:
 
 EEH_EXPORT int eeh_iommufd_unregister_device(struct eeh_iommufd *ifd, uint32_t devid)
 {
-	struct iofd_dev *dev;
-	int rc = 0;
-
-	if (!ifd)
-		return -EINVAL;
-	pthread_rwlock_wrlock(&ifd->lock);
-	dev = dev_get(ifd, devid);
-	if (!dev)
-		rc = -ENOENT;
-	else if (!dev->registered)
-		rc = -EINVAL;
-	else
-		dev_free(ifd, dev);
-	pthread_rwlock_unlock(&ifd->lock);
-	return rc;
+	return dev_remove(ifd, devid, true);
 }
 
 EEH_EXPORT int eeh_iommufd_device_info(struct eeh_iommufd *ifd, uint32_t devid,
