@@ -8,34 +8,7 @@ B="${top_builddir:-.}"
 S="${top_srcdir:-.}"
 INJ="$B/inject/eeh-inject"
 EEHCTL="$B/eeh/eehctl"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-check() { # name expected-exit command...
-	name=$1 want=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $name: exit $got, wanted $want"
-		sed 's/^/    /' "$tmp/out" "$tmp/err" | head -40
-	fi
-}
-
-expect_out() { # name pattern
-	if grep -q -- "$2" "$tmp/out" "$tmp/err"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $1: no '$2' in output"
-		sed 's/^/    /' "$tmp/out" "$tmp/err" | head -40
-	fi
-}
+. "$S/tests/cli-lib.sh"
 
 # --help everywhere
 check help 0 "$INJ" --help
@@ -148,5 +121,4 @@ cat "$tmp"/s?.xml | grep '<testcase' | sort >"$tmp/shard.cases"
 check shards-merge 0 cmp "$tmp/full.cases" "$tmp/shard.cases"
 check shards-disjoint 0 test "$(sort -u "$tmp/shard.cases" | wc -l)" -eq 300
 
-echo "test-eeh-inject: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish test-eeh-inject

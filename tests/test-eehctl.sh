@@ -3,34 +3,7 @@
 # recovery on a persistent image, and clear errors for bad input.
 set -u
 EEHCTL="${top_builddir:-.}/eeh/eehctl"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-check() { # name expected-exit command...
-	name=$1 want=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $name: exit $got, wanted $want"
-		sed 's/^/    /' "$tmp/out" "$tmp/err"
-	fi
-}
-
-expect_out() { # name pattern
-	if grep -q -- "$2" "$tmp/out" "$tmp/err"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $1: no '$2' in output"
-		sed 's/^/    /' "$tmp/out" "$tmp/err"
-	fi
-}
+. "${top_srcdir:-.}/tests/cli-lib.sh"
 
 img="$tmp/host.json"
 check help 0 "$EEHCTL" --help
@@ -84,5 +57,4 @@ expect_out save '"file": '
 check load-copy 0 "$EEHCTL" -t "$tmp/copy.json" state 0001:02:00.0
 expect_out load-copy "stopped"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish test-eehctl
