@@ -24,24 +24,16 @@ static uint64_t now_us(struct eeh_pe *pe)
 	return eeh_clock_now_us(pe->phb->ctx);
 }
 
-static void write_begin(struct eeh_pe *pe)
+/* Every change of the lock-free-read state goes through here: the seqlock
+ * (odd while writing) lets sim_papr_state() see it whole. pe->lock held. */
+void sim_set_state(struct eeh_pe *pe, uint8_t state, bool perm, uint64_t settle_until_us)
 {
 	atomic_fetch_add_explicit(&pe->sim.seq, 1, memory_order_relaxed);
 	atomic_thread_fence(memory_order_release);
-}
-
-static void write_end(struct eeh_pe *pe)
-{
-	atomic_fetch_add_explicit(&pe->sim.seq, 1, memory_order_release);
-}
-
-void sim_set_state(struct eeh_pe *pe, uint8_t state, bool perm, uint64_t settle_until_us)
-{
-	write_begin(pe);
 	pe->sim.state = state;
 	pe->sim.perm = perm;
 	pe->sim.settle_until_us = settle_until_us;
-	write_end(pe);
+	atomic_fetch_add_explicit(&pe->sim.seq, 1, memory_order_release);
 }
 
 /* PAPR state with the settle window applied; *info_ms for state 5. */
@@ -112,17 +104,13 @@ int sim_freeze_locked(struct eeh_pe *pe, int func, uint64_t addr)
 	if (s == EEH_PAPR_STATE_NORMAL && pe_count_freeze(pe)) {
 		/* The kernel disables a PE that failed more than eeh_max_freezes
 		 * times in an hour; PAPR reports it as state 5 with info 0. */
-		write_begin(pe);
-		pe->sim.perm = true;
-		write_end(pe);
+		sim_set_state(pe, pe->sim.state, true, pe->sim.settle_until_us);
 		pe_subtree_set_flags(pe, EEH_PE_ISOLATED, 0);
 		warn(pe->phb->ctx, "%s has failed %u times in the last hour and has been "
 		     "permanently disabled", pe->name, pe->freeze_count);
 		return 0;
 	}
-	write_begin(pe);
-	pe->sim.state = EEH_PAPR_STATE_STOPPED;
-	write_end(pe);
+	sim_set_state(pe, EEH_PAPR_STATE_STOPPED, false, pe->sim.settle_until_us);
 	/* powernv marks a PE isolated the first time it is seen frozen. */
 	pe_subtree_set_flags(pe, EEH_PE_ISOLATED, 0);
 	dbg(pe->phb->ctx, "%s frozen (func %d addr 0x%llx)", pe->name, func,
@@ -261,11 +249,8 @@ static void func_subtree_reset(struct eeh_pe *pe)
 
 static void reset_assert(struct eeh_pe *pe, uint64_t now)
 {
-	write_begin(pe);
-	pe->sim.state = EEH_PAPR_STATE_RESET;
-	pe->sim.reset_at_us = now;
-	pe->sim.settle_until_us = 0;
-	write_end(pe);
+	pe->sim.reset_at_us = now; /* read under pe->lock only */
+	sim_set_state(pe, EEH_PAPR_STATE_RESET, false, 0);
 	func_subtree_reset(pe);
 }
 
@@ -278,10 +263,7 @@ static void reset_deactivate(struct eeh_pe *pe, uint64_t now)
 
 	if (end < now)
 		end = now;
-	write_begin(pe);
-	pe->sim.state = EEH_PAPR_STATE_NORMAL;
-	pe->sim.settle_until_us = end + PAPR_SETTLE_US;
-	write_end(pe);
+	sim_set_state(pe, EEH_PAPR_STATE_NORMAL, false, end + PAPR_SETTLE_US);
 }
 
 /* Apply a reset transition to the child PEs below pe: a bus reset resets
@@ -315,9 +297,7 @@ int sim_table_op(struct eeh_pe *pe, int row)
 		reset_deactivate(pe, now);
 		reset_children(pe, false, now);
 	} else {
-		write_begin(pe);
-		pe->sim.state = (uint8_t)cell->next;
-		write_end(pe);
+		sim_set_state(pe, (uint8_t)cell->next, false, pe->sim.settle_until_us);
 	}
 	return RTAS_OK;
 }
