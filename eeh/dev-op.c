@@ -14,8 +14,6 @@
 #include "pe-op.h"
 #include "sys.h"
 
-#define OFFSETOFEND(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
-
 EEH_EXPORT int eeh_iommufd_pe_op(struct eeh_iommufd *ifd, uint32_t devid,
 				 struct vfio_eeh_pe_op *op)
 {
@@ -30,28 +28,13 @@ EEH_EXPORT int eeh_iommufd_pe_op(struct eeh_iommufd *ifd, uint32_t devid,
 	return rc ? rc : eeh_pe_op(pe, op);
 }
 
-/* vfio_spapr_ioctl_eeh_pe_op()'s checks, made before the ioctl so the
- * answer is the same on every kernel. */
-static int validate(const struct vfio_eeh_pe_op *op)
-{
-	if (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, op) || op->flags)
-		return -EINVAL;
-	if (op->op > VFIO_EEH_PE_INJECT_ERR)
-		return -EINVAL;
-	if (op->op == VFIO_EEH_PE_INJECT_ERR &&
-	    (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, err.mask) || op->err.type > 1 ||
-	     op->err.func > EEH_ERR_FUNC_MAX))
-		return -EINVAL;
-	return 0;
-}
-
 static int container_op_locked(struct eeh_container *c, struct vfio_eeh_pe_op *op)
 {
 	struct container_target t;
 	int rc = container_check_locked(c, &t);
 
 	if (!rc)
-		rc = validate(op);
+		rc = pe_op_validate(op);
 	if (!rc)
 		rc = t.fd >= 0 ? sys_ioctl(t.ctx, t.fd, VFIO_EEH_PE_OP, op) : eeh_pe_op(t.pe, op);
 	return rc;

@@ -11,7 +11,6 @@
 
 #include "pe-op.h"
 
-#define OFFSETOFEND(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
 
 _Static_assert(sizeof(struct vfio_eeh_pe_op) == 40, "vfio_eeh_pe_op is 40 bytes on LP64");
 _Static_assert(OFFSETOFEND(struct vfio_eeh_pe_op, op) == 12, "minimum argsz is 12");
@@ -303,6 +302,19 @@ static int dispatch(struct eeh_pe *pe, const struct vfio_eeh_pe_op *op)
 	return -EINVAL;
 }
 
+int pe_op_validate(const struct vfio_eeh_pe_op *op)
+{
+	if (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, op) || op->flags)
+		return -EINVAL;
+	if (op->op > VFIO_EEH_PE_INJECT_ERR)
+		return -EINVAL;
+	if (op->op == VFIO_EEH_PE_INJECT_ERR &&
+	    (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, err.mask) || op->err.type > 1 ||
+	     op->err.func > EEH_ERR_FUNC_MAX))
+		return -EINVAL;
+	return 0;
+}
+
 EEH_EXPORT int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)
 {
 	const struct eeh_backend_ops *ops;
@@ -329,13 +341,8 @@ EEH_EXPORT int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)
 	ops = ops_of(pe);
 	if (ops->pe_op) {
 		/* A kernel does the semantics; refuse locally what it would. */
-		if (op->op > VFIO_EEH_PE_INJECT_ERR)
-			return -EINVAL;
-		if (op->op == VFIO_EEH_PE_INJECT_ERR &&
-		    (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, err.mask) ||
-		     op->err.type > 1 || op->err.func > EEH_ERR_FUNC_MAX))
-			return -EINVAL;
-		return ops->pe_op(pe, op);
+		rc = pe_op_validate(op);
+		return rc ? rc : ops->pe_op(pe, op);
 	}
 	/* GET_STATE only reads: like the kernel's it takes no PE lock. */
 	if (op->op == VFIO_EEH_PE_GET_STATE)

@@ -3,9 +3,18 @@
 #ifndef EEH_PE_OP_H
 #define EEH_PE_OP_H
 
+#include <stddef.h>
+
 #include "libeeh-private.h"
 
 #define PCI_BUS_RESET_WAIT_MS (5 * 60 * 1000)
+#define OFFSETOFEND(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
+
+struct vfio_eeh_pe_op;
+/* vfio_spapr_ioctl_eeh_pe_op()'s argument checks (argsz, flags, op, the
+ * INJECT_ERR type and function), made before a kernel sees the op so
+ * the answer is the same on every kernel: 0 or -EINVAL. */
+int pe_op_validate(const struct vfio_eeh_pe_op *op);
 
 /* All of these expect pe->lock held. */
 int pe_wait_state(struct eeh_pe *pe, int max_wait_ms);
