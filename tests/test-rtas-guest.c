@@ -13,7 +13,6 @@
 
 #include "test-util.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The guest kernel's EEH_STATE_* bits and constants. */
 #define G_UNAVAILABLE 0x01

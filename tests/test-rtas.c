@@ -34,7 +34,6 @@
 #define TOK_CLOSE 0x202f
 
 #define UNTOUCHED 0xdeadbeefu
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MEM_SIZE (64 * 1024)
 
 static struct eeh_ctx *ctx;

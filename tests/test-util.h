@@ -39,7 +39,8 @@ static inline int run_suite(const char *suite_name, const struct test *tests, si
 	CU_cleanup_registry();
 	return failed ? 1 : 0;
 }
-#define RUN_SUITE(name, tests) run_suite(name, tests, sizeof(tests) / sizeof(tests[0]))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define RUN_SUITE(name, tests) run_suite(name, tests, ARRAY_SIZE(tests))
 
 /* Collects the library's log lines for tests that check messages. */
 static char test_log[4096];
