@@ -6,8 +6,8 @@
 set -u
 B="${top_builddir:-.}"
 S="${top_srcdir:-.}"
-INJ="$B/inject/eeh-inject"
-EEHCTL="$B/eeh/eehctl"
+INJ="$B/tools/eeh-inject"
+EEHCTL="$B/tools/eehctl"
 . "$S/tests/cli-lib.sh"
 
 # --help everywhere

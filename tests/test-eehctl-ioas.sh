@@ -1,7 +1,7 @@
 #!/bin/sh
 # eehctl ioas: devices per IOAS, the one-group verdict, JSON, state files.
 set -u
-EEHCTL="${top_builddir:-.}/eeh/eehctl"
+EEHCTL="${top_builddir:-.}/tools/eehctl"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0

@@ -2,7 +2,7 @@
 # eehctl as a user drives it: exit codes, JSON output, a multi-step
 # recovery on a persistent image, and clear errors for bad input.
 set -u
-EEHCTL="${top_builddir:-.}/eeh/eehctl"
+EEHCTL="${top_builddir:-.}/tools/eehctl"
 . "${top_srcdir:-.}/tests/cli-lib.sh"
 
 img="$tmp/host.json"

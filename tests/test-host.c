@@ -637,7 +637,7 @@ static void captured_topology_loads_as_the_same_tree(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
 	eeh_unref(ctx);
 	snprintf(topo, sizeof(topo), "%s/captured.json", root);
-	snprintf(cmd, sizeof(cmd), "%s/eeh/eehctl capture --root %s %s >/dev/null", top, root,
+	snprintf(cmd, sizeof(cmd), "%s/tools/eehctl capture --root %s %s >/dev/null", top, root,
 		 topo);
 	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
 	CU_ASSERT_EQUAL_FATAL(eeh_new_sim(topo, &sim), 0);
@@ -646,12 +646,12 @@ static void captured_topology_loads_as_the_same_tree(void)
 	CU_ASSERT_EQUAL(eeh_pe_type(eeh_pe_by_group(sim, 6)), EEH_PE_TYPE_VF);
 	eeh_unref(sim);
 	/* eehctl list: host vs replay */
-	snprintf(cmd, sizeof(cmd), "EEH_BACKEND=host EEH_ROOT=%s %s/eeh/eehctl list", root, top);
+	snprintf(cmd, sizeof(cmd), "EEH_BACKEND=host EEH_ROOT=%s %s/tools/eehctl list", root, top);
 	p = popen(cmd, "r");
 	n = fread(a, 1, sizeof(a) - 1, p);
 	a[n] = '\0';
 	CU_ASSERT_EQUAL(pclose(p), 0);
-	snprintf(cmd, sizeof(cmd), "EEH_BACKEND= %s/eeh/eehctl -t %s list", top, topo);
+	snprintf(cmd, sizeof(cmd), "EEH_BACKEND= %s/tools/eehctl -t %s list", top, topo);
 	p = popen(cmd, "r");
 	n = fread(b, 1, sizeof(b) - 1, p);
 	b[n] = '\0';

@@ -47,7 +47,7 @@ json_object *cli_pe_json(struct eeh_pe *pe, bool with_funcs);
 const char *cli_state_text(struct eeh_pe *pe, char *buf, size_t len);
 
 /*
- * An eehctl subcommand that lives in its own file (eeh/eehctl-*.c) and is
+ * An eehctl subcommand that lives in its own file (tools/eehctl-*.c) and is
  * listed in eehctl.c's ext_cmds[]. run() gets argv[0] = the command name
  * and returns an exit code; ctx is already open.
  */
@@ -58,7 +58,7 @@ struct eehctl_cmd {
 	int (*run)(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o);
 };
 
-extern const struct eehctl_cmd eehctl_cmd_capture; /* eeh/eehctl-capture.c */
-extern const struct eehctl_cmd eehctl_cmd_ioas;    /* eeh/eehctl-ioas.c */
+extern const struct eehctl_cmd eehctl_cmd_capture; /* tools/eehctl-capture.c */
+extern const struct eehctl_cmd eehctl_cmd_ioas;    /* tools/eehctl-ioas.c */
 
 #endif
