@@ -8,7 +8,9 @@
 
 #include "cli.h"
 
-struct eeh_ctx *cli_open(const char *prog, const struct cli_opts *o)
+/* Open the context the options name: an image, a topology file, or the
+ * default backend. Prints the error; returns NULL on failure. */
+static struct eeh_ctx *cli_open(const char *prog, const struct cli_opts *o)
 {
 	struct eeh_ctx *ctx = NULL;
 	int r;
@@ -30,7 +32,8 @@ struct eeh_ctx *cli_open(const char *prog, const struct cli_opts *o)
 	return ctx;
 }
 
-int cli_close(const char *prog, struct eeh_ctx *ctx)
+/* Save the image if there is one; prints and returns non-zero on failure. */
+static int cli_close(const char *prog, struct eeh_ctx *ctx)
 {
 	int r = 0;
 
@@ -156,8 +159,34 @@ json_object *cli_pe_json(struct eeh_pe *pe, bool with_funcs)
 	return j;
 }
 
-int cli_parse_common(int *argc, char ***argv, struct cli_opts *o, const char *prog,
-		     void (*usage)(FILE *out))
+/* "  op PE OP             run an operation: ...", later lines under the first. */
+static void print_summary(FILE *out, const struct cli_command *c)
+{
+	const char *s = c->summary, *nl;
+	char word[64];
+
+	snprintf(word, sizeof(word), "%s%s%s", c->name, c->args ? " " : "", c->args ? c->args : "");
+	fprintf(out, "  %-20s ", word);
+	while ((nl = strchr(s, '\n'))) {
+		fprintf(out, "%.*s\n%23s", (int)(nl - s), s, "");
+		s = nl + 1;
+	}
+	fprintf(out, "%s\n", s);
+}
+
+static void cli_usage(const struct cli_tool *t, FILE *out)
+{
+	fputs(t->usage_head, out);
+	for (size_t i = 0; t->commands[i]; i++)
+		print_summary(out, t->commands[i]);
+	fputs(t->usage_tail, out);
+}
+
+/*
+ * The options before the command. Returns -1 to go on, with argc and argv
+ * moved to the command (at least one word), or the exit code to return now.
+ */
+static int parse_common(int *argc, char ***argv, struct cli_opts *o, const struct cli_tool *t)
 {
 	static const struct option longopts[] = {
 		{ "topology", required_argument, NULL, 't' },
@@ -186,21 +215,141 @@ int cli_parse_common(int *argc, char ***argv, struct cli_opts *o, const char *pr
 			o->verbose++;
 			break;
 		case 'h':
-			usage(stdout);
+			cli_usage(t, stdout);
 			return EXIT_OK;
 		case 'V':
-			printf("%s %s\n", prog, PACKAGE_VERSION);
+			printf("%s %s\n", t->name, PACKAGE_VERSION);
 			return EXIT_OK;
 		default:
-			usage(stderr);
+			cli_usage(t, stderr);
 			return EXIT_USAGE;
 		}
 	}
 	*argc -= optind;
 	*argv += optind;
 	if (*argc < 1) {
-		usage(stderr);
+		cli_usage(t, stderr);
 		return EXIT_USAGE;
 	}
 	return -1;
+}
+
+int cli_need_args(const char *prog, int argc, char **argv, int n)
+{
+	if (argc - 1 == n)
+		return 0;
+	fprintf(stderr, "%s %s: expected %d argument%s, got %d (see '%s %s --help')\n", prog,
+		argv[0], n, n == 1 ? "" : "s", argc - 1, prog, argv[0]);
+	return -1;
+}
+
+static bool is_json_flag(const char *s)
+{
+	return !strcmp(s, "--json") || !strcmp(s, "-j");
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+static void drop_word(int *argc, char **argv, int i)
+{
+	memmove(argv + i, argv + i + 1, (size_t)(*argc - i - 1) * sizeof(*argv));
+	(*argc)--;
+}
+
+/* --json after the command word, in the places the command takes it. */
+static void take_json(const struct cli_command *cmd, int *argc, char **argv, struct cli_opts *o)
+{
+	int at = -1;
+
+	if (cmd->flags & CLI_JSON_ANYWHERE) {
+		for (int i = 1; i < *argc; i++)
+			if (is_json_flag(argv[i])) {
+				o->json = true;
+				drop_word(argc, argv, i--);
+			}
+		return;
+	}
+	if ((cmd->flags & CLI_JSON_FIRST) && *argc > 1)
+		at = 1;
+	else if ((cmd->flags & CLI_JSON_LAST) && *argc > 2)
+		at = *argc - 1;
+	if (at > 0 && is_json_flag(argv[at])) {
+		o->json = true;
+		drop_word(argc, argv, at);
+	}
+}
+
+static const struct cli_command *find_command(const struct cli_tool *t, const char *name)
+{
+	for (size_t i = 0; t->commands[i]; i++)
+		if (!strcmp(t->commands[i]->name, name))
+			return t->commands[i];
+	return t->fallback;
+}
+
+static int run_command(const char *prog, const struct cli_command *cmd, int argc, char **argv,
+		       const struct cli_opts *o)
+{
+	struct eeh_ctx *ctx = NULL;
+	int r;
+
+	if (cmd->flags & CLI_CTX) {
+		ctx = cli_open(prog, o);
+		if (!ctx)
+			return EXIT_USAGE;
+	}
+	r = cmd->run(ctx, argc, argv, o);
+	if (cmd->flags & CLI_NO_SAVE)
+		eeh_unref(ctx);
+	else if (ctx && cli_close(prog, ctx) < 0 && r == EXIT_OK)
+		r = EXIT_REFUSED;
+	return r;
+}
+
+/* The fallback's words follow the program name, as getopt expects. */
+static int run_fallback(const struct cli_tool *t, int argc, char **argv, const struct cli_opts *o)
+{
+	char **words = calloc((size_t)argc + 2, sizeof(*words));
+	int r;
+
+	if (!words)
+		return EXIT_REFUSED;
+	words[0] = (char *)t->name;
+	memcpy(words + 1, argv, (size_t)argc * sizeof(*argv));
+	r = run_command(t->name, t->fallback, argc + 1, words, o);
+	free(words);
+	return r;
+}
+
+int cli_main(const struct cli_tool *t, int argc, char **argv)
+{
+	struct cli_opts o = { 0 };
+	const struct cli_command *cmd;
+	int r = parse_common(&argc, &argv, &o, t);
+
+	if (r >= 0)
+		return r;
+	cmd = find_command(t, argv[0]);
+	if (!cmd) {
+		fprintf(stderr, "%s: unknown command '%s' (see '%s --help')\n", t->name, argv[0],
+			t->name);
+		return EXIT_USAGE;
+	}
+	take_json(cmd, &argc, argv, &o);
+	if (wants_help(argc, argv)) {
+		if (cmd->help)
+			fputs(cmd->help, stdout);
+		else
+			cli_usage(t, stdout);
+		return EXIT_OK;
+	}
+	if (cmd == t->fallback)
+		return run_fallback(t, argc, argv, &o);
+	return run_command(t->name, cmd, argc, argv, &o);
 }

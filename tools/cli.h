@@ -22,20 +22,6 @@ struct cli_opts {
 	int verbose;
 };
 
-/*
- * Parse the options every tool takes before its command: -t/--topology,
- * -i/--image, -j/--json, -v/--verbose, -h/--help, -V/--version. usage()
- * prints the tool's help. Returns -1 to go on, with argc and argv moved to
- * the command (at least one word), or the exit code to return now.
- */
-int cli_parse_common(int *argc, char ***argv, struct cli_opts *o, const char *prog,
-		     void (*usage)(FILE *out));
-
-/* Open the context the options name: an image, a topology file, or the
- * default backend. Prints the error; returns NULL on failure. */
-struct eeh_ctx *cli_open(const char *prog, const struct cli_opts *o);
-/* Save the image if there is one; prints and returns non-zero on failure. */
-int cli_close(const char *prog, struct eeh_ctx *ctx);
 /* Resolve a PE argument; prints a clear error. */
 struct eeh_pe *cli_pe(const char *prog, struct eeh_ctx *ctx, const char *name);
 
@@ -46,19 +32,51 @@ json_object *cli_pe_json(struct eeh_pe *pe, bool with_funcs);
 /* PAPR state words for humans: "stopped", "unavailable (settling 1200 ms)" */
 const char *cli_state_text(struct eeh_pe *pe, char *buf, size_t len);
 
+/* What the dispatcher does around a command's run(). */
+enum cli_command_flags {
+	CLI_CTX = 1 << 0,           /* open the context first (else run() gets NULL) ... */
+	CLI_NO_SAVE = 1 << 1,       /* ... and drop it without saving the image */
+	CLI_JSON_ANYWHERE = 1 << 2, /* --json/-j anywhere after the command word */
+	CLI_JSON_FIRST = 1 << 3,    /* --json/-j as the first word after it */
+	CLI_JSON_LAST = 1 << 4,     /* --json/-j as the last word, after an operand */
+};
+
 /*
- * An eehctl subcommand that lives in its own file (tools/eehctl-*.c) and is
- * listed in eehctl.c's ext_cmds[]. run() gets argv[0] = the command name
- * and returns an exit code; ctx is already open.
+ * One command of a tool: an entry in its table and one function. run() gets
+ * argv[0] = the command word (the program name for a tool's fallback), with
+ * --json taken out where flags say, and returns an exit code.
  */
-struct eehctl_cmd {
+struct cli_command {
 	const char *name;
-	const char *summary; /* one line for 'eehctl --help' */
-	const char *help;    /* full text for 'eehctl NAME --help' */
+	const char *args;    /* operands, for the tool's help: "PE OP" */
+	const char *summary; /* for the tool's help; one line, or more separated by \n */
+	const char *help;    /* 'TOOL NAME --help'; NULL: the tool's help */
+	unsigned int flags;  /* enum cli_command_flags */
 	int (*run)(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o);
 };
 
-extern const struct eehctl_cmd eehctl_cmd_capture; /* tools/eehctl-capture.c */
-extern const struct eehctl_cmd eehctl_cmd_ioas;    /* tools/eehctl-ioas.c */
+struct cli_tool {
+	const char *name;
+	const char *usage_head; /* --help up to the list of commands */
+	const char *usage_tail; /* --help after it */
+	const struct cli_command *const *commands; /* NULL-terminated */
+	/* What runs when the first word names no command (eeh-inject's one-shot
+	 * "PE [options]"): its run() gets the words behind the program name.
+	 * NULL: an unknown command is bad usage. */
+	const struct cli_command *fallback;
+};
+
+/*
+ * The whole of a tool's main(): the options every tool takes before its
+ * command (-t/--topology, -i/--image, -j/--json, -v/--verbose, -h/--help,
+ * -V/--version), then the command: 'COMMAND --help' (or -h anywhere after
+ * it) prints its help, else the context is opened if the command needs it,
+ * the command runs and the image is saved. Returns the exit code.
+ */
+int cli_main(const struct cli_tool *tool, int argc, char **argv);
+
+/* The operand count check: prints "PROG CMD: expected N arguments, got M"
+ * and returns -1 unless argv holds the command word and n operands. */
+int cli_need_args(const char *prog, int argc, char **argv, int n);
 
 #endif

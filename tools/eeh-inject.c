@@ -14,48 +14,6 @@
 
 static const char *prog = "eeh-inject";
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: eeh-inject [OPTIONS] PE --func N [--addr A --mask M] [--64] [--trigger]\n"
-		"                  [--recover]\n"
-		"       eeh-inject [OPTIONS] PE --freeze | --fence\n"
-		"       eeh-inject [OPTIONS] campaign [--seed S] [--count N] [--shard I/N] ...\n"
-		"       eeh-inject [OPTIONS] scenario FILE...\n"
-		"       eeh-inject list-funcs\n"
-		"       eeh-inject [OPTIONS] log PE\n"
-		"\n"
-		"Inject POWER EEH errors into a PE and prove that recovery works.\n"
-		"\n"
-		"One-shot injection: PAPR IOA bus error function N (0..19 or a name from\n"
-		"'eeh-inject list-funcs') into the PE, 32-bit unless --64. An MMIO or I/O\n"
-		"error with no address freezes the PE at once; otherwise it fires on the\n"
-		"next matching access, which --trigger performs. --recover then runs the\n"
-		"host recovery sequence (functions without a driver: hotplug path) and\n"
-		"prints its event log. --freeze freezes the PE with no cause, --fence\n"
-		"fences the PE's PHB (simulated host).\n"
-		"\n"
-		"Commands:\n"
-		"  campaign             random faults, recovery, model check (see campaign --help)\n"
-		"  scenario FILE...     run scenario files (doc/scenarios.md)\n"
-		"  list-funcs           the 20 IOA bus error functions\n"
-		"  log PE               what was injected into PE and what it hit\n"
-		"\n"
-		"A PE is named by IOMMU group (5 or group:5), by the BDF of any of its\n"
-		"functions (0000:01:00.0), or as phbI:peN.\n"
-		"\n"
-		"Options:\n"
-		"  -t, --topology FILE  simulate the host described by FILE\n"
-		"  -i, --image FILE     keep the simulated host in FILE between invocations\n"
-		"  -j, --json           JSON output\n"
-		"  -v, --verbose        log more (twice: debug)\n"
-		"  -h, --help           this help\n"
-		"  -V, --version        print the version\n"
-		"\n"
-		"Exit status: 0 success, 1 injection refused or a recovery/check failed,\n"
-		"2 bad usage or input.\n");
-}
-
 static const char campaign_help[] =
 	"Usage: eeh-inject [-t FILE] campaign [--seed S] [--count N] [--shard I/N]\n"
 	"                  [--trial-len L] [--interval MS] [--json] [--junit FILE] [--tap]\n"
@@ -84,14 +42,6 @@ static const char scenario_help[] =
 	"expectations, replace, repeat). Format: doc/scenarios.md.\n"
 	"Exit status: 0 every expectation held, 1 one failed, 2 a bad file.\n";
 
-static bool wants_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return true;
-	return false;
-}
-
 static int parse_u64(const char *s, uint64_t *v)
 {
 	char *end;
@@ -103,8 +53,9 @@ static int parse_u64(const char *s, uint64_t *v)
 
 /* ---- list-funcs ---- */
 
-static int cmd_list_funcs(bool json)
+static int cmd_list_funcs(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *co)
 {
+	bool json = co->json;
 	json_object *arr = json_object_new_array();
 
 	for (unsigned int i = 0; i < EEH_ERR_FUNC_COUNT; i++) {
@@ -123,6 +74,7 @@ static int cmd_list_funcs(bool json)
 	if (json)
 		cli_print_json(arr);
 	json_object_put(arr);
+	(void)ctx, (void)argc, (void)argv;
 	return EXIT_OK;
 }
 
@@ -137,8 +89,9 @@ static const char *kind_text(const struct eeh_inject_record *r)
 	return eeh_err_func_name(r->func);
 }
 
-static int cmd_log(struct eeh_ctx *ctx, int argc, char **argv, bool json)
+static int cmd_log(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *co)
 {
+	bool json = co->json;
 	struct eeh_inject_record rec;
 	json_object *arr;
 	struct eeh_pe *pe;
@@ -778,7 +731,7 @@ static int parse_shard(const char *s, unsigned int *i, unsigned int *n)
 		       ? 0 : -1;
 }
 
-static int cmd_campaign(int argc, char **argv, const struct cli_opts *co)
+static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *co)
 {
 	static const struct option lo[] = {
 		{ "seed", required_argument, NULL, 's' },     { "count", required_argument, NULL, 'n' },
@@ -796,6 +749,7 @@ static int cmd_campaign(int argc, char **argv, const struct cli_opts *co)
 	uint64_t v;
 	int c, rc;
 
+	(void)ctx; /* each trial builds its own host */
 	optind = 0; /* glibc: start over, permuting again */
 	while ((c = getopt_long(argc, argv, "s:n:S:L:I:J:Tjq", lo, NULL)) != -1) {
 		switch (c) {
@@ -910,12 +864,13 @@ bad:
 
 /* ---- scenario ---- */
 
-static int cmd_scenario(int argc, char **argv, const struct cli_opts *co)
+static int cmd_scenario(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *co)
 {
 	int worst = 0;
 	bool verbose = co->verbose > 0;
 	int first = 1;
 
+	(void)ctx; /* each file names its own host */
 	if (argc > 1 && (!strcmp(argv[1], "--verbose") || !strcmp(argv[1], "-v"))) {
 		verbose = true;
 		first = 2;
@@ -933,83 +888,95 @@ static int cmd_scenario(int argc, char **argv, const struct cli_opts *co)
 	return worst;
 }
 
+static const struct cli_command campaign_cmd = {
+	.name = "campaign",
+	.summary = "random faults, recovery, model check (see campaign --help)",
+	.help = campaign_help,
+	.run = cmd_campaign,
+};
+
+static const struct cli_command scenario_cmd = {
+	.name = "scenario",
+	.args = "FILE...",
+	.summary = "run scenario files (doc/scenarios.md)",
+	.help = scenario_help,
+	.run = cmd_scenario,
+};
+
+static const struct cli_command list_funcs_cmd = {
+	.name = "list-funcs",
+	.summary = "the 20 IOA bus error functions",
+	.help = "Usage: eeh-inject list-funcs [--json]\n"
+		"The 20 PAPR IOA bus error functions: number, name, description.\n",
+	.flags = CLI_JSON_FIRST,
+	.run = cmd_list_funcs,
+};
+
+/* Reading the record changes nothing: the image is not written back. */
+static const struct cli_command log_cmd = {
+	.name = "log",
+	.args = "PE",
+	.summary = "what was injected into PE and what it hit",
+	.help = "Usage: eeh-inject [-i IMAGE] log PE [--json]\n"
+		"The injection record of a PE on the simulated host: the last 32\n"
+		"injections, freezes and fences, whether each fired, and what it hit.\n",
+	.flags = CLI_CTX | CLI_NO_SAVE | CLI_JSON_LAST,
+	.run = cmd_log,
+};
+
+/* No command word: "PE [options]"; getopt permutes the PE behind the options. */
+static const struct cli_command oneshot_cmd = {
+	.name = "",
+	.flags = CLI_CTX,
+	.run = cmd_oneshot,
+};
+
+static const struct cli_command *const commands[] = {
+	&campaign_cmd, &scenario_cmd, &list_funcs_cmd, &log_cmd, NULL,
+};
+
+static const struct cli_tool eeh_inject = {
+	.name = "eeh-inject",
+	.usage_head =
+		"Usage: eeh-inject [OPTIONS] PE --func N [--addr A --mask M] [--64] [--trigger]\n"
+		"                  [--recover]\n"
+		"       eeh-inject [OPTIONS] PE --freeze | --fence\n"
+		"       eeh-inject [OPTIONS] campaign [--seed S] [--count N] [--shard I/N] ...\n"
+		"       eeh-inject [OPTIONS] scenario FILE...\n"
+		"       eeh-inject list-funcs\n"
+		"       eeh-inject [OPTIONS] log PE\n"
+		"\n"
+		"Inject POWER EEH errors into a PE and prove that recovery works.\n"
+		"\n"
+		"One-shot injection: PAPR IOA bus error function N (0..19 or a name from\n"
+		"'eeh-inject list-funcs') into the PE, 32-bit unless --64. An MMIO or I/O\n"
+		"error with no address freezes the PE at once; otherwise it fires on the\n"
+		"next matching access, which --trigger performs. --recover then runs the\n"
+		"host recovery sequence (functions without a driver: hotplug path) and\n"
+		"prints its event log. --freeze freezes the PE with no cause, --fence\n"
+		"fences the PE's PHB (simulated host).\n"
+		"\n"
+		"Commands:\n",
+	.usage_tail =
+		"\n"
+		"A PE is named by IOMMU group (5 or group:5), by the BDF of any of its\n"
+		"functions (0000:01:00.0), or as phbI:peN.\n"
+		"\n"
+		"Options:\n"
+		"  -t, --topology FILE  simulate the host described by FILE\n"
+		"  -i, --image FILE     keep the simulated host in FILE between invocations\n"
+		"  -j, --json           JSON output\n"
+		"  -v, --verbose        log more (twice: debug)\n"
+		"  -h, --help           this help\n"
+		"  -V, --version        print the version\n"
+		"\n"
+		"Exit status: 0 success, 1 injection refused or a recovery/check failed,\n"
+		"2 bad usage or input.\n",
+	.commands = commands,
+	.fallback = &oneshot_cmd,
+};
+
 int main(int argc, char **argv)
 {
-	struct cli_opts o = { 0 };
-	struct eeh_ctx *ctx;
-	int r;
-
-	r = cli_parse_common(&argc, &argv, &o, prog, usage);
-	if (r >= 0)
-		return r;
-	if (!strcmp(argv[0], "campaign")) {
-		if (wants_help(argc, argv)) {
-			fputs(campaign_help, stdout);
-			return EXIT_OK;
-		}
-		return cmd_campaign(argc, argv, &o);
-	}
-	if (!strcmp(argv[0], "scenario")) {
-		if (wants_help(argc, argv)) {
-			fputs(scenario_help, stdout);
-			return EXIT_OK;
-		}
-		return cmd_scenario(argc, argv, &o);
-	}
-	if (!strcmp(argv[0], "list-funcs")) {
-		bool json = o.json || (argc > 1 && (!strcmp(argv[1], "--json") ||
-						   !strcmp(argv[1], "-j")));
-
-		if (wants_help(argc, argv)) {
-			puts("Usage: eeh-inject list-funcs [--json]\n"
-			     "The 20 PAPR IOA bus error functions: number, name, description.");
-			return EXIT_OK;
-		}
-		return cmd_list_funcs(json);
-	}
-	if (!strcmp(argv[0], "log")) {
-		bool json = o.json;
-
-		if (wants_help(argc, argv)) {
-			puts("Usage: eeh-inject [-i IMAGE] log PE [--json]\n"
-			     "The injection record of a PE on the simulated host: the last 32\n"
-			     "injections, freezes and fences, whether each fired, and what it hit.");
-			return EXIT_OK;
-		}
-		if (argc > 2 && (!strcmp(argv[argc - 1], "--json") || !strcmp(argv[argc - 1], "-j"))) {
-			json = true;
-			argc--;
-		}
-		ctx = cli_open(prog, &o);
-		if (!ctx)
-			return EXIT_USAGE;
-		r = cmd_log(ctx, argc, argv, json);
-		eeh_unref(ctx);
-		return r;
-	}
-	if (wants_help(argc, argv)) {
-		usage(stdout);
-		return EXIT_OK;
-	}
-	/* One-shot: "PE [options]"; getopt permutes the PE behind the options. */
-	{
-		char **nargv = calloc((size_t)argc + 2, sizeof(*nargv));
-
-		if (!nargv)
-			return EXIT_REFUSED;
-		nargv[0] = (char *)prog;
-		memcpy(nargv + 1, argv, (size_t)argc * sizeof(*argv));
-		argv = nargv;
-		argc++;
-	}
-	ctx = cli_open(prog, &o);
-	if (!ctx) {
-		free(argv);
-		return EXIT_USAGE;
-	}
-	r = cmd_oneshot(ctx, argc, argv, &o);
-	free(argv);
-	if (cli_close(prog, ctx) < 0 && r == EXIT_OK)
-		r = EXIT_REFUSED;
-	return r;
+	return cli_main(&eeh_inject, argc, argv);
 }

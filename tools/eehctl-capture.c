@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "eehctl.h"
 
 static int capture_run(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o)
 {
@@ -93,7 +93,7 @@ static int capture_run(struct eeh_ctx *ctx, int argc, char **argv, const struct 
 	return r < 0 ? EXIT_REFUSED : EXIT_OK;
 }
 
-const struct eehctl_cmd eehctl_cmd_capture = {
+const struct cli_command eehctl_capture = {
 	.name = "capture",
 	.summary = "write the real host's PE layout as a topology file",
 	.help = "Usage: eehctl capture [--root DIR] FILE [--json]\n"
@@ -102,5 +102,6 @@ const struct eehctl_cmd eehctl_cmd_capture = {
 		"'eehctl --topology FILE' and eeh_new_sim() load. Functions without an IOMMU\n"
 		"group are left out; one-PE-one-group violations are counted and logged.\n"
 		"Exit 1 when discovery or the write fails.\n",
+	.flags = CLI_CTX | CLI_JSON_ANYWHERE,
 	.run = capture_run,
 };

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "eehctl.h"
 
 #define MAX_LABELS 64
 
@@ -289,9 +289,10 @@ static int ioas_run(struct eeh_ctx *ctx, int argc, char **argv, const struct cli
 	return rc;
 }
 
-const struct eehctl_cmd eehctl_cmd_ioas = {
+const struct cli_command eehctl_ioas = {
 	.name = "ioas",
 	.summary = "iommufd devices per IOAS and whether EEH is available on them",
 	.help = ioas_help,
+	.flags = CLI_CTX | CLI_JSON_ANYWHERE,
 	.run = ioas_run,
 };

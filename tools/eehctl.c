@@ -10,97 +10,9 @@
 
 #include "cli.h"
 
+#include "eehctl.h"
+
 static const char *prog = "eehctl";
-
-/* Subcommands kept in files of their own (one line each). */
-static const struct eehctl_cmd *const ext_cmds[] = {
-	&eehctl_cmd_capture,
-	&eehctl_cmd_ioas,
-	NULL,
-};
-
-static const struct eehctl_cmd *find_ext(const char *name)
-{
-	for (size_t i = 0; ext_cmds[i]; i++)
-		if (!strcmp(ext_cmds[i]->name, name))
-			return ext_cmds[i];
-	return NULL;
-}
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: eehctl [OPTIONS] COMMAND [ARGS]\n"
-		"\n"
-		"Inspect POWER EEH partitionable endpoints (PEs) and run VFIO_EEH_PE_OP\n"
-		"operations on them. Without --topology or --image, eehctl uses the real\n"
-		"host when it has EEH, else the built-in simulated POWER host.\n"
-		"\n"
-		"Commands:\n"
-		"  list                 PHBs, PEs and functions with group, PE address and state\n"
-		"  show PE              one PE in detail\n"
-		"  state PE             the PE's state (VFIO GET_STATE and PAPR view)\n"
-		"  op PE OP             run an operation: enable, disable, thaw-mmio, thaw-dma,\n"
-		"                       reset-hot, reset-fundamental, reset-deactivate,\n"
-		"                       configure, get-state\n"
-		"  freeze PE            freeze a PE as an error would (simulated host)\n"
-		"  fence PHB            fence a PHB by index: all its PEs freeze (simulated host)\n"
-		"  clock [advance MS]   show or advance the virtual clock (simulated host)\n"
-		"  save-topology FILE   write the host as a topology file\n");
-	for (size_t i = 0; ext_cmds[i]; i++)
-		fprintf(out, "  %-20s %s\n", ext_cmds[i]->name, ext_cmds[i]->summary);
-	fprintf(out,
-		"\n"
-		"A PE is named by IOMMU group (5 or group:5), by the BDF of any of its\n"
-		"functions (0000:01:00.0), or as phbI:peN.\n"
-		"\n"
-		"Options:\n"
-		"  -t, --topology FILE  simulate the host described by FILE\n"
-		"  -i, --image FILE     keep the simulated host in FILE between invocations\n"
-		"                       (created on first use; locked while in use)\n"
-		"  -j, --json           JSON output\n"
-		"  -v, --verbose        log more (twice: debug)\n"
-		"  -h, --help           this help; 'eehctl COMMAND --help' for a command\n"
-		"  -V, --version        print the version\n"
-		"\n"
-		"Environment: EEH_IMAGE, EEH_TOPOLOGY, EEH_BACKEND (sim|host), EEH_LOG.\n"
-		"Exit status: 0 success, 1 operation refused or failed, 2 bad usage or input.\n");
-}
-
-static const char *cmd_help[][2] = {
-	{ "list", "Usage: eehctl list [--json]\nList every PHB, its PEs and their functions.\n" },
-	{ "show", "Usage: eehctl show PE [--json]\nShow one PE: type, address, group, state,"
-		  " flags, freeze count, functions and BARs.\n" },
-	{ "state", "Usage: eehctl state PE [--json]\nPrint the PE state as VFIO GET_STATE returns"
-		   " it, and the PAPR state with its unavailable time.\n" },
-	{ "op", "Usage: eehctl op PE OP [--json]\nRun one VFIO_EEH_PE_OP operation. OP is one of"
-		" enable, disable, thaw-mmio, thaw-dma,\nreset-hot, reset-fundamental,"
-		" reset-deactivate, configure, get-state.\nExit 1 when the operation is refused.\n" },
-	{ "freeze", "Usage: eehctl freeze PE\nFreeze the PE as a PCI error would (simulated host)."
-		    "\nCounts a freeze; past the limit the PE fails permanently.\n" },
-	{ "fence", "Usage: eehctl fence PHB\nFence PHB (its index): every PE under it freezes.\n" },
-	{ "clock", "Usage: eehctl clock [advance MS]\nShow the virtual clock, or move it forward"
-		   " MS milliseconds.\n" },
-	{ "save-topology", "Usage: eehctl save-topology FILE\nWrite the host (with simulator"
-			   " state) as a topology file.\n" },
-};
-
-static bool wants_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return true;
-	return false;
-}
-
-static int need_args(const char *cmd, int argc, int n)
-{
-	if (argc - 1 == n)
-		return 0;
-	fprintf(stderr, "%s %s: expected %d argument%s, got %d (see 'eehctl %s --help')\n", prog,
-		cmd, n, n == 1 ? "" : "s", argc - 1, cmd);
-	return -1;
-}
 
 static void print_pe_line(struct eeh_pe *pe)
 {
@@ -118,12 +30,15 @@ static void print_pe_line(struct eeh_pe *pe)
 		       eeh_func_device(f), eeh_func_class(f));
 }
 
-static int cmd_list(struct eeh_ctx *ctx, const struct cli_opts *o)
+static int cmd_list(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o)
 {
-	json_object *root = json_object_new_array();
+	json_object *root;
 	struct eeh_phb *phb;
 	struct eeh_pe *pe;
 
+	if (cli_need_args(prog, argc, argv, 0))
+		return EXIT_USAGE;
+	root = json_object_new_array();
 	eeh_phb_foreach(ctx, phb) {
 		json_object *jphb = json_object_new_object(), *pes = json_object_new_array();
 
@@ -149,54 +64,88 @@ static int cmd_list(struct eeh_ctx *ctx, const struct cli_opts *o)
 	return EXIT_OK;
 }
 
-static int cmd_show(struct eeh_pe *pe, const struct cli_opts *o, bool state_only)
+/* The PE named by argv[1], after checking there are n operands. */
+static struct eeh_pe *pe_operand(struct eeh_ctx *ctx, int argc, char **argv, int n)
 {
-	json_object *j = cli_pe_json(pe, !state_only);
+	if (cli_need_args(prog, argc, argv, n))
+		return NULL;
+	return cli_pe(prog, ctx, argv[1]);
+}
 
-	if (o->json) {
-		cli_print_json(j);
-	} else if (state_only) {
-		char st[48];
+static void print_pe_detail(struct eeh_pe *pe)
+{
+	char st[48];
+	struct eeh_func *f;
 
-		printf("%s group %d: %s (GET_STATE %d)\n", eeh_pe_name(pe), eeh_pe_iommu_group(pe),
-		       cli_state_text(pe, st, sizeof(st)),
-		       json_object_get_int(json_object_object_get(j, "state")));
-	} else {
-		char st[48];
-		struct eeh_func *f;
+	printf("%s\n", eeh_pe_name(pe));
+	printf("  type            %s\n", eeh_pe_type_name(eeh_pe_type(pe)));
+	printf("  PE address      0x%06x\n", eeh_pe_config_addr(pe));
+	printf("  BUID            0x%llx\n", (unsigned long long)eeh_phb_buid(eeh_pe_phb(pe)));
+	printf("  IOMMU group     %d\n", eeh_pe_iommu_group(pe));
+	if (eeh_pe_parent(pe))
+		printf("  parent          %s\n", eeh_pe_name(eeh_pe_parent(pe)));
+	printf("  state           %s\n", cli_state_text(pe, st, sizeof(st)));
+	printf("  platform state  0x%08x 0x%08x\n", eeh_pe_platform_state(pe), eeh_pe_flags(pe));
+	printf("  freezes         %u of %u this hour\n", eeh_pe_freeze_count(pe),
+	       eeh_get_max_freezes(eeh_pe_ctx(pe)));
+	eeh_func_foreach(pe, f) {
+		printf("  function %s [%04x:%04x] class %06x\n", eeh_func_bdf(f), eeh_func_vendor(f),
+		       eeh_func_device(f), eeh_func_class(f));
+		for (unsigned int i = 0; i < 6; i++) {
+			uint64_t addr, size;
 
-		printf("%s\n", eeh_pe_name(pe));
-		printf("  type            %s\n", eeh_pe_type_name(eeh_pe_type(pe)));
-		printf("  PE address      0x%06x\n", eeh_pe_config_addr(pe));
-		printf("  BUID            0x%llx\n", (unsigned long long)eeh_phb_buid(eeh_pe_phb(pe)));
-		printf("  IOMMU group     %d\n", eeh_pe_iommu_group(pe));
-		if (eeh_pe_parent(pe))
-			printf("  parent          %s\n", eeh_pe_name(eeh_pe_parent(pe)));
-		printf("  state           %s\n", cli_state_text(pe, st, sizeof(st)));
-		printf("  platform state  0x%08x 0x%08x\n", eeh_pe_platform_state(pe),
-		       eeh_pe_flags(pe));
-		printf("  freezes         %u of %u this hour\n", eeh_pe_freeze_count(pe),
-		       eeh_get_max_freezes(eeh_pe_ctx(pe)));
-		eeh_func_foreach(pe, f) {
-			printf("  function %s [%04x:%04x] class %06x\n", eeh_func_bdf(f),
-			       eeh_func_vendor(f), eeh_func_device(f), eeh_func_class(f));
-			for (unsigned int i = 0; i < 6; i++) {
-				uint64_t addr, size;
-
-				if (eeh_func_bar(f, i, &addr, &size, NULL) == 0)
-					printf("    BAR%u  0x%llx  size 0x%llx\n", i,
-					       (unsigned long long)addr, (unsigned long long)size);
-			}
+			if (eeh_func_bar(f, i, &addr, &size, NULL) == 0)
+				printf("    BAR%u  0x%llx  size 0x%llx\n", i, (unsigned long long)addr,
+				       (unsigned long long)size);
 		}
 	}
+}
+
+static int cmd_show(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o)
+{
+	struct eeh_pe *pe = pe_operand(ctx, argc, argv, 1);
+	json_object *j;
+
+	if (!pe)
+		return EXIT_USAGE;
+	j = cli_pe_json(pe, true);
+	if (o->json)
+		cli_print_json(j);
+	else
+		print_pe_detail(pe);
 	json_object_put(j);
 	return EXIT_OK;
 }
 
-static int cmd_op(struct eeh_pe *pe, const char *name, const struct cli_opts *o)
+static int cmd_state(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o)
 {
-	int op = eeh_op_from_name(name), r;
+	struct eeh_pe *pe = pe_operand(ctx, argc, argv, 1);
+	json_object *j;
+	char st[48];
 
+	if (!pe)
+		return EXIT_USAGE;
+	j = cli_pe_json(pe, false);
+	if (o->json)
+		cli_print_json(j);
+	else
+		printf("%s group %d: %s (GET_STATE %d)\n", eeh_pe_name(pe), eeh_pe_iommu_group(pe),
+		       cli_state_text(pe, st, sizeof(st)),
+		       json_object_get_int(json_object_object_get(j, "state")));
+	json_object_put(j);
+	return EXIT_OK;
+}
+
+static int cmd_op(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o)
+{
+	struct eeh_pe *pe = pe_operand(ctx, argc, argv, 2);
+	const char *name;
+	int op, r;
+
+	if (!pe)
+		return EXIT_USAGE;
+	name = argv[2];
+	op = eeh_op_from_name(name);
 	if (op < 0 || op == VFIO_EEH_PE_INJECT_ERR) {
 		fprintf(stderr, "%s op: unknown operation '%s' (see 'eehctl op --help'; injection is"
 				" eeh-inject's job)\n", prog, name);
@@ -273,20 +222,51 @@ static void print_frozen(struct eeh_pe *pe, const struct cli_opts *o)
 	json_object_put(j);
 }
 
-static int cmd_fence(struct eeh_ctx *ctx, const char *arg, const struct cli_opts *o)
+static int cmd_freeze(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o)
 {
-	struct eeh_phb *phb;
-	char *end;
-	unsigned long idx = strtoul(arg, &end, 0);
+	struct eeh_pe *pe = pe_operand(ctx, argc, argv, 1);
 	int r;
 
+	if (!pe)
+		return EXIT_USAGE;
+	r = eeh_sim_freeze(pe);
+	if (r < 0) {
+		fprintf(stderr, "%s freeze: %s: %s\n", prog, eeh_pe_name(pe),
+			r == -EOPNOTSUPP ? "only the simulated host can be frozen on demand"
+					 : strerror(-r));
+		return EXIT_REFUSED;
+	}
+	print_frozen(pe, o);
+	return EXIT_OK;
+}
+
+static struct eeh_phb *phb_by_index(struct eeh_ctx *ctx, unsigned long idx)
+{
+	struct eeh_phb *phb;
+
+	eeh_phb_foreach(ctx, phb)
+		if (eeh_phb_index(phb) == idx)
+			return phb;
+	return NULL;
+}
+
+static int cmd_fence(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o)
+{
+	struct eeh_phb *phb;
+	unsigned long idx;
+	const char *arg;
+	char *end;
+	int r;
+
+	if (cli_need_args(prog, argc, argv, 1))
+		return EXIT_USAGE;
+	arg = argv[1];
+	idx = strtoul(arg, &end, 0);
 	if (!*arg || *end) {
 		fprintf(stderr, "%s fence: '%s' is not a PHB index\n", prog, arg);
 		return EXIT_USAGE;
 	}
-	eeh_phb_foreach(ctx, phb)
-		if (eeh_phb_index(phb) == idx)
-			break;
+	phb = phb_by_index(ctx, idx);
 	if (!phb) {
 		fprintf(stderr, "%s fence: no PHB %lu (see 'eehctl list')\n", prog, idx);
 		return EXIT_USAGE;
@@ -311,97 +291,144 @@ static int cmd_fence(struct eeh_ctx *ctx, const char *arg, const struct cli_opts
 	return EXIT_OK;
 }
 
-static int run(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o)
+static int cmd_save_topology(struct eeh_ctx *ctx, int argc, char **argv,
+			     const struct cli_opts *o)
 {
-	const char *cmd = argv[0];
-	struct eeh_pe *pe;
-	int r;
-
-	if (!strcmp(cmd, "list"))
-		return need_args(cmd, argc, 0) ? EXIT_USAGE : cmd_list(ctx, o);
-	if (!strcmp(cmd, "clock"))
-		return cmd_clock(ctx, argc, argv, o);
-	if (!strcmp(cmd, "fence"))
-		return need_args(cmd, argc, 1) ? EXIT_USAGE : cmd_fence(ctx, argv[1], o);
-	if (!strcmp(cmd, "save-topology")) {
-		if (need_args(cmd, argc, 1))
-			return EXIT_USAGE;
-		if (eeh_save_topology(ctx, argv[1]) < 0)
-			return EXIT_REFUSED;
-		if (o->json) {
-			json_object *j = json_object_new_object();
-
-			json_object_object_add(j, "file", json_object_new_string(argv[1]));
-			cli_print_json(j);
-			json_object_put(j);
-		} else {
-			printf("wrote %s\n", argv[1]);
-		}
-		return EXIT_OK;
-	}
-	if (!strcmp(cmd, "op") ? need_args(cmd, argc, 2) : need_args(cmd, argc, 1))
+	if (cli_need_args(prog, argc, argv, 1))
 		return EXIT_USAGE;
-	pe = cli_pe(prog, ctx, argv[1]);
-	if (!pe)
-		return EXIT_USAGE;
-	if (!strcmp(cmd, "show"))
-		return cmd_show(pe, o, false);
-	if (!strcmp(cmd, "state"))
-		return cmd_show(pe, o, true);
-	if (!strcmp(cmd, "op"))
-		return cmd_op(pe, argv[2], o);
-	r = eeh_sim_freeze(pe);
-	if (r < 0) {
-		fprintf(stderr, "%s freeze: %s: %s\n", prog, eeh_pe_name(pe),
-			r == -EOPNOTSUPP ? "only the simulated host can be frozen on demand"
-					 : strerror(-r));
+	if (eeh_save_topology(ctx, argv[1]) < 0)
 		return EXIT_REFUSED;
+	if (o->json) {
+		json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "file", json_object_new_string(argv[1]));
+		cli_print_json(j);
+		json_object_put(j);
+	} else {
+		printf("wrote %s\n", argv[1]);
 	}
-	print_frozen(pe, o);
 	return EXIT_OK;
 }
 
+/* Every eehctl command opens the context and takes --json anywhere. */
+#define EEHCTL_FLAGS (CLI_CTX | CLI_JSON_ANYWHERE)
+
+static const struct cli_command list_cmd = {
+	.name = "list",
+	.summary = "PHBs, PEs and functions with group, PE address and state",
+	.help = "Usage: eehctl list [--json]\nList every PHB, its PEs and their functions.\n",
+	.flags = EEHCTL_FLAGS,
+	.run = cmd_list,
+};
+
+static const struct cli_command show_cmd = {
+	.name = "show",
+	.args = "PE",
+	.summary = "one PE in detail",
+	.help = "Usage: eehctl show PE [--json]\nShow one PE: type, address, group, state, flags,"
+		" freeze count, functions and BARs.\n",
+	.flags = EEHCTL_FLAGS,
+	.run = cmd_show,
+};
+
+static const struct cli_command state_cmd = {
+	.name = "state",
+	.args = "PE",
+	.summary = "the PE's state (VFIO GET_STATE and PAPR view)",
+	.help = "Usage: eehctl state PE [--json]\nPrint the PE state as VFIO GET_STATE returns it,"
+		" and the PAPR state with its unavailable time.\n",
+	.flags = EEHCTL_FLAGS,
+	.run = cmd_state,
+};
+
+static const struct cli_command op_cmd = {
+	.name = "op",
+	.args = "PE OP",
+	.summary = "run an operation: enable, disable, thaw-mmio, thaw-dma,\n"
+		   "reset-hot, reset-fundamental, reset-deactivate,\n"
+		   "configure, get-state",
+	.help = "Usage: eehctl op PE OP [--json]\nRun one VFIO_EEH_PE_OP operation. OP is one of"
+		" enable, disable, thaw-mmio, thaw-dma,\nreset-hot, reset-fundamental,"
+		" reset-deactivate, configure, get-state.\nExit 1 when the operation is refused.\n",
+	.flags = EEHCTL_FLAGS,
+	.run = cmd_op,
+};
+
+static const struct cli_command freeze_cmd = {
+	.name = "freeze",
+	.args = "PE",
+	.summary = "freeze a PE as an error would (simulated host)",
+	.help = "Usage: eehctl freeze PE\nFreeze the PE as a PCI error would (simulated host)."
+		"\nCounts a freeze; past the limit the PE fails permanently.\n",
+	.flags = EEHCTL_FLAGS,
+	.run = cmd_freeze,
+};
+
+static const struct cli_command fence_cmd = {
+	.name = "fence",
+	.args = "PHB",
+	.summary = "fence a PHB by index: all its PEs freeze (simulated host)",
+	.help = "Usage: eehctl fence PHB\nFence PHB (its index): every PE under it freezes.\n",
+	.flags = EEHCTL_FLAGS,
+	.run = cmd_fence,
+};
+
+static const struct cli_command clock_cmd = {
+	.name = "clock",
+	.args = "[advance MS]",
+	.summary = "show or advance the virtual clock (simulated host)",
+	.help = "Usage: eehctl clock [advance MS]\nShow the virtual clock, or move it forward"
+		" MS milliseconds.\n",
+	.flags = EEHCTL_FLAGS,
+	.run = cmd_clock,
+};
+
+static const struct cli_command save_topology_cmd = {
+	.name = "save-topology",
+	.args = "FILE",
+	.summary = "write the host as a topology file",
+	.help = "Usage: eehctl save-topology FILE\nWrite the host (with simulator state) as a"
+		" topology file.\n",
+	.flags = EEHCTL_FLAGS,
+	.run = cmd_save_topology,
+};
+
+static const struct cli_command *const commands[] = {
+	&list_cmd,  &show_cmd,	&state_cmd,	    &op_cmd,	       &freeze_cmd,
+	&fence_cmd, &clock_cmd, &save_topology_cmd, &eehctl_capture, &eehctl_ioas,
+	NULL,
+};
+
+static const struct cli_tool eehctl = {
+	.name = "eehctl",
+	.usage_head =
+		"Usage: eehctl [OPTIONS] COMMAND [ARGS]\n"
+		"\n"
+		"Inspect POWER EEH partitionable endpoints (PEs) and run VFIO_EEH_PE_OP\n"
+		"operations on them. Without --topology or --image, eehctl uses the real\n"
+		"host when it has EEH, else the built-in simulated POWER host.\n"
+		"\n"
+		"Commands:\n",
+	.usage_tail =
+		"\n"
+		"A PE is named by IOMMU group (5 or group:5), by the BDF of any of its\n"
+		"functions (0000:01:00.0), or as phbI:peN.\n"
+		"\n"
+		"Options:\n"
+		"  -t, --topology FILE  simulate the host described by FILE\n"
+		"  -i, --image FILE     keep the simulated host in FILE between invocations\n"
+		"                       (created on first use; locked while in use)\n"
+		"  -j, --json           JSON output\n"
+		"  -v, --verbose        log more (twice: debug)\n"
+		"  -h, --help           this help; 'eehctl COMMAND --help' for a command\n"
+		"  -V, --version        print the version\n"
+		"\n"
+		"Environment: EEH_IMAGE, EEH_TOPOLOGY, EEH_BACKEND (sim|host), EEH_LOG.\n"
+		"Exit status: 0 success, 1 operation refused or failed, 2 bad usage or input.\n",
+	.commands = commands,
+};
+
 int main(int argc, char **argv)
 {
-	struct cli_opts o = { 0 };
-	struct eeh_ctx *ctx;
-	int r;
-
-	r = cli_parse_common(&argc, &argv, &o, prog, usage);
-	if (r >= 0)
-		return r;
-	/* Per-command options: --json and --help may follow the command too. */
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
-			o.json = true;
-			memmove(argv + i, argv + i + 1, (size_t)(argc - i - 1) * sizeof(*argv));
-			argc--;
-			i--;
-		}
-	for (size_t i = 0; i < sizeof(cmd_help) / sizeof(cmd_help[0]); i++)
-		if (!strcmp(argv[0], cmd_help[i][0])) {
-			if (wants_help(argc, argv)) {
-				fputs(cmd_help[i][1], stdout);
-				return EXIT_OK;
-			}
-			goto known;
-		}
-	if (find_ext(argv[0])) {
-		if (wants_help(argc, argv)) {
-			fputs(find_ext(argv[0])->help, stdout);
-			return EXIT_OK;
-		}
-		goto known;
-	}
-	fprintf(stderr, "%s: unknown command '%s' (see 'eehctl --help')\n", prog, argv[0]);
-	return EXIT_USAGE;
-known:
-	ctx = cli_open(prog, &o);
-	if (!ctx)
-		return EXIT_USAGE;
-	r = find_ext(argv[0]) ? find_ext(argv[0])->run(ctx, argc, argv, &o)
-			      : run(ctx, argc, argv, &o);
-	if (cli_close(prog, ctx) < 0 && r == EXIT_OK)
-		r = EXIT_REFUSED;
-	return r;
+	return cli_main(&eehctl, argc, argv);
 }
