@@ -234,6 +234,15 @@ static int parse_common(int *argc, char ***argv, struct cli_opts *o, const struc
 	return -1;
 }
 
+int cli_parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return end == s || *end || errno || s[0] == '-' ? -1 : 0;
+}
+
 int cli_need_args(const char *prog, int argc, char **argv, int n)
 {
 	if (argc - 1 == n)

@@ -22,7 +22,12 @@ struct cli_opts {
 	int verbose;
 };
 
-/* Resolve a PE argument; prints a clear error. */
+/* How a PE is named on the command line, for the tools' --help. */
+#define CLI_HELP_PE_NAMES                                                        \
+	"A PE is named by IOMMU group (5 or group:5), by the BDF of any of its\n" \
+	"functions (0000:01:00.0), or as phbI:peN.\n"
+
+/* Resolve a PE argument (the names CLI_HELP_PE_NAMES gives); prints a clear error. */
 struct eeh_pe *cli_pe(const char *prog, struct eeh_ctx *ctx, const char *name);
 
 void cli_print_json(json_object *obj);
@@ -74,6 +79,10 @@ struct cli_tool {
  * the command runs and the image is saved. Returns the exit code.
  */
 int cli_main(const struct cli_tool *tool, int argc, char **argv);
+
+/* A number (decimal, 0x hex or 0 octal) with nothing after it, not negative:
+ * 0, or -1 for anything else. */
+int cli_parse_u64(const char *s, uint64_t *v);
 
 /* The operand count check: prints "PROG CMD: expected N arguments, got M"
  * and returns -1 unless argv holds the command word and n operands. */

@@ -411,8 +411,7 @@ static const struct cli_tool eehctl = {
 		"Commands:\n",
 	.usage_tail =
 		"\n"
-		"A PE is named by IOMMU group (5 or group:5), by the BDF of any of its\n"
-		"functions (0000:01:00.0), or as phbI:peN.\n"
+		CLI_HELP_PE_NAMES
 		"\n"
 		"Options:\n"
 		"  -t, --topology FILE  simulate the host described by FILE\n"
