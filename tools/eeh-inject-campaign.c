@@ -344,6 +344,39 @@ static int parse_shard(const char *s, unsigned int *i, unsigned int *n)
 		       ? 0 : -1;
 }
 
+/* Cases go to a scratch file until the end: the suite header carries the counts. */
+static int open_junit(struct run *r, const char *junit, FILE **out)
+{
+	*out = strcmp(junit, "-") ? fopen(junit, "w") : stdout;
+	r->junit = *out ? tmpfile() : NULL;
+	if (r->junit)
+		return 0;
+	fprintf(stderr, "%s: cannot write %s: %s\n", prog, junit, strerror(errno));
+	if (*out && *out != stdout)
+		fclose(*out);
+	return -1;
+}
+
+/* The exit code of a run that returned rc, and its report unless stdout
+ * already carries another one (TAP, JUnit). */
+static int report(struct run *r, int rc, bool json, bool summary, double wall_s)
+{
+	if (rc < 0) {
+		fprintf(stderr, "%s campaign: %s\n", prog,
+			rc == -ENOENT || rc == -EINVAL ? "cannot load the topology" : strerror(-rc));
+		return EXIT_USAGE;
+	}
+	if (json) {
+		json_object *j = summary_json(r);
+
+		cli_print_json(j);
+		json_object_put(j);
+	} else if (summary) {
+		print_summary(r, wall_s);
+	}
+	return r->failed ? EXIT_REFUSED : EXIT_OK;
+}
+
 static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *co)
 {
 	static const struct option lo[] = {
@@ -421,17 +454,9 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 	r.total = (unsigned int)rc;
 	r.progress = !no_progress && isatty(STDERR_FILENO) && r.total >= 10000;
 	r.failures = json_object_new_array();
-	if (junit) {
-		/* Cases go to a scratch file: the suite header carries the counts. */
-		junit_out = strcmp(junit, "-") ? fopen(junit, "w") : stdout;
-		r.junit = junit_out ? tmpfile() : NULL;
-		if (!r.junit) {
-			fprintf(stderr, "%s: cannot write %s: %s\n", prog, junit, strerror(errno));
-			if (junit_out && junit_out != stdout)
-				fclose(junit_out);
-			json_object_put(r.failures);
-			return EXIT_USAGE;
-		}
+	if (junit && open_junit(&r, junit, &junit_out) < 0) {
+		json_object_put(r.failures);
+		return EXIT_USAGE;
 	}
 	if (r.tap)
 		printf("TAP version 13\n1..%u\n", r.total);
@@ -448,22 +473,8 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 		if (junit_out != stdout)
 			fclose(junit_out);
 	}
-	if (rc < 0) {
-		fprintf(stderr, "%s campaign: %s\n", prog,
-			rc == -ENOENT || rc == -EINVAL ? "cannot load the topology" : strerror(-rc));
-		rc = EXIT_USAGE;
-	} else {
-		if (json) {
-			json_object *j = summary_json(&r);
-
-			cli_print_json(j);
-			json_object_put(j);
-		} else if (!r.tap && !(junit && !strcmp(junit, "-"))) {
-			print_summary(&r, (double)(t1.tv_sec - t0.tv_sec) +
-						  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-		}
-		rc = r.failed ? EXIT_REFUSED : EXIT_OK;
-	}
+	rc = report(&r, rc, json, !r.tap && !(junit && !strcmp(junit, "-")),
+		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	for (size_t i = 0; i < r.npes; i++)
 		free(r.pes[i].times_us);
 	free(r.pes);
