@@ -651,12 +651,12 @@ static int papr_table_check(struct rtas_phb *phb, enum eeh_papr_call call, bool 
 	*run = false;
 	phb_papr_state(phb, &ps);
 	status = eeh_papr_state_control(call, ps.state, ps.perm, &next);
-	if (status < 0 && status != RTAS_PARAM && status != RTAS_STATE_CHANGE)
-		return RTAS_STATE_CHANGE; /* a state the table does not know */
+	if (status < 0 && status != EEH_RTAS_PARAM_ERROR && status != EEH_RTAS_STATE_CHANGE)
+		return EEH_RTAS_STATE_CHANGE; /* a state the table does not know */
 	if (status)
 		return status;
 	*run = next >= 0;
-	return RTAS_OK;
+	return EEH_RTAS_SUCCESS;
 }
 
 /* ------------------------------------------------------------------ */
@@ -673,19 +673,19 @@ static struct rtas_phb *prologue(struct rtas_req *r, uint32_t nargs, uint32_t nr
 	struct rtas_phb *phb;
 
 	if (r->nargs != nargs || r->nret < nret_min || r->nret > nret_max) {
-		rtas_ret(r, 0, RTAS_PARAM);
+		rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
 		return NULL;
 	}
 	phb = rtas_phb_eeh(r->vm, rtas_buid(r, 1));
 	if (!phb)
-		rtas_ret(r, 0, RTAS_PARAM);
+		rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
 	return phb;
 }
 
 /* QEMU: any op failure is -1 (hardware error). */
 static int32_t status_of(int rc)
 {
-	return rc < 0 ? RTAS_HW_ERROR : RTAS_OK;
+	return rc < 0 ? EEH_RTAS_HW_ERROR : EEH_RTAS_SUCCESS;
 }
 
 static int32_t strict_op(struct rtas_phb *phb, enum eeh_papr_call call, unsigned int op)
@@ -715,7 +715,7 @@ static void set_eeh_option(struct rtas_req *r)
 	strict = rtas_mode(r->vm) == EEH_RTAS_MODE_PAPR;
 	/* PAPR: -3 when EEH is not implemented for the address. */
 	if (strict && !rtas_addr_in_pe(phb, addr)) {
-		rtas_ret(r, 0, RTAS_PARAM);
+		rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
 		return;
 	}
 	switch (fn) {
@@ -729,7 +729,7 @@ static void set_eeh_option(struct rtas_req *r)
 		/* QEMU: old guests pass a device's address, >= 5.10 guests the
 		 * PE address (devfn 0): any passthrough function on the bus. */
 		if (!phb_has_bus(phb, (addr >> 16) & 0xff)) {
-			rtas_ret(r, 0, RTAS_PARAM);
+			rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
 			return;
 		}
 		st = status_of(phb_op_locked(phb, VFIO_EEH_PE_ENABLE));
@@ -747,7 +747,7 @@ static void set_eeh_option(struct rtas_req *r)
 		return;
 	}
 	/* 4/5 (EEH event interrupt) are optional in PAPR: not implemented. */
-	rtas_ret(r, 0, RTAS_PARAM);
+	rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
 }
 
 static void get_config_addr_info2(struct rtas_req *r)
@@ -766,12 +766,12 @@ static void get_config_addr_info2(struct rtas_req *r)
 	switch (r->args[3]) {
 	case 0: /* RTAS_GET_PE_ADDR */
 		if (!present) {
-			rtas_ret(r, 0, RTAS_PARAM);
+			rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
 			return;
 		}
 		rtas_ret(r, 1, strict ? (int32_t)pe_config_addr(phb, EEH_RTAS_MODE_PAPR)
 				      : (int32_t)((bus << 16) | 1));
-		rtas_ret(r, 0, RTAS_OK);
+		rtas_ret(r, 0, EEH_RTAS_SUCCESS);
 		return;
 	case 1: /* RTAS_GET_PE_MODE: QEMU always "shared", unvalidated */
 		if (!strict)
@@ -781,10 +781,10 @@ static void get_config_addr_info2(struct rtas_req *r)
 		else
 			rtas_ret(r, 1, atomic_load(&phb->ndevs) > 1 ? PE_MODE_SHARED
 								    : PE_MODE_NOT_SHARED);
-		rtas_ret(r, 0, RTAS_OK);
+		rtas_ret(r, 0, EEH_RTAS_SUCCESS);
 		return;
 	}
-	rtas_ret(r, 0, RTAS_PARAM);
+	rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
 }
 
 static void read_slot_reset_state2(struct rtas_req *r)
@@ -800,7 +800,7 @@ static void read_slot_reset_state2(struct rtas_req *r)
 		 * numbers); a failure is -3, the other cells untouched. */
 		s = phb_op_simple(phb, VFIO_EEH_PE_GET_STATE);
 		if (s < 0) {
-			rtas_ret(r, 0, RTAS_PARAM);
+			rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
 			return;
 		}
 		rtas_ret(r, 1, s);
@@ -808,7 +808,7 @@ static void read_slot_reset_state2(struct rtas_req *r)
 		rtas_ret(r, 3, QEMU_UNAVAIL_INFO_MS);
 	} else {
 		if (!rtas_addr_in_pe(phb, r->args[0])) {
-			rtas_ret(r, 0, RTAS_PARAM);
+			rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
 			return;
 		}
 		phb_papr_state(phb, &ps);
@@ -818,7 +818,7 @@ static void read_slot_reset_state2(struct rtas_req *r)
 		rtas_ret(r, 3, (int32_t)ps.info);
 	}
 	rtas_ret(r, 4, 0); /* PE recovery info: no platform-initiated reset */
-	rtas_ret(r, 0, RTAS_OK);
+	rtas_ret(r, 0, EEH_RTAS_SUCCESS);
 }
 
 /*
@@ -851,7 +851,7 @@ static int32_t strict_slot_reset(struct rtas_phb *phb, uint32_t fn)
 	/* PAPR: -8 leaves the state unchanged (and the VMM's MSI-X state:
 	 * no pre_reset); it comes before the table. */
 	if (fn == EEH_RESET_FUNDAMENTAL && !fundamental_reset_offered(phb))
-		return RTAS_NO_FRESET;
+		return EEH_RTAS_NO_FRESET;
 	pthread_mutex_lock(&phb->lock);
 	st = papr_table_check(phb, call_of[fn], &run);
 	if (st || !run)
@@ -875,12 +875,12 @@ static void set_slot_reset(struct rtas_req *r)
 		return;
 	fn = r->args[3];
 	if (fn != EEH_RESET_DEACTIVATE && fn != EEH_RESET_HOT && fn != EEH_RESET_FUNDAMENTAL) {
-		rtas_ret(r, 0, RTAS_PARAM);
+		rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
 		return;
 	}
 	if (rtas_mode(vm) == EEH_RTAS_MODE_PAPR) {
 		rtas_ret(r, 0, rtas_addr_in_pe(phb, r->args[0]) ? strict_slot_reset(phb, fn)
-								: RTAS_PARAM);
+								: EEH_RTAS_PARAM_ERROR);
 		return;
 	}
 	/* QEMU ignores config_addr: the PHB is the PE. */
@@ -903,21 +903,21 @@ static void configure_pe(struct rtas_req *r)
 	if (!phb)
 		return;
 	if (rtas_mode(r->vm) == EEH_RTAS_MODE_QEMU) {
-		rtas_ret(r, 0, phb_op_locked(phb, VFIO_EEH_PE_CONFIGURE) < 0 ? RTAS_PARAM : RTAS_OK);
+		rtas_ret(r, 0, phb_op_locked(phb, VFIO_EEH_PE_CONFIGURE) < 0 ? EEH_RTAS_PARAM_ERROR : EEH_RTAS_SUCCESS);
 		return;
 	}
 	if (!rtas_addr_in_pe(phb, r->args[0])) {
-		rtas_ret(r, 0, RTAS_PARAM);
+		rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
 		return;
 	}
 	if (atomic_load(&phb->perm)) {
-		rtas_ret(r, 0, RTAS_HW_ERROR);
+		rtas_ret(r, 0, EEH_RTAS_HW_ERROR);
 		return;
 	}
 	pthread_mutex_lock(&phb->lock);
 	rc = phb_op_simple(phb, VFIO_EEH_PE_CONFIGURE);
 	pthread_mutex_unlock(&phb->lock);
-	rtas_ret(r, 0, rc == 0 ? RTAS_OK : rc == -EINVAL ? RTAS_PARAM : RTAS_HW_ERROR);
+	rtas_ret(r, 0, rc == 0 ? EEH_RTAS_SUCCESS : rc == -EINVAL ? EEH_RTAS_PARAM_ERROR : EEH_RTAS_HW_ERROR);
 }
 
 /* ---- ibm,slot-error-detail: the PAPR error log ---- */
@@ -1065,7 +1065,7 @@ static int32_t strict_error_detail(struct rtas_req *r, struct rtas_phb *phb, boo
 	struct papr_state ps;
 	struct elog_in in = { .phb = phb, .err = &e };
 	bool have_log = false;
-	int32_t st = RTAS_NO_LOG;
+	int32_t st = EEH_RTAS_NO_LOG;
 	size_t len;
 
 	pthread_mutex_lock(&phb->lock);
@@ -1075,7 +1075,7 @@ static int32_t strict_error_detail(struct rtas_req *r, struct rtas_phb *phb, boo
 		have_log = e.errors != atomic_load(&phb->log_seen) || perm_fn;
 	if (have_log && vm->ops.mem_write) {
 		if (ret_len < ELOG_MIN_LEN) {
-			st = RTAS_PARAM;
+			st = EEH_RTAS_PARAM_ERROR;
 			goto out;
 		}
 		if (drv_len > sizeof(drv))
@@ -1090,11 +1090,11 @@ static int32_t strict_error_detail(struct rtas_req *r, struct rtas_phb *phb, boo
 		in.perm = perm_fn || ps.perm;
 		len = elog_build(&in, log, ret_len < sizeof(log) ? ret_len : sizeof(log));
 		if (vm->ops.mem_write(vm->opaque, ret_addr, log, len) < 0) {
-			st = RTAS_PARAM;
+			st = EEH_RTAS_PARAM_ERROR;
 			goto out;
 		}
 		atomic_store(&phb->log_seen, e.errors);
-		st = RTAS_OK;
+		st = EEH_RTAS_SUCCESS;
 	}
 	/* PAPR R1: after function 2 the PE stays unavailable (state 5, info
 	 * 0) until power cycle, reboot or reassignment. */
@@ -1114,15 +1114,15 @@ static void slot_error_detail(struct rtas_req *r)
 		return;
 	fn = r->args[7];
 	if (fn != 1 && fn != 2) {
-		rtas_ret(r, 0, RTAS_PARAM);
+		rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
 		return;
 	}
 	if (rtas_mode(r->vm) == EEH_RTAS_MODE_QEMU) {
-		rtas_ret(r, 0, RTAS_NO_LOG); /* QEMU never returns a log */
+		rtas_ret(r, 0, EEH_RTAS_NO_LOG); /* QEMU never returns a log */
 		return;
 	}
 	if (!rtas_addr_in_pe(phb, r->args[0])) {
-		rtas_ret(r, 0, RTAS_PARAM);
+		rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
 		return;
 	}
 	rtas_ret(r, 0, strict_error_detail(r, phb, fn == 2));
@@ -1158,7 +1158,7 @@ static int dispatch(struct rtas_req *r, int call)
 {
 	if (call < 0) {
 		/* spapr_rtas_call(): unknown token -> -3, H_PARAMETER. */
-		rtas_ret(r, 0, RTAS_PARAM);
+		rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
 		return -ENOENT;
 	}
 	handlers[call](r);
@@ -1197,7 +1197,7 @@ static int too_many_cells(struct eeh_vm *vm, uint64_t addr, const struct rtas_re
 {
 	uint8_t cell[4];
 
-	rtas_put_be32(cell, (uint32_t)RTAS_PARAM);
+	rtas_put_be32(cell, (uint32_t)EEH_RTAS_PARAM_ERROR);
 	if (r->nret &&
 	    vm->ops.mem_write(vm->opaque, addr + 12 + 4ULL * r->nargs, cell, sizeof(cell)) < 0)
 		return -EFAULT;

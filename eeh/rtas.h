@@ -7,16 +7,6 @@
 
 #include "libeeh-private.h"
 
-/* RTAS status words (QEMU include/hw/ppc/spapr.h, LoPAR). */
-#define RTAS_OK 0
-#define RTAS_NO_LOG 1
-#define RTAS_HW_ERROR (-1)
-#define RTAS_PARAM (-3)
-#define RTAS_ERRINJCT_BUSY (-4)
-#define RTAS_NOT_OPEN (-5)
-#define RTAS_STATE_CHANGE (-7)
-#define RTAS_NO_FRESET (-8)
-
 /* The largest argument block Linux builds (struct rtas_args). */
 #define RTAS_MAX_CELLS 16
 
