@@ -5,6 +5,8 @@
  * QEMU's RFC of October 2025 and its later revision for the QEMU mode).
  * Only the IOA bus error types are served: they become VFIO_EEH_PE_OP
  * INJECT_ERR on the host PE behind the PHB the work buffer names.
+ * The handlers sit in rtas_calls[] (rtas-calls.c), which checks the cell
+ * counts; they find the PHB through the registry (rtas-vm.c).
  */
 #include <string.h>
 
@@ -41,13 +43,8 @@ static uint32_t new_token(struct rtas_req *r)
 
 void rtas_open_errinjct(struct rtas_req *r)
 {
-	uint32_t closed = 0, token;
+	uint32_t closed = 0, token = new_token(r);
 
-	if (r->nargs != 0 || r->nret != 2) {
-		rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
-		return;
-	}
-	token = new_token(r);
 	if (!atomic_compare_exchange_strong(&r->vm->errinjct_owner, &closed, token)) {
 		/* One opener at a time. Outputs: token first, then status. */
 		rtas_ret(r, 0, 0);
@@ -60,13 +57,8 @@ void rtas_open_errinjct(struct rtas_req *r)
 
 void rtas_close_errinjct(struct rtas_req *r)
 {
-	uint32_t token;
+	uint32_t token = r->args[0];
 
-	if (r->nargs != 1 || r->nret != 1) {
-		rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
-		return;
-	}
-	token = r->args[0];
 	/* Not the opener, or nothing open: the facility stays as it is. */
 	if (!token || !atomic_compare_exchange_strong(&r->vm->errinjct_owner, &token, 0)) {
 		rtas_ret(r, 0, strict(r) ? EEH_RTAS_ERRINJCT_BUSY : EEH_RTAS_NOT_OPEN);
@@ -179,9 +171,5 @@ static int32_t do_errinjct(struct rtas_req *r)
 
 void rtas_errinjct(struct rtas_req *r)
 {
-	if (r->nargs != 3 || r->nret != 1) {
-		rtas_ret(r, 0, EEH_RTAS_PARAM_ERROR);
-		return;
-	}
 	rtas_ret(r, 0, do_errinjct(r));
 }
