@@ -5,6 +5,8 @@
  * QEMU's RFC of October 2025 and its later revision for the QEMU mode).
  * Only the IOA bus error types are served: they become VFIO_EEH_PE_OP
  * INJECT_ERR on the host PE behind the PHB the work buffer names.
+ * The handlers sit in rtas_calls[] (rtas-calls.c), which checks the cell
+ * counts; they find the PHB through the registry (rtas-vm.c).
  */
 #include <string.h>
 
@@ -41,38 +43,28 @@ static uint32_t new_token(struct rtas_req *r)
 
 void rtas_open_errinjct(struct rtas_req *r)
 {
-	uint32_t closed = 0, token;
+	uint32_t closed = 0, token = new_token(r);
 
-	if (r->nargs != 0 || r->nret != 2) {
-		rtas_ret(r, 0, RTAS_PARAM);
-		return;
-	}
-	token = new_token(r);
 	if (!atomic_compare_exchange_strong(&r->vm->errinjct_owner, &closed, token)) {
 		/* One opener at a time. Outputs: token first, then status. */
 		rtas_ret(r, 0, 0);
-		rtas_ret(r, 1, RTAS_ERRINJCT_BUSY);
+		rtas_ret(r, 1, EEH_RTAS_ERRINJCT_BUSY);
 		return;
 	}
 	rtas_ret(r, 0, (int32_t)token);
-	rtas_ret(r, 1, RTAS_OK);
+	rtas_ret(r, 1, EEH_RTAS_SUCCESS);
 }
 
 void rtas_close_errinjct(struct rtas_req *r)
 {
-	uint32_t token;
+	uint32_t token = r->args[0];
 
-	if (r->nargs != 1 || r->nret != 1) {
-		rtas_ret(r, 0, RTAS_PARAM);
-		return;
-	}
-	token = r->args[0];
 	/* Not the opener, or nothing open: the facility stays as it is. */
 	if (!token || !atomic_compare_exchange_strong(&r->vm->errinjct_owner, &token, 0)) {
-		rtas_ret(r, 0, strict(r) ? RTAS_ERRINJCT_BUSY : RTAS_NOT_OPEN);
+		rtas_ret(r, 0, strict(r) ? EEH_RTAS_ERRINJCT_BUSY : EEH_RTAS_NOT_OPEN);
 		return;
 	}
-	rtas_ret(r, 0, RTAS_OK);
+	rtas_ret(r, 0, EEH_RTAS_SUCCESS);
 }
 
 struct ioa_error {
@@ -118,16 +110,16 @@ static int32_t inject_status(const struct rtas_req *r, int rc)
 {
 	switch (rc) {
 	case 0:
-		return RTAS_OK;
+		return EEH_RTAS_SUCCESS;
 	case -EINVAL:
 	case -ENOTTY:
 	case -EOPNOTSUPP:
-		return RTAS_PARAM;
+		return EEH_RTAS_PARAM_ERROR;
 	case -ERANGE:
 	case -ENOENT:
-		return strict(r) ? RTAS_PARAM : RTAS_HW_ERROR;
+		return strict(r) ? EEH_RTAS_PARAM_ERROR : EEH_RTAS_HW_ERROR;
 	}
-	return rc < 0 ? RTAS_HW_ERROR : RTAS_OK;
+	return rc < 0 ? EEH_RTAS_HW_ERROR : EEH_RTAS_SUCCESS;
 }
 
 static int32_t do_errinjct(struct rtas_req *r)
@@ -142,31 +134,31 @@ static int32_t do_errinjct(struct rtas_req *r)
 	int rc;
 
 	if (!owner || open_token != owner)
-		return strict(r) ? RTAS_ERRINJCT_BUSY : RTAS_PARAM;
+		return strict(r) ? EEH_RTAS_ERRINJCT_BUSY : EEH_RTAS_PARAM_ERROR;
 	/* Only the IOA bus error types: the rest concern the partition's
 	 * CPUs and memory, which a VMM does not inject through the host. */
 	if (type != EEH_ERRINJCT_IOA_BUS_ERROR && type != EEH_ERRINJCT_IOA_BUS_ERROR_64)
-		return RTAS_PARAM;
+		return EEH_RTAS_PARAM_ERROR;
 	if (strict(r) && buf % ERRINJCT_BUF_ALIGN)
-		return RTAS_PARAM;
+		return EEH_RTAS_PARAM_ERROR;
 	if (read_work_buffer(r, type, buf, &e) < 0)
-		return RTAS_PARAM;
+		return EEH_RTAS_PARAM_ERROR;
 	/* Functions 20 (disable) and 21 (read back) have no VFIO mapping. */
 	if (e.func > EEH_ERR_FUNC_MAX)
-		return RTAS_PARAM;
+		return EEH_RTAS_PARAM_ERROR;
 	/* The PHB the buffer names, never "the first one" (the RFC's bug),
 	 * and only among this guest's. */
 	phb = rtas_phb_eeh(vm, e.buid);
 	if (!phb)
-		return RTAS_PARAM;
+		return EEH_RTAS_PARAM_ERROR;
 	/* LoPAR: under LPAR, IOA bus errors only where EEH is enabled. */
 	if (strict(r) && (!rtas_addr_in_pe(phb, e.config_addr) || !atomic_load(&phb->enabled)))
-		return RTAS_PARAM;
+		return EEH_RTAS_PARAM_ERROR;
 	/* The guest names its own bus address; the host injects at the host
 	 * BAR address behind it. */
 	if (e.addr && vm->ops.bar_to_host &&
 	    vm->ops.bar_to_host(vm->opaque, e.buid, e.addr, &e.addr) < 0)
-		return RTAS_PARAM;
+		return EEH_RTAS_PARAM_ERROR;
 	op.err.type = e.vfio_type;
 	op.err.func = e.func;
 	op.err.addr = e.addr;
@@ -179,9 +171,5 @@ static int32_t do_errinjct(struct rtas_req *r)
 
 void rtas_errinjct(struct rtas_req *r)
 {
-	if (r->nargs != 3 || r->nret != 1) {
-		rtas_ret(r, 0, RTAS_PARAM);
-		return;
-	}
 	rtas_ret(r, 0, do_errinjct(r));
 }

@@ -1,21 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The RTAS front end's internals, shared by rtas.c and rtas-errinjct.c. */
+/*
+ * The RTAS front end's internals, shared by its files. Who uses whom
+ * (never both ways):
+ *   rtas.c          new VM, tokens, dispatch  -> rtas-calls.c, rtas-vm.c
+ *   rtas-dt.c       device tree helpers       -> rtas-calls.c, rtas-vm.c
+ *   rtas-calls.c    the calls, rtas_calls[]   -> rtas-errinjct.c, rtas-vm.c
+ *   rtas-errinjct.c the errinjct calls        -> rtas-vm.c
+ *   rtas-vm.c       the VM and PHB registry   -> (none of these)
+ */
 #ifndef EEH_RTAS_H
 #define EEH_RTAS_H
 
 #include <linux/vfio.h>
 
 #include "libeeh-private.h"
-
-/* RTAS status words (QEMU include/hw/ppc/spapr.h, LoPAR). */
-#define RTAS_OK 0
-#define RTAS_NO_LOG 1
-#define RTAS_HW_ERROR (-1)
-#define RTAS_PARAM (-3)
-#define RTAS_ERRINJCT_BUSY (-4)
-#define RTAS_NOT_OPEN (-5)
-#define RTAS_STATE_CHANGE (-7)
-#define RTAS_NO_FRESET (-8)
 
 /* The largest argument block Linux builds (struct rtas_args). */
 #define RTAS_MAX_CELLS 16
@@ -112,14 +110,95 @@ static inline enum eeh_rtas_mode rtas_mode(const struct eeh_vm *vm)
 	return (enum eeh_rtas_mode)atomic_load_explicit(&vm->mode, memory_order_relaxed);
 }
 
-struct rtas_phb *rtas_phb_find(struct eeh_vm *vm, uint64_t buid);
-/* The PHB named by a BUID if it has EEH, else NULL. */
-struct rtas_phb *rtas_phb_eeh(struct eeh_vm *vm, uint64_t buid);
 /* Run one VFIO_EEH_PE_OP on the PHB's PE through its op target. */
-int rtas_phb_op(struct rtas_phb *phb, struct vfio_eeh_pe_op *op);
-bool rtas_phb_has_dev(struct rtas_phb *phb, unsigned int bus, unsigned int devfn);
-/* PAPR-strict: is config_addr the PE's address or a device's behind it? */
-bool rtas_addr_in_pe(struct rtas_phb *phb, uint32_t config_addr);
+static inline int rtas_phb_op(struct rtas_phb *phb, struct vfio_eeh_pe_op *op)
+{
+	return phb->op_fn(phb->op_data, op);
+}
+
+/* An op without arguments (GET_STATE, ENABLE, the resets...). */
+static inline int rtas_phb_op_simple(struct rtas_phb *phb, unsigned int op)
+{
+	struct vfio_eeh_pe_op o = { .argsz = sizeof(o), .op = op };
+
+	return rtas_phb_op(phb, &o);
+}
+
+/*
+ * The registry's read path, inline: every call runs it (lock-free), and
+ * bench-rtas counts the cost of a call across files.
+ */
+static inline uint32_t rtas_buid_slot(uint64_t buid, uint32_t mask)
+{
+	return (uint32_t)((buid * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
+}
+
+static inline struct rtas_phb *rtas_phb_find(struct eeh_vm *vm, uint64_t buid)
+{
+	const struct phb_table *t = atomic_load_explicit(&vm->table, memory_order_acquire);
+	struct rtas_phb *phb;
+
+	if (!t)
+		return NULL;
+	for (uint32_t i = rtas_buid_slot(buid, t->mask);; i = (i + 1) & t->mask) {
+		phb = t->slot[i];
+		if (!phb || phb->buid == buid)
+			return phb;
+	}
+}
+
+/* The PHB named by a BUID if it has EEH, else NULL. */
+static inline struct rtas_phb *rtas_phb_eeh(struct eeh_vm *vm, uint64_t buid)
+{
+	struct rtas_phb *phb = rtas_phb_find(vm, buid);
+
+	return phb && phb->op_fn && (!phb->usable || phb->usable(phb)) ? phb : NULL;
+}
+
+static inline bool rtas_phb_has_dev(struct rtas_phb *phb, unsigned int bus, unsigned int devfn)
+{
+	uint64_t w = atomic_load_explicit(&phb->devs[bus & 0xff][(devfn & 0xff) / 64],
+					  memory_order_relaxed);
+
+	return (w >> (devfn % 64)) & 1;
+}
+
+/* PAPR (R1-7.3.4-1): the register fields of an EEH config address are 0;
+ * a PHB is one PE, so any function behind it names the PE. PAPR-strict:
+ * is config_addr the PE's address or a device's behind it? */
+static inline bool rtas_addr_in_pe(struct rtas_phb *phb, uint32_t config_addr)
+{
+	if (config_addr & 0xff0000ffu)
+		return false;
+	return rtas_phb_has_dev(phb, (config_addr >> 16) & 0xff, (config_addr >> 8) & 0xff);
+}
+
+/* The rest of the registry (rtas-vm.c). */
+/* A VM with no PHBs, QEMU mode, errinjct on; the caller sets its tokens. */
+struct eeh_vm *rtas_vm_alloc(struct eeh_ctx *ctx, const struct eeh_vm_ops *ops, void *opaque);
+/* Any passthrough function on the guest bus? */
+bool rtas_phb_has_bus(struct rtas_phb *phb, unsigned int bus);
+/* The guest's PE config address in a mode; -ENOENT without devices. */
+int64_t rtas_pe_config_addr(struct rtas_phb *phb, enum eeh_rtas_mode mode);
+/* Does the PHB offer a fundamental reset (ibm,set-slot-reset 3)? */
+bool rtas_phb_freset_offered(struct rtas_phb *phb);
+
+/*
+ * One RTAS call: a new call is one entry in rtas_calls[] (rtas-calls.c)
+ * and one handler. The dispatcher checks the cell counts before the
+ * handler runs; a wrong count gets -3 and nothing else written.
+ */
+struct rtas_call {
+	const char *name;               /* the /rtas property, e.g. "ibm,configure-pe" */
+	uint32_t token;                 /* default token (QEMU's) */
+	void (*handler)(struct rtas_req *r);
+	uint32_t nargs;                 /* argument cells, exactly */
+	uint32_t nret_min, nret_max;    /* return cells accepted */
+	bool errinjct;                  /* part of the errinjct option (eeh_vm_set_errinjct) */
+};
+
+/* Indexed by enum eeh_rtas_call. */
+extern const struct rtas_call rtas_calls[EEH_RTAS_NCALLS];
 
 /* The errinjct calls (rtas-errinjct.c). */
 void rtas_open_errinjct(struct rtas_req *r);
