@@ -170,33 +170,36 @@ static void eeh_pe_state_words_give_vfio_states(void)
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_NORMAL);
 	CU_ASSERT_EQUAL(eeh_pe_platform_state(nvme), 0x78);
 	/* frozen: no bits, ISOLATED */
-	CU_ASSERT_EQUAL(gs_set_pe_state(root, power9, NPOWER9, 4, 0, 0x1), 0);
+	CU_ASSERT_EQUAL(gs_set_pe_state(root, power9, NPOWER9, 0, 4, 0, 0x1), 0);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
 	CU_ASSERT_EQUAL(eeh_pe_flags(nvme), 0x1);
 	/* MMIO thawed, DMA still stopped */
-	gs_set_pe_state(root, power9, NPOWER9, 4, 0x28, 0x1);
+	gs_set_pe_state(root, power9, NPOWER9, 0, 4, 0x28, 0x1);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE),
 			VFIO_EEH_PE_STATE_STOPPED_DMA);
-	gs_set_pe_state(root, power9, NPOWER9, 4, 0x1c, 0x4 | 0x8);
+	gs_set_pe_state(root, power9, NPOWER9, 0, 4, 0x1c, 0x4 | 0x8);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_RESET);
-	gs_set_pe_state(root, power9, NPOWER9, 4, 0x01, 0x1);
+	gs_set_pe_state(root, power9, NPOWER9, 0, 4, 0x01, 0x1);
 	CU_ASSERT_EQUAL(eeh_pe_papr_state(nvme, &st, &ms), 0);
 	CU_ASSERT_EQUAL(st, EEH_PAPR_STATE_UNAVAIL);
 	CU_ASSERT_EQUAL(ms, 1000);
 	/* A healthy PE under a recovering parent waits (eeh_pe_get_state). */
-	gs_set_pe_state(root, power9, NPOWER9, 4, 0x78, 0);
-	gs_set_pe_state(root, power9, NPOWER9, 3, 0, 0x1 | 0x2);
+	gs_set_pe_state(root, power9, NPOWER9, 0, 4, 0x78, 0);
+	gs_set_pe_state(root, power9, NPOWER9, 0, 3, 0, 0x1 | 0x2);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_UNAVAIL);
 	CU_ASSERT_EQUAL(eeh_pe_flags(sw), 0x3);
+	/* PE numbers are per PHB: PE 3 of PHB 1 (the VF) is untouched. */
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(eeh_pe_lookup(ctx, "0001:01:00.2", NULL),
+					 VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_NORMAL);
 	/* An unparsable file is an I/O error, not a state. */
-	gs_set_pe_state(root, power9, NPOWER9, 3, 0x78, 0);
+	gs_set_pe_state(root, power9, NPOWER9, 0, 3, 0x78, 0);
 	put("/sys/devices/pci0000:00/0000:00:01.0/0000:02:00.0/0000:03:00.0/0000:04:00.0/"
 	    "eeh_pe_state", "garbage\n");
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), -EIO);
 	/* eeh_pe_get_state() looks at the parent before asking the platform:
 	 * while the host recovers it, the child is unavailable whatever its
 	 * own state read gives. */
-	gs_set_pe_state(root, power9, NPOWER9, 3, 0, 0x1 | 0x2);
+	gs_set_pe_state(root, power9, NPOWER9, 0, 3, 0, 0x1 | 0x2);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_UNAVAIL);
 	eeh_unref(ctx);
 }
@@ -209,14 +212,14 @@ static void thaw_writes_eeh_pe_state_and_checks_it_took(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
 	nic = eeh_pe_lookup(ctx, "0000:01:00.0", NULL);
-	gs_set_pe_state(root, power9, NPOWER9, 2, 0, 0x1);
+	gs_set_pe_state(root, power9, NPOWER9, 0, 2, 0, 0x1);
 	/* Plain files do not react like the kernel: the write lands, the state
 	 * read back is still frozen, so the thaw did not take: -EIO. */
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_UNFREEZE_IO), -EIO);
 	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.0/eeh_pe_state", text, sizeof(text));
 	CU_ASSERT_EQUAL(strncmp(text, "1\n", 2), 0); /* written over the state text */
 	/* Already thawed: nothing is written. */
-	gs_set_pe_state(root, power9, NPOWER9, 2, 0x78, 0);
+	gs_set_pe_state(root, power9, NPOWER9, 0, 2, 0x78, 0);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_UNFREEZE_DMA), 0);
 	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.0/eeh_pe_state", text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "0x00000078 0x00000000\n");
@@ -239,7 +242,7 @@ static void pe_answers_through_a_function_still_there(void)
 	CU_ASSERT_PTR_EQUAL_FATAL(eeh_func_first(nic), f0);
 	/* 0000:01:00.0 leaves sysfs; no remove event processed yet. The PE
 	 * still exists in the kernel through 0000:01:00.1. */
-	CU_ASSERT_EQUAL(gs_set_pe_state(root, power9, NPOWER9, 2, 0, 0x1), 0);
+	CU_ASSERT_EQUAL(gs_set_pe_state(root, power9, NPOWER9, 0, 2, 0, 0x1), 0);
 	CU_ASSERT_EQUAL(gs_remove_func(root, power9, NPOWER9, 2), 0);
 	CU_ASSERT_FALSE(eeh_func_present(f0));
 	CU_ASSERT_TRUE(eeh_func_present(f1));
@@ -590,17 +593,17 @@ static void enable_thaws_a_pe_whose_dma_is_still_frozen(void)
 	 * eeh_pe_change_owner() calls a PE active only when MMIO and DMA both
 	 * are, so ENABLE thaws it: eeh_pe_state is written. Plain files do not
 	 * thaw, so the read back says it did not take. */
-	gs_set_pe_state(root, power9, NPOWER9, 2, 0x28, 0x1);
+	gs_set_pe_state(root, power9, NPOWER9, 0, 2, 0x28, 0x1);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_ENABLE), -EIO);
 	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.0/eeh_pe_state", text, sizeof(text));
 	CU_ASSERT_EQUAL(strncmp(text, "1\n", 2), 0);
 	/* UNFREEZE_IO on the same state: MMIO is thawed, nothing to do. */
-	gs_set_pe_state(root, power9, NPOWER9, 2, 0x28, 0x1);
+	gs_set_pe_state(root, power9, NPOWER9, 0, 2, 0x28, 0x1);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_UNFREEZE_IO), 0);
 	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.0/eeh_pe_state", text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "0x00000028 0x00000001\n");
 	/* Both active: nothing to do, nothing written. */
-	gs_set_pe_state(root, power9, NPOWER9, 2, 0x18, 0);
+	gs_set_pe_state(root, power9, NPOWER9, 0, 2, 0x18, 0);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_ENABLE), 0);
 	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.0/eeh_pe_state", text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "0x00000018 0x00000000\n");
