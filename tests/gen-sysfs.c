@@ -75,6 +75,11 @@ static long find(const struct gs_func *fns, size_t n, const char *bdf)
 	return -1;
 }
 
+long gs_func_index(const struct gs_func *fns, size_t n, const char *bdf)
+{
+	return find(fns, n, bdf);
+}
+
 /* Path below root, and the number of components below /sys. */
 static int syspath(const struct gs_func *fns, size_t n, size_t idx, char *buf, size_t len,
 		   int *depth)

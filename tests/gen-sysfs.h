@@ -52,6 +52,8 @@ enum gs_flags {
 int gs_write_host(const char *root, const struct gs_func *fns, size_t n, unsigned int flags);
 /* Write one more function (hotplug); its parent/physfn must exist. */
 int gs_write_func(const char *root, const struct gs_func *fns, size_t n, size_t idx);
+/* The index of the function with this BDF in fns, or -1. */
+long gs_func_index(const struct gs_func *fns, size_t n, const char *bdf);
 /* The function's directory below root ("/sys/devices/pci..../BDF"). */
 int gs_func_syspath(const struct gs_func *fns, size_t n, size_t idx, char *buf, size_t len);
 /* Remove a function's directory and links (not its children). */
