@@ -213,19 +213,10 @@ static int32_t error_detail(uint64_t buid, uint32_t addr, uint32_t drv, uint32_t
 	return (int32_t)r[0];
 }
 
-static uint32_t be32_at(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static void put_words(uint64_t addr, const uint32_t *w, int n)
 {
-	for (int i = 0; i < n; i++) {
-		guest_mem[addr + 4 * i] = (uint8_t)(w[i] >> 24);
-		guest_mem[addr + 4 * i + 1] = (uint8_t)(w[i] >> 16);
-		guest_mem[addr + 4 * i + 2] = (uint8_t)(w[i] >> 8);
-		guest_mem[addr + 4 * i + 3] = (uint8_t)w[i];
-	}
+	for (int i = 0; i < n; i++)
+		be32_put(&guest_mem[addr + 4 * i], w[i]);
 }
 
 /* ---- names, tokens, generic errors ---- */
@@ -786,22 +777,22 @@ static void papr_error_detail_returns_a_real_log_once_per_error(void)
 	CU_ASSERT_EQUAL(log[1] & 0x04, 0x04);             /* extended log */
 	CU_ASSERT_EQUAL(log[2], 0x22);                    /* PCI -> PCI */
 	CU_ASSERT_EQUAL(log[3], 0x05);                    /* data parity */
-	CU_ASSERT_EQUAL(be32_at(log + 4), 16 + 48 + 8 + 28);
+	CU_ASSERT_EQUAL(be32_get(log + 4), 16 + 48 + 8 + 28);
 	CU_ASSERT_EQUAL(log[8] & 0xa6, 0xa6);             /* valid recoverable new BE */
 	CU_ASSERT_EQUAL(log[10], 0x8e);                   /* PowerPC format 14 */
 	CU_ASSERT_EQUAL(memcmp(log + 20, "IBM", 4), 0);
 	sect = log + 24;
 	CU_ASSERT_EQUAL(memcmp(sect, "UD", 2), 0);
-	CU_ASSERT_EQUAL(be32_at(sect) & 0xffff, 48);
-	CU_ASSERT_EQUAL(be32_at(sect + 8), (uint32_t)(GBUID_B >> 32));
-	CU_ASSERT_EQUAL(be32_at(sect + 12), (uint32_t)GBUID_B);
-	CU_ASSERT_EQUAL(be32_at(sect + 16), 0x1000);      /* PE config address */
-	CU_ASSERT_EQUAL(be32_at(sect + 20), 2);           /* state */
-	CU_ASSERT_EQUAL(be32_at(sect + 24), 1);           /* function */
-	CU_ASSERT_EQUAL(be32_at(sect + 28), 1);           /* errors */
+	CU_ASSERT_EQUAL(be32_get(sect) & 0xffff, 48);
+	CU_ASSERT_EQUAL(be32_get(sect + 8), (uint32_t)(GBUID_B >> 32));
+	CU_ASSERT_EQUAL(be32_get(sect + 12), (uint32_t)GBUID_B);
+	CU_ASSERT_EQUAL(be32_get(sect + 16), 0x1000);      /* PE config address */
+	CU_ASSERT_EQUAL(be32_get(sect + 20), 2);           /* state */
+	CU_ASSERT_EQUAL(be32_get(sect + 24), 1);           /* function */
+	CU_ASSERT_EQUAL(be32_get(sect + 28), 1);           /* errors */
 	/* The guest's own bus address, not the host's. */
-	CU_ASSERT_EQUAL(be32_at(sect + 32), 0);
-	CU_ASSERT_EQUAL(be32_at(sect + 36), 0x10000100);
+	CU_ASSERT_EQUAL(be32_get(sect + 32), 0);
+	CU_ASSERT_EQUAL(be32_get(sect + 36), 0x10000100);
 	sect += 48;
 	CU_ASSERT_EQUAL(memcmp(sect, "UD", 2), 0);
 	CU_ASSERT_EQUAL(sect[5], 2);
@@ -813,7 +804,7 @@ static void papr_error_detail_returns_a_real_log_once_per_error(void)
 	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_b), 0);
 	CU_ASSERT_EQUAL(error_detail(GBUID_B, 0x1000, 0, 0, 0x2000, 40, 1), -3);
 	CU_ASSERT_EQUAL(error_detail(GBUID_B, 0x1000, 0, 0, 0x2000, 2048, 1), 0);
-	CU_ASSERT_EQUAL(be32_at(log + 24 + 28), 2);
+	CU_ASSERT_EQUAL(be32_get(log + 24 + 28), 2);
 	CU_ASSERT_EQUAL(log[3], 0x03);
 	/* The error type follows the IOA bus error function. */
 	{
@@ -836,7 +827,7 @@ static void papr_error_detail_returns_a_real_log_once_per_error(void)
 			}
 			CU_ASSERT_EQUAL(error_detail(GBUID_A, 0x0800, 0, 0, 0x2000, 2048, 1), 0);
 			CU_ASSERT_EQUAL(log[3], types[i].type);
-			CU_ASSERT_EQUAL(be32_at(log + 24 + 24), types[i].func);
+			CU_ASSERT_EQUAL(be32_get(log + 24 + 24), types[i].func);
 		}
 	}
 	/* Without guest memory to write to there is no log to return. */
@@ -861,7 +852,7 @@ static void papr_error_detail_2_makes_the_pe_permanently_unavailable(void)
 	CU_ASSERT_EQUAL((log[1] >> 3) & 3, 2);            /* not recovered */
 	CU_ASSERT_EQUAL(log[8] & 0x40, 0x40);             /* unrecoverable */
 	CU_ASSERT_EQUAL(log[3], 0x03);                    /* no known cause */
-	CU_ASSERT_EQUAL(be32_at(log + 24 + 20), 5);
+	CU_ASSERT_EQUAL(be32_get(log + 24 + 20), 5);
 	CU_ASSERT_EQUAL(eeh_vm_phb_permanent(vm, GBUID_A), 1);
 	CU_ASSERT_EQUAL(read_state(GBUID_A, 0x0800, &st, NULL, &info), 0);
 	CU_ASSERT_EQUAL(st, 5);
@@ -1187,26 +1178,26 @@ static void rtas_block_in_guest_memory_big_endian(void)
 	put_words(0x100, hdr, 6);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), 0);
 	/* rets at +12 + 4 * 3 = +24: 0, 0, 1, 1000, 0 in big endian. */
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x118), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x11c), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x120), 1);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x124), 1000);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x128), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x12c), 0xeeeeeeee);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x118), 0);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x11c), 0);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x120), 1);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x124), 1000);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x128), 0);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x12c), 0xeeeeeeee);
 	/* Wrong nret: only rets[0] written. */
 	hdr[2] = 3;
 	memset(guest_mem + 0x100, 0xee, 64);
 	put_words(0x100, hdr, 6);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x118), 0xfffffffd);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x11c), 0xeeeeeeee);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x118), 0xfffffffd);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x11c), 0xeeeeeeee);
 	/* Unknown token. */
 	memset(guest_mem + 0x100, 0xee, 64);
 	hdr[0] = 0x1234;
 	hdr[2] = 1;
 	put_words(0x100, hdr, 6);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), -ENOENT);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x118), 0xfffffffd);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x118), 0xfffffffd);
 	/* More cells than any EEH call has: wrong nargs/nret, so -3 in the
 	 * first return cell (after the 17 arguments) and nothing else. */
 	memset(guest_mem + 0x100, 0xee, 128);
@@ -1214,21 +1205,21 @@ static void rtas_block_in_guest_memory_big_endian(void)
 	hdr[1] = 17;
 	put_words(0x100, hdr, 3);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x100 + 12 + 4 * 17), 0xfffffffd);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x100 + 12 + 4 * 18), 0xeeeeeeee);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x100 + 12), 0xeeeeeeee);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x100 + 12 + 4 * 17), 0xfffffffd);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x100 + 12 + 4 * 18), 0xeeeeeeee);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x100 + 12), 0xeeeeeeee);
 	hdr[1] = 3;
 	hdr[2] = 14;
 	put_words(0x100, hdr, 3);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x118), 0xfffffffd);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x11c), 0xeeeeeeee);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x118), 0xfffffffd);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x11c), 0xeeeeeeee);
 	/* The same for an unknown token, which stays -ENOENT; nret 0: no
 	 * cell to write. */
 	hdr[0] = 0x1234;
 	put_words(0x100, hdr, 3);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), -ENOENT);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x118), 0xfffffffd);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x118), 0xfffffffd);
 	hdr[0] = TOK_STATE2;
 	hdr[1] = 20;
 	hdr[2] = 0;
@@ -1236,7 +1227,7 @@ static void rtas_block_in_guest_memory_big_endian(void)
 	put_words(0x100, hdr, 3);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), 0);
 	for (int i = 3; i < 32; i++)
-		CU_ASSERT_EQUAL(be32_at(guest_mem + 0x100 + 4 * i), 0xeeeeeeee);
+		CU_ASSERT_EQUAL(be32_get(guest_mem + 0x100 + 4 * i), 0xeeeeeeee);
 	/* Unreadable memory. */
 	hdr[1] = 3;
 	hdr[2] = 4;
@@ -1259,11 +1250,11 @@ static void open_errinjct_through_memory_token_then_status(void)
 	setup(EEH_RTAS_MODE_QEMU);
 	put_words(0x200, hdr, 3);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x200), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x20c), 1);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x210), 0);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x20c), 1);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x210), 0);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x200), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x20c), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x210), (uint32_t)-4);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x20c), 0);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x210), (uint32_t)-4);
 	teardown();
 }
 

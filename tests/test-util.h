@@ -3,6 +3,7 @@
 #ifndef EEH_TEST_UTIL_H
 #define EEH_TEST_UTIL_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,20 @@ static inline struct eeh_ctx *builtin_host(void)
 }
 
 #define MS 1000ULL
+
+/* RTAS arguments and guest memory are big-endian. */
+static inline uint32_t be32_get(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void be32_put(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
 
 /* A PE's PAPR state (0, 1, 2, 4, 5), the call asserted to succeed; ms, if
  * not NULL, gets the wait the firmware asks for. */
