@@ -5,17 +5,9 @@
  * recovery driver alone on the thaw and reset paths.
  */
 #include <stdio.h>
-#include <time.h>
 
+#include "bench-util.h"
 #include "libeeh.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int count_case(const struct eeh_campaign_case *c, void *data)
 {
@@ -62,14 +54,14 @@ static double recovery_rate(const struct eeh_driver *drv, unsigned int n)
 	pe = eeh_pe_by_group(ctx, 1);
 	eeh_func_foreach(pe, f)
 		eeh_recovery_set_driver(rec, f, drv, NULL);
-	t0 = now_s();
+	t0 = bench_now_ns();
 	for (unsigned int i = 0; i < n; i++) {
 		eeh_inject_ioa(pe, EEH_ERR_TYPE_64, EEH_ERR_FUNC_LD_MEM_DATA, 0, 0);
 		eeh_recovery_run(rec, pe, &res);
 		if (res.outcome != EEH_RECOVERY_RECOVERED)
 			return 0;
 	}
-	t = now_s() - t0;
+	t = (bench_now_ns() - t0) / 1e9;
 	eeh_recovery_free(rec);
 	eeh_unref(ctx);
 	return n / t;
@@ -86,9 +78,9 @@ int main(void)
 	double t0, t;
 	int r;
 
-	t0 = now_s();
+	t0 = bench_now_ns();
 	r = eeh_campaign_run(&o, count_case, &failed);
-	t = now_s() - t0;
+	t = (bench_now_ns() - t0) / 1e9;
 	if (r < 0 || failed) {
 		fprintf(stderr, "bench-campaign: campaign failed (%d, %u cases)\n", r, failed);
 		return 1;

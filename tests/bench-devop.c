@@ -6,36 +6,14 @@
  * Target: device-ID cost <= 1.5x the by-PE cost, flat in device count.
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
 
 #include <linux/vfio.h>
 
+#include "bench-util.h"
 #include "libeeh.h"
 
 #define CALLS 100000
 #define ROUNDS 21
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 /* One PHB, n device PEs with one function each: bus 1 + i / 32, device
  * i % 32, IOMMU group i + 1. */
@@ -70,7 +48,7 @@ static double time_ops(struct eeh_iommufd *ifd, const struct target *t, const un
 {
 	struct vfio_eeh_pe_op op = { .argsz = sizeof(op), .op = VFIO_EEH_PE_GET_STATE };
 	volatile int sink = 0;
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 
 	for (int i = 0; i < CALLS; i++) {
 		const struct target *x = &t[pick[i]];
@@ -79,7 +57,7 @@ static double time_ops(struct eeh_iommufd *ifd, const struct target *t, const un
 	}
 	if (sink != 0)
 		fprintf(stderr, "bench-devop: a GET_STATE was not NORMAL\n");
-	return (now_ns() - t0) / CALLS;
+	return (bench_now_ns() - t0) / CALLS;
 }
 
 static int run(unsigned int n, unsigned int *pick)
@@ -115,9 +93,9 @@ static int run(unsigned int n, unsigned int *pick)
 		dev_ns[r] = time_ops(ifd, t, pick, true);
 		ratio[r] = dev_ns[r] / pe_ns[r];
 	}
-	printf("BENCH get_state_by_pe_%u %.1f ns\n", n, median(pe_ns, ROUNDS));
-	printf("BENCH get_state_by_devid_%u %.1f ns\n", n, median(dev_ns, ROUNDS));
-	printf("BENCH devid_over_pe_%u %.2f ratio\n", n, median(ratio, ROUNDS));
+	printf("BENCH get_state_by_pe_%u %.1f ns\n", n, bench_median(pe_ns, ROUNDS));
+	printf("BENCH get_state_by_devid_%u %.1f ns\n", n, bench_median(dev_ns, ROUNDS));
+	printf("BENCH devid_over_pe_%u %.2f ratio\n", n, bench_median(ratio, ROUNDS));
 	eeh_iommufd_close(ifd);
 	eeh_unref(ctx);
 	free(t);

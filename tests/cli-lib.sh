@@ -6,27 +6,33 @@ trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
 
+passed() {
+	pass=$((pass + 1))
+}
+
+failed() { # message: counted, printed with what the last check printed
+	fail=$((fail + 1))
+	echo "FAIL: $1"
+	sed 's/^/    /' "$tmp/out" "$tmp/err" | head -40
+}
+
 check() { # name expected-exit command...
 	name=$1 want=$2
 	shift 2
 	"$@" >"$tmp/out" 2>"$tmp/err"
 	got=$?
 	if [ "$got" -eq "$want" ]; then
-		pass=$((pass + 1))
+		passed
 	else
-		fail=$((fail + 1))
-		echo "FAIL: $name: exit $got, wanted $want"
-		sed 's/^/    /' "$tmp/out" "$tmp/err" | head -40
+		failed "$name: exit $got, wanted $want"
 	fi
 }
 
 expect_out() { # name pattern
 	if grep -q -- "$2" "$tmp/out" "$tmp/err"; then
-		pass=$((pass + 1))
+		passed
 	else
-		fail=$((fail + 1))
-		echo "FAIL: $1: no '$2' in output"
-		sed 's/^/    /' "$tmp/out" "$tmp/err" | head -40
+		failed "$1: no '$2' in output"
 	fi
 }
 

@@ -75,6 +75,11 @@ static long find(const struct gs_func *fns, size_t n, const char *bdf)
 	return -1;
 }
 
+long gs_func_index(const struct gs_func *fns, size_t n, const char *bdf)
+{
+	return find(fns, n, bdf);
+}
+
 /* Path below root, and the number of components below /sys. */
 static int syspath(const struct gs_func *fns, size_t n, size_t idx, char *buf, size_t len,
 		   int *depth)
@@ -351,14 +356,14 @@ int gs_remove_func(const char *root, const struct gs_func *fns, size_t n, size_t
 	return gs_rmtree(p);
 }
 
-int gs_set_pe_state(const char *root, const struct gs_func *fns, size_t n, long pe,
-		    unsigned int state, unsigned int flags)
+int gs_set_pe_state(const char *root, const struct gs_func *fns, size_t n, unsigned int domain,
+		    long pe, unsigned int state, unsigned int flags)
 {
 	char rel[1024], dir[4096];
 	int r;
 
 	for (size_t i = 0; i < n; i++) {
-		if (fns[i].pe != pe)
+		if (fns[i].pe != pe || strtoul(fns[i].bdf, NULL, 16) != domain)
 			continue;
 		if ((r = syspath(fns, n, i, rel, sizeof(rel), NULL)))
 			return r;

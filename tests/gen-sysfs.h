@@ -52,13 +52,16 @@ enum gs_flags {
 int gs_write_host(const char *root, const struct gs_func *fns, size_t n, unsigned int flags);
 /* Write one more function (hotplug); its parent/physfn must exist. */
 int gs_write_func(const char *root, const struct gs_func *fns, size_t n, size_t idx);
+/* The index of the function with this BDF in fns, or -1. */
+long gs_func_index(const struct gs_func *fns, size_t n, const char *bdf);
 /* The function's directory below root ("/sys/devices/pci..../BDF"). */
 int gs_func_syspath(const struct gs_func *fns, size_t n, size_t idx, char *buf, size_t len);
 /* Remove a function's directory and links (not its children). */
 int gs_remove_func(const char *root, const struct gs_func *fns, size_t n, size_t idx);
-/* Set a PE's eeh_pe_state text for every function of the PE. */
-int gs_set_pe_state(const char *root, const struct gs_func *fns, size_t n, long pe,
-		    unsigned int state, unsigned int flags);
+/* Set a PE's eeh_pe_state text for every function of the PE. PE numbers
+ * are per PHB, so the domain says which PHB's PE. */
+int gs_set_pe_state(const char *root, const struct gs_func *fns, size_t n, unsigned int domain,
+		    long pe, unsigned int state, unsigned int flags);
 
 /* A large host: npes multi-function PEs of fpp functions each, spread over
  * 4 PHBs, with EEH attributes; the array is malloc'd into *fns. */

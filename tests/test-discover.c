@@ -16,6 +16,7 @@
 
 #include <linux/vfio.h>
 
+#include "fixture-power9.h"
 #include "gen-sysfs.h"
 #include "test-util.h"
 
@@ -50,56 +51,6 @@ static int umockdev_load(void)
 }
 
 /* ---- hosts ---- */
-
-#define MEM64P (GS_MEM | GS_MEM64 | GS_PREFETCH)
-
-/* POWER9-like: PHB 0 with a dual-function NIC and a switch (one bus PE)
- * with two NVMe child PEs; PHB 1 with an SR-IOV PF and two VF PEs, and a
- * SAS adapter. Root ports belong to no IOMMU group. */
-static const struct gs_func power9[] = {
-	{ .bdf = "0000:00:00.0", .vendor = 0x1014, .device = 0x04c1, .class_code = 0x060400,
-	  .bridge = true, .group = -1, .pe = -1 },
-	{ .bdf = "0000:00:01.0", .vendor = 0x1014, .device = 0x04c1, .class_code = 0x060400,
-	  .bridge = true, .group = -1, .pe = -1 },
-	{ .bdf = "0000:01:00.0", .parent = "0000:00:00.0", .vendor = 0x8086, .device = 0x1572,
-	  .class_code = 0x020000, .multifunction = true, .group = 1, .pe = 2,
-	  .bar = { { 0x600c000000000ULL, 0x800000, MEM64P }, {0}, {0},
-		   { 0x600c001000000ULL, 0x8000, MEM64P } } },
-	{ .bdf = "0000:01:00.1", .parent = "0000:00:00.0", .vendor = 0x8086, .device = 0x1572,
-	  .class_code = 0x020000, .multifunction = true, .group = 1, .pe = 2,
-	  .bar = { { 0x600c000800000ULL, 0x800000, MEM64P } } },
-	{ .bdf = "0000:02:00.0", .parent = "0000:00:01.0", .vendor = 0x10b5, .device = 0x8725,
-	  .class_code = 0x060400, .bridge = true, .group = 2, .pe = 3,
-	  .bar = { { 0x3fe000000, 0x40000, GS_MEM } } },
-	{ .bdf = "0000:03:00.0", .parent = "0000:02:00.0", .vendor = 0x10b5, .device = 0x8725,
-	  .class_code = 0x060400, .bridge = true, .group = 2, .pe = 3 },
-	{ .bdf = "0000:03:01.0", .parent = "0000:02:00.0", .vendor = 0x10b5, .device = 0x8725,
-	  .class_code = 0x060400, .bridge = true, .group = 2, .pe = 3 },
-	{ .bdf = "0000:04:00.0", .parent = "0000:03:00.0", .vendor = 0x144d, .device = 0xa808,
-	  .class_code = 0x010802, .group = 3, .pe = 4,
-	  .bar = { { 0x600c100000000ULL, 0x4000, GS_MEM | GS_MEM64 } } },
-	{ .bdf = "0000:05:00.0", .parent = "0000:03:01.0", .vendor = 0x144d, .device = 0xa808,
-	  .class_code = 0x010802, .group = 4, .pe = 5,
-	  .bar = { { 0x600c200000000ULL, 0x4000, GS_MEM | GS_MEM64 } } },
-	{ .bdf = "0001:00:00.0", .vendor = 0x1014, .device = 0x04c1, .class_code = 0x060400,
-	  .bridge = true, .group = -1, .pe = -1 },
-	{ .bdf = "0001:00:01.0", .vendor = 0x1014, .device = 0x04c1, .class_code = 0x060400,
-	  .bridge = true, .group = -1, .pe = -1 },
-	{ .bdf = "0001:01:00.0", .parent = "0001:00:00.0", .vendor = 0x15b3, .device = 0x1019,
-	  .class_code = 0x020000, .group = 5, .pe = 2,
-	  .bar = { { 0x6010000000000ULL, 0x2000000, MEM64P } } },
-	{ .bdf = "0001:01:00.2", .physfn = "0001:01:00.0", .vendor = 0x15b3, .device = 0x101a,
-	  .class_code = 0x020000, .group = 6, .pe = 3,
-	  .bar = { { 0x6010002000000ULL, 0x100000, MEM64P } } },
-	{ .bdf = "0001:01:00.3", .physfn = "0001:01:00.0", .vendor = 0x15b3, .device = 0x101a,
-	  .class_code = 0x020000, .group = 7, .pe = 4,
-	  .bar = { { 0x6010002100000ULL, 0x100000, MEM64P } } },
-	{ .bdf = "0001:02:00.0", .parent = "0001:00:01.0", .vendor = 0x1014, .device = 0x034a,
-	  .class_code = 0x010400, .group = 8, .pe = 5,
-	  .bar = { { 0x3fe800000, 0x40000, GS_MEM }, {0},
-		   { 0x6010010000000ULL, 0x40000, GS_MEM | GS_MEM64 } } },
-};
-#define NPOWER9 (sizeof(power9) / sizeof(power9[0]))
 
 /* x86: no EEH attributes; IOMMU groups as the VT-d driver makes them. */
 static const struct gs_func x86[] = {
@@ -393,31 +344,78 @@ static int wait_events(struct eeh_ctx *ctx, int fd, int want)
 	return got;
 }
 
-static void hotplug_remove_makes_ops_fail_enodev(void)
+/* Hotplug as the kernel shows it. A function goes: the remove uevent
+ * first (it reads the device's uevent file), then its directory. */
+static void unplug(const struct gs_func *fns, size_t n, size_t idx)
 {
 	char path[512];
+
+	CU_ASSERT_EQUAL_FATAL(gs_func_syspath(fns, n, idx, path, sizeof(path)), 0);
+	um.uevent(bed, path, "remove");
+	CU_ASSERT_EQUAL(gs_remove_func(bed_root, fns, n, idx), 0);
+}
+
+/* A function comes (or its files change): its directory, then the uevent
+ * ("add", or "bind" when its driver binds). */
+static void plug(const struct gs_func *fns, size_t n, size_t idx, const char *action)
+{
+	char path[512];
+
+	CU_ASSERT_EQUAL(gs_write_func(bed_root, fns, n, idx), 0);
+	CU_ASSERT_EQUAL_FATAL(gs_func_syspath(fns, n, idx, path, sizeof(path)), 0);
+	um.uevent(bed, path, action);
+}
+
+/* A uevent alone, sysfs unchanged. */
+static void uevent_only(const struct gs_func *fns, size_t n, size_t idx, const char *action)
+{
+	char path[512];
+
+	CU_ASSERT_EQUAL_FATAL(gs_func_syspath(fns, n, idx, path, sizeof(path)), 0);
+	um.uevent(bed, path, action);
+}
+
+/* The event arrives, and the model does not change. */
+static void event_changes_nothing(struct eeh_ctx *ctx, int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	CU_ASSERT_EQUAL(poll(&p, 1, 2000), 1);
+	CU_ASSERT_EQUAL(eeh_host_monitor_process(ctx), 0);
+}
+
+/* The POWER9 host in a fresh testbed, a context on it through libudev,
+ * its monitor started (*fd). */
+static struct eeh_ctx *power9_monitored(int *fd)
+{
 	struct eeh_ctx *ctx;
-	struct eeh_pe *nvme, *sw;
-	struct eeh_func *f;
-	uint32_t v;
-	int fd, idx = 8; /* 0000:05:00.0 */
 
 	bed_with(power9, NPOWER9, GS_DEVTREE);
 	ctx = host_ctx(NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
-	fd = eeh_host_monitor_start(ctx);
-	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	*fd = eeh_host_monitor_start(ctx);
+	CU_ASSERT_TRUE_FATAL(*fd >= 0);
+	return ctx;
+}
+
+static void hotplug_remove_makes_ops_fail_enodev(void)
+{
+	struct eeh_ctx *ctx;
+	struct eeh_pe *nvme, *sw;
+	struct eeh_func *f;
+	uint32_t v;
+	size_t idx = power9_index("0000:05:00.0");
+	int fd;
+
+	ctx = power9_monitored(&fd);
 	f = eeh_func_by_bdf(ctx, 0, 5, 0);
 	nvme = eeh_func_pe(f);
 	sw = eeh_pe_parent(nvme);
 	CU_ASSERT_EQUAL(eeh_func_cfg_read(f, 0, 2, &v), 0);
 	CU_ASSERT_EQUAL(v, 0x144d);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), 0);
-	/* The function goes away: uevent first (it reads the device's uevent
-	 * file), then its directory. */
-	CU_ASSERT_EQUAL(gs_func_syspath(power9, NPOWER9, (size_t)idx, path, sizeof(path)), 0);
-	um.uevent(bed, path, "remove");
-	CU_ASSERT_EQUAL(gs_remove_func(bed_root, power9, NPOWER9, (size_t)idx), 0);
+	/* The function goes away. */
+	unplug(power9, NPOWER9, idx);
 	CU_ASSERT_EQUAL(wait_events(ctx, fd, 1), 1);
 	/* Handles stay valid; every op on them says the device is gone. */
 	CU_ASSERT_FALSE(eeh_func_present(f));
@@ -434,8 +432,7 @@ static void hotplug_remove_makes_ops_fail_enodev(void)
 	CU_ASSERT_EQUAL(eeh_phb_pe_count(eeh_phb_first(ctx)), 3);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(sw, VFIO_EEH_PE_GET_STATE), 0);
 	/* It comes back: an add event puts it in a new PE under the switch. */
-	CU_ASSERT_EQUAL(gs_write_func(bed_root, power9, NPOWER9, (size_t)idx), 0);
-	um.uevent(bed, path, "add");
+	plug(power9, NPOWER9, idx, "add");
 	CU_ASSERT_EQUAL(wait_events(ctx, fd, 1), 1);
 	f = eeh_func_by_bdf(ctx, 0, 5, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -459,7 +456,8 @@ static void vanished_device_gives_enodev_before_any_event(void)
 	f = eeh_func_by_bdf(ctx, 1, 2, 0);
 	pe = eeh_func_pe(f);
 	CU_ASSERT_TRUE(eeh_func_present(f));
-	CU_ASSERT_EQUAL(gs_remove_func(bed_root, power9, NPOWER9, NPOWER9 - 1), 0);
+	CU_ASSERT_EQUAL(gs_remove_func(bed_root, power9, NPOWER9, power9_index("0001:02:00.0")),
+			0);
 	/* libeeh.h: false once its sysfs directory is gone, event or not */
 	CU_ASSERT_FALSE(eeh_func_present(f));
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_GET_STATE), -ENODEV);
@@ -504,12 +502,10 @@ static void hotplug_add_deep_below_bridges(void)
 	CU_ASSERT_PTR_NOT_NULL(eeh_func_by_bdf(ctx, 0, 9, 0));
 	fd = eeh_host_monitor_start(ctx);
 	CU_ASSERT_TRUE_FATAL(fd >= 0);
-	um.uevent(bed, path, "remove");
-	CU_ASSERT_EQUAL(gs_remove_func(bed_root, deep, 10, 9), 0);
+	unplug(deep, 10, 9);
 	CU_ASSERT_EQUAL(wait_events(ctx, fd, 1), 1);
 	CU_ASSERT_PTR_NULL(eeh_func_by_bdf(ctx, 0, 9, 0));
-	CU_ASSERT_EQUAL(gs_write_func(bed_root, deep, 10, 9), 0);
-	um.uevent(bed, path, "add");
+	plug(deep, 10, 9, "add");
 	CU_ASSERT_EQUAL(wait_events(ctx, fd, 1), 1);
 	f = eeh_func_by_bdf(ctx, 0, 9, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -526,38 +522,25 @@ static void hotplug_waits_for_the_eeh_attributes(void)
 {
 	struct gs_func early[NPOWER9];
 	struct eeh_host_stats st;
-	char path[512];
 	struct eeh_ctx *ctx;
 	struct eeh_func *f;
-	int fd, idx = 8; /* 0000:05:00.0, PE 5 below the switch */
+	size_t idx = power9_index("0000:05:00.0"); /* PE 5 below the switch */
+	int fd;
 
 	memcpy(early, power9, sizeof(early));
 	early[idx].pe = -1;
-	bed_with(power9, NPOWER9, GS_DEVTREE);
-	ctx = host_ctx(NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
-	fd = eeh_host_monitor_start(ctx);
-	CU_ASSERT_TRUE_FATAL(fd >= 0);
-	CU_ASSERT_EQUAL(gs_func_syspath(power9, NPOWER9, (size_t)idx, path, sizeof(path)), 0);
-	um.uevent(bed, path, "remove");
-	CU_ASSERT_EQUAL(gs_remove_func(bed_root, power9, NPOWER9, (size_t)idx), 0);
+	ctx = power9_monitored(&fd);
+	unplug(power9, NPOWER9, idx);
 	CU_ASSERT_EQUAL(wait_events(ctx, fd, 1), 1);
 	/* add: no eeh_pe_config_addr yet */
-	CU_ASSERT_EQUAL(gs_write_func(bed_root, early, NPOWER9, (size_t)idx), 0);
-	um.uevent(bed, path, "add");
-	{
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-
-		CU_ASSERT_EQUAL(poll(&p, 1, 2000), 1);
-		CU_ASSERT_EQUAL(eeh_host_monitor_process(ctx), 0);
-	}
+	plug(early, NPOWER9, idx, "add");
+	event_changes_nothing(ctx, fd);
 	CU_ASSERT_PTR_NULL(eeh_func_by_bdf(ctx, 0, 5, 0));
 	CU_ASSERT_EQUAL(eeh_host_get_stats(ctx, &st), 0);
 	CU_ASSERT_EQUAL(st.group_mismatch, 0);
 	CU_ASSERT_EQUAL(st.skipped, 0);
 	/* late probe done, driver bound */
-	CU_ASSERT_EQUAL(gs_write_func(bed_root, power9, NPOWER9, (size_t)idx), 0);
-	um.uevent(bed, path, "bind");
+	plug(power9, NPOWER9, idx, "bind");
 	CU_ASSERT_EQUAL(wait_events(ctx, fd, 1), 1);
 	f = eeh_func_by_bdf(ctx, 0, 5, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -567,14 +550,8 @@ static void hotplug_waits_for_the_eeh_attributes(void)
 	/* a root port (no IOMMU group) binding to its driver is counted once */
 	CU_ASSERT_EQUAL(eeh_host_get_stats(ctx, &st), 0);
 	CU_ASSERT_EQUAL(st.no_group, 4);
-	CU_ASSERT_EQUAL(gs_func_syspath(power9, NPOWER9, 0, path, sizeof(path)), 0);
-	um.uevent(bed, path, "bind");
-	{
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-
-		CU_ASSERT_EQUAL(poll(&p, 1, 2000), 1);
-		CU_ASSERT_EQUAL(eeh_host_monitor_process(ctx), 0);
-	}
+	uevent_only(power9, NPOWER9, power9_index("0000:00:00.0"), "bind");
+	event_changes_nothing(ctx, fd);
 	CU_ASSERT_EQUAL(eeh_host_get_stats(ctx, &st), 0);
 	CU_ASSERT_EQUAL(st.no_group, 4);
 	eeh_unref(ctx);
@@ -582,26 +559,19 @@ static void hotplug_waits_for_the_eeh_attributes(void)
 
 static void removing_one_function_keeps_its_pe(void)
 {
-	char path[512];
 	struct eeh_ctx *ctx;
 	struct eeh_pe *nic;
 	struct eeh_func *f0, *f1;
+	size_t fn1 = power9_index("0000:01:00.1"), root_port = power9_index("0000:00:00.0");
 	uint32_t v;
 	int fd;
 
-	bed_with(power9, NPOWER9, GS_DEVTREE);
-	ctx = host_ctx(NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
-	fd = eeh_host_monitor_start(ctx);
-	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	ctx = power9_monitored(&fd);
 	CU_ASSERT_EQUAL(eeh_host_monitor_start(ctx), fd); /* started once */
 	f0 = eeh_func_by_bdf(ctx, 0, 1, 0);
 	f1 = eeh_func_by_bdf(ctx, 0, 1, 1);
 	nic = eeh_func_pe(f1);
-	/* index 3 is 0000:01:00.1 */
-	CU_ASSERT_EQUAL(gs_func_syspath(power9, NPOWER9, 3, path, sizeof(path)), 0);
-	um.uevent(bed, path, "remove");
-	CU_ASSERT_EQUAL(gs_remove_func(bed_root, power9, NPOWER9, 3), 0);
+	unplug(power9, NPOWER9, fn1);
 	CU_ASSERT_EQUAL(wait_events(ctx, fd, 1), 1);
 	CU_ASSERT_EQUAL(eeh_func_cfg_read(f1, 0, 2, &v), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_pe_func_count(nic), 1);
@@ -610,20 +580,13 @@ static void removing_one_function_keeps_its_pe(void)
 	CU_ASSERT_EQUAL(eeh_pe_flags(nic) & 0x400, 0);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_GET_STATE), 0);
 	/* back into the same PE */
-	CU_ASSERT_EQUAL(gs_write_func(bed_root, power9, NPOWER9, 3), 0);
-	um.uevent(bed, path, "add");
+	plug(power9, NPOWER9, fn1, "add");
 	CU_ASSERT_EQUAL(wait_events(ctx, fd, 1), 1);
 	CU_ASSERT_PTR_EQUAL(eeh_pe_lookup(ctx, "0000:01:00.1", NULL), nic);
 	CU_ASSERT_EQUAL(eeh_pe_func_count(nic), 2);
 	/* a function without an IOMMU group changes nothing */
-	CU_ASSERT_EQUAL(gs_func_syspath(power9, NPOWER9, 0, path, sizeof(path)), 0);
-	um.uevent(bed, path, "remove");
-	{
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-
-		CU_ASSERT_EQUAL(poll(&p, 1, 2000), 1); /* the event arrives... */
-		CU_ASSERT_EQUAL(eeh_host_monitor_process(ctx), 0); /* ...and changes nothing */
-	}
+	uevent_only(power9, NPOWER9, root_port, "remove");
+	event_changes_nothing(ctx, fd);
 	CU_ASSERT_EQUAL(eeh_phb_pe_count(eeh_phb_first(ctx)), 4);
 	eeh_unref(ctx);
 }

@@ -15,43 +15,14 @@
 
 #include <linux/vfio.h>
 
+#include "fixture-power9.h"
 #include "gen-sysfs.h"
 #include "test-util.h"
 
-#define MEM64P (GS_MEM | GS_MEM64 | GS_PREFETCH)
-
-/* The POWER9-like host of test-discover, smaller: PHB 0 with a dual NIC
- * PE and a switch bus PE with two NVMe children; PHB 1 with a PF and a VF. */
-static const struct gs_func power9[] = {
-	{ .bdf = "0000:00:00.0", .vendor = 0x1014, .device = 0x04c1, .class_code = 0x060400,
-	  .bridge = true, .group = -1, .pe = -1 },
-	{ .bdf = "0000:00:01.0", .vendor = 0x1014, .device = 0x04c1, .class_code = 0x060400,
-	  .bridge = true, .group = -1, .pe = -1 },
-	{ .bdf = "0000:01:00.0", .parent = "0000:00:00.0", .vendor = 0x8086, .device = 0x1572,
-	  .class_code = 0x020000, .multifunction = true, .group = 1, .pe = 2,
-	  .bar = { { 0x600c000000000ULL, 0x800000, MEM64P } } },
-	{ .bdf = "0000:01:00.1", .parent = "0000:00:00.0", .vendor = 0x8086, .device = 0x1572,
-	  .class_code = 0x020000, .multifunction = true, .group = 1, .pe = 2,
-	  .bar = { { 0x600c000800000ULL, 0x800000, MEM64P } } },
-	{ .bdf = "0000:02:00.0", .parent = "0000:00:01.0", .vendor = 0x10b5, .device = 0x8725,
-	  .class_code = 0x060400, .bridge = true, .group = 2, .pe = 3 },
-	{ .bdf = "0000:03:00.0", .parent = "0000:02:00.0", .vendor = 0x10b5, .device = 0x8725,
-	  .class_code = 0x060400, .bridge = true, .group = 2, .pe = 3 },
-	{ .bdf = "0000:04:00.0", .parent = "0000:03:00.0", .vendor = 0x144d, .device = 0xa808,
-	  .class_code = 0x010802, .group = 3, .pe = 4,
-	  .bar = { { 0x600c100000000ULL, 0x4000, GS_MEM | GS_MEM64 } } },
-	{ .bdf = "0000:05:00.0", .parent = "0000:03:00.0", .vendor = 0x144d, .device = 0xa808,
-	  .class_code = 0x010802, .group = 4, .pe = 5,
-	  .bar = { { 0x600c200000000ULL, 0x4000, GS_MEM | GS_MEM64 } } },
-	{ .bdf = "0001:01:00.0", .vendor = 0x15b3, .device = 0x1019, .class_code = 0x020000,
-	  .group = 5, .pe = 2, .bar = { { 0x6010000000000ULL, 0x2000000, MEM64P } } },
-	{ .bdf = "0001:01:00.2", .physfn = "0001:01:00.0", .vendor = 0x15b3, .device = 0x101a,
-	  .class_code = 0x020000, .group = 6, .pe = 3,
-	  .bar = { { 0x6010002000000ULL, 0x100000, MEM64P } } },
-};
-#define NPOWER9 (sizeof(power9) / sizeof(power9[0]))
-
 #define POWERNV (GS_PROC_EEH | GS_DEBUGFS | GS_ERR_INJCT | GS_DEVTREE)
+
+/* The POWER9 fixture host; some tests capture it and load the capture. */
+static struct gs_func p9[NPOWER9];
 
 static char root[256];
 
@@ -119,7 +90,7 @@ static void no_pci_sysfs_under_root_is_enoent(void)
 static void procfs_counters_and_debugfs_freeze_limit(void)
 {
 	struct eeh_host_counters c;
-	struct eeh_ctx *ctx = host_on(power9, NPOWER9, POWERNV);
+	struct eeh_ctx *ctx = host_on(p9, NPOWER9, POWERNV);
 	unsigned int max = 0;
 	char text[32];
 
@@ -158,7 +129,7 @@ static void procfs_counters_and_debugfs_freeze_limit(void)
 
 static void eeh_pe_state_words_give_vfio_states(void)
 {
-	struct eeh_ctx *ctx = host_on(power9, NPOWER9, POWERNV);
+	struct eeh_ctx *ctx = host_on(p9, NPOWER9, POWERNV);
 	struct eeh_pe *nvme, *sw;
 	unsigned int ms;
 	int st;
@@ -170,53 +141,56 @@ static void eeh_pe_state_words_give_vfio_states(void)
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_NORMAL);
 	CU_ASSERT_EQUAL(eeh_pe_platform_state(nvme), 0x78);
 	/* frozen: no bits, ISOLATED */
-	CU_ASSERT_EQUAL(gs_set_pe_state(root, power9, NPOWER9, 4, 0, 0x1), 0);
+	CU_ASSERT_EQUAL(gs_set_pe_state(root, p9, NPOWER9, 0, 4, 0, 0x1), 0);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
 	CU_ASSERT_EQUAL(eeh_pe_flags(nvme), 0x1);
 	/* MMIO thawed, DMA still stopped */
-	gs_set_pe_state(root, power9, NPOWER9, 4, 0x28, 0x1);
+	gs_set_pe_state(root, p9, NPOWER9, 0, 4, 0x28, 0x1);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE),
 			VFIO_EEH_PE_STATE_STOPPED_DMA);
-	gs_set_pe_state(root, power9, NPOWER9, 4, 0x1c, 0x4 | 0x8);
+	gs_set_pe_state(root, p9, NPOWER9, 0, 4, 0x1c, 0x4 | 0x8);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_RESET);
-	gs_set_pe_state(root, power9, NPOWER9, 4, 0x01, 0x1);
+	gs_set_pe_state(root, p9, NPOWER9, 0, 4, 0x01, 0x1);
 	CU_ASSERT_EQUAL(eeh_pe_papr_state(nvme, &st, &ms), 0);
 	CU_ASSERT_EQUAL(st, EEH_PAPR_STATE_UNAVAIL);
 	CU_ASSERT_EQUAL(ms, 1000);
 	/* A healthy PE under a recovering parent waits (eeh_pe_get_state). */
-	gs_set_pe_state(root, power9, NPOWER9, 4, 0x78, 0);
-	gs_set_pe_state(root, power9, NPOWER9, 3, 0, 0x1 | 0x2);
+	gs_set_pe_state(root, p9, NPOWER9, 0, 4, 0x78, 0);
+	gs_set_pe_state(root, p9, NPOWER9, 0, 3, 0, 0x1 | 0x2);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_UNAVAIL);
 	CU_ASSERT_EQUAL(eeh_pe_flags(sw), 0x3);
+	/* PE numbers are per PHB: PE 3 of PHB 1 (the VF) is untouched. */
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(eeh_pe_lookup(ctx, "0001:01:00.2", NULL),
+					 VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_NORMAL);
 	/* An unparsable file is an I/O error, not a state. */
-	gs_set_pe_state(root, power9, NPOWER9, 3, 0x78, 0);
+	gs_set_pe_state(root, p9, NPOWER9, 0, 3, 0x78, 0);
 	put("/sys/devices/pci0000:00/0000:00:01.0/0000:02:00.0/0000:03:00.0/0000:04:00.0/"
 	    "eeh_pe_state", "garbage\n");
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), -EIO);
 	/* eeh_pe_get_state() looks at the parent before asking the platform:
 	 * while the host recovers it, the child is unavailable whatever its
 	 * own state read gives. */
-	gs_set_pe_state(root, power9, NPOWER9, 3, 0, 0x1 | 0x2);
+	gs_set_pe_state(root, p9, NPOWER9, 0, 3, 0, 0x1 | 0x2);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_UNAVAIL);
 	eeh_unref(ctx);
 }
 
 static void thaw_writes_eeh_pe_state_and_checks_it_took(void)
 {
-	struct eeh_ctx *ctx = host_on(power9, NPOWER9, POWERNV);
+	struct eeh_ctx *ctx = host_on(p9, NPOWER9, POWERNV);
 	struct eeh_pe *nic;
 	char text[64];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
 	nic = eeh_pe_lookup(ctx, "0000:01:00.0", NULL);
-	gs_set_pe_state(root, power9, NPOWER9, 2, 0, 0x1);
+	gs_set_pe_state(root, p9, NPOWER9, 0, 2, 0, 0x1);
 	/* Plain files do not react like the kernel: the write lands, the state
 	 * read back is still frozen, so the thaw did not take: -EIO. */
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_UNFREEZE_IO), -EIO);
 	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.0/eeh_pe_state", text, sizeof(text));
 	CU_ASSERT_EQUAL(strncmp(text, "1\n", 2), 0); /* written over the state text */
 	/* Already thawed: nothing is written. */
-	gs_set_pe_state(root, power9, NPOWER9, 2, 0x78, 0);
+	gs_set_pe_state(root, p9, NPOWER9, 0, 2, 0x78, 0);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_UNFREEZE_DMA), 0);
 	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.0/eeh_pe_state", text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "0x00000078 0x00000000\n");
@@ -227,7 +201,7 @@ static void thaw_writes_eeh_pe_state_and_checks_it_took(void)
 
 static void pe_answers_through_a_function_still_there(void)
 {
-	struct eeh_ctx *ctx = host_on(power9, NPOWER9, POWERNV);
+	struct eeh_ctx *ctx = host_on(p9, NPOWER9, POWERNV);
 	struct eeh_func *f0, *f1;
 	struct eeh_pe *nic;
 	char text[64];
@@ -239,8 +213,8 @@ static void pe_answers_through_a_function_still_there(void)
 	CU_ASSERT_PTR_EQUAL_FATAL(eeh_func_first(nic), f0);
 	/* 0000:01:00.0 leaves sysfs; no remove event processed yet. The PE
 	 * still exists in the kernel through 0000:01:00.1. */
-	CU_ASSERT_EQUAL(gs_set_pe_state(root, power9, NPOWER9, 2, 0, 0x1), 0);
-	CU_ASSERT_EQUAL(gs_remove_func(root, power9, NPOWER9, 2), 0);
+	CU_ASSERT_EQUAL(gs_set_pe_state(root, p9, NPOWER9, 0, 2, 0, 0x1), 0);
+	CU_ASSERT_EQUAL(gs_remove_func(root, p9, NPOWER9, power9_index("0000:01:00.0")), 0);
 	CU_ASSERT_FALSE(eeh_func_present(f0));
 	CU_ASSERT_TRUE(eeh_func_present(f1));
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
@@ -263,7 +237,7 @@ static void pe_answers_through_a_function_still_there(void)
 	slurp("/sys/kernel/debug/powerpc/eeh_dev_check", text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "0000:01:00.1\n");
 	/* the last one goes too: the PE is gone, nothing is injected */
-	CU_ASSERT_EQUAL(gs_remove_func(root, power9, NPOWER9, 3), 0);
+	CU_ASSERT_EQUAL(gs_remove_func(root, p9, NPOWER9, power9_index("0000:01:00.1")), 0);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_GET_STATE), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_UNFREEZE_IO), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_pe_inject(nic, 0, 4, 0, 0), -ENODEV);
@@ -276,7 +250,7 @@ static void resets_and_configure_are_not_offered_by_the_host(void)
 {
 	static const unsigned int ops[] = { VFIO_EEH_PE_RESET_HOT, VFIO_EEH_PE_RESET_FUNDAMENTAL,
 					    VFIO_EEH_PE_RESET_DEACTIVATE, VFIO_EEH_PE_CONFIGURE };
-	struct eeh_ctx *ctx = host_on(power9, NPOWER9, POWERNV);
+	struct eeh_ctx *ctx = host_on(p9, NPOWER9, POWERNV);
 	struct eeh_pe *pe;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
@@ -310,14 +284,14 @@ static void missing_pieces_are_named(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(test_log, "no /proc/powerpc/eeh"));
 	eeh_unref(ctx);
 	/* EEH globally disabled (eeh=off): ENABLE gives -EIO as the kernel does */
-	ctx = host_on(power9, NPOWER9, GS_PROC_EEH_OFF | GS_DEBUGFS | GS_ERR_INJCT);
+	ctx = host_on(p9, NPOWER9, GS_PROC_EEH_OFF | GS_DEBUGFS | GS_ERR_INJCT);
 	why = eeh_host_missing(ctx);
 	CU_ASSERT_PTR_NOT_NULL(why && strstr(why, "globally disabled"));
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(eeh_pe_by_group(ctx, 3), VFIO_EEH_PE_ENABLE), -EIO);
 	CU_ASSERT_PTR_NOT_NULL(strstr(test_log, "globally disabled"));
 	eeh_unref(ctx);
 	/* EEH on, but debugfs not mounted: injection cannot work */
-	ctx = host_on(power9, NPOWER9, GS_PROC_EEH);
+	ctx = host_on(p9, NPOWER9, GS_PROC_EEH);
 	why = eeh_host_missing(ctx);
 	CU_ASSERT_PTR_NOT_NULL(why && strstr(why, "debugfs is not mounted"));
 	CU_ASSERT_EQUAL(eeh_pe_inject(eeh_pe_by_group(ctx, 3), 0, 4, 0, 0), -ENOENT);
@@ -509,7 +483,7 @@ static const struct eeh_syscalls responder_ops = {
 static struct eeh_ctx *host_with_responder(unsigned int flags)
 {
 	char topo[300];
-	struct eeh_ctx *ctx = host_on(power9, NPOWER9, flags);
+	struct eeh_ctx *ctx = host_on(p9, NPOWER9, flags);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
 	snprintf(topo, sizeof(topo), "%s/captured.json", root);
@@ -580,7 +554,7 @@ static void dev_break_respects_bridges_and_can_recover(void)
 
 static void enable_thaws_a_pe_whose_dma_is_still_frozen(void)
 {
-	struct eeh_ctx *ctx = host_on(power9, NPOWER9, POWERNV);
+	struct eeh_ctx *ctx = host_on(p9, NPOWER9, POWERNV);
 	struct eeh_pe *nic;
 	char text[64];
 
@@ -590,17 +564,17 @@ static void enable_thaws_a_pe_whose_dma_is_still_frozen(void)
 	 * eeh_pe_change_owner() calls a PE active only when MMIO and DMA both
 	 * are, so ENABLE thaws it: eeh_pe_state is written. Plain files do not
 	 * thaw, so the read back says it did not take. */
-	gs_set_pe_state(root, power9, NPOWER9, 2, 0x28, 0x1);
+	gs_set_pe_state(root, p9, NPOWER9, 0, 2, 0x28, 0x1);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_ENABLE), -EIO);
 	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.0/eeh_pe_state", text, sizeof(text));
 	CU_ASSERT_EQUAL(strncmp(text, "1\n", 2), 0);
 	/* UNFREEZE_IO on the same state: MMIO is thawed, nothing to do. */
-	gs_set_pe_state(root, power9, NPOWER9, 2, 0x28, 0x1);
+	gs_set_pe_state(root, p9, NPOWER9, 0, 2, 0x28, 0x1);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_UNFREEZE_IO), 0);
 	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.0/eeh_pe_state", text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "0x00000028 0x00000001\n");
 	/* Both active: nothing to do, nothing written. */
-	gs_set_pe_state(root, power9, NPOWER9, 2, 0x18, 0);
+	gs_set_pe_state(root, p9, NPOWER9, 0, 2, 0x18, 0);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_ENABLE), 0);
 	slurp("/sys/devices/pci0000:00/0000:00:00.0/0000:01:00.0/eeh_pe_state", text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "0x00000018 0x00000000\n");
@@ -619,7 +593,7 @@ static void pseries_injection_breaks_every_function(void)
 	CU_ASSERT_EQUAL(rsp.breaks, 2);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
 	/* a function that left sysfs (no event yet) is no longer in the PE */
-	CU_ASSERT_EQUAL(gs_remove_func(root, power9, NPOWER9, 2), 0);
+	CU_ASSERT_EQUAL(gs_remove_func(root, p9, NPOWER9, power9_index("0000:01:00.0")), 0);
 	CU_ASSERT_EQUAL(eeh_pe_inject(nic, 0, 1, 0, 0), 0);
 	CU_ASSERT_EQUAL(rsp.breaks, 3);
 	eeh_unref(ctx);
@@ -630,7 +604,7 @@ static void captured_topology_loads_as_the_same_tree(void)
 	static char a[8192], b[8192];
 	char topo[300], cmd[1024];
 	const char *top = getenv("top_builddir") ? getenv("top_builddir") : ".";
-	struct eeh_ctx *ctx = host_on(power9, NPOWER9, POWERNV), *sim = NULL;
+	struct eeh_ctx *ctx = host_on(p9, NPOWER9, POWERNV), *sim = NULL;
 	FILE *p;
 	size_t n;
 
@@ -686,7 +660,7 @@ static void host_calls_on_other_contexts_and_names(void)
 	}
 	eeh_unref(sim);
 	/* libudev cannot watch a root directory */
-	ctx = host_on(power9, NPOWER9, POWERNV);
+	ctx = host_on(p9, NPOWER9, POWERNV);
 	CU_ASSERT_EQUAL(eeh_host_monitor_start(ctx), -EOPNOTSUPP);
 	CU_ASSERT_EQUAL(eeh_host_monitor_process(ctx), -EINVAL);
 	eeh_unref(ctx);
@@ -713,7 +687,7 @@ static void not_root_is_named(void)
 
 static void eeh_new_picks_the_host_for_eeh_backend_host(void)
 {
-	struct eeh_ctx *ctx = host_on(power9, NPOWER9, POWERNV), *c2 = NULL;
+	struct eeh_ctx *ctx = host_on(p9, NPOWER9, POWERNV), *c2 = NULL;
 
 	eeh_unref(ctx);
 	setenv("EEH_BACKEND", "host", 1);
@@ -753,6 +727,7 @@ int main(void)
 
 	unsetenv("EEH_ROOT");
 	unsetenv("EEH_BACKEND");
+	power9_capturable(p9);
 	r = RUN_SUITE("host", tests);
 	if (rsp.sim)
 		eeh_unref(rsp.sim);

@@ -32,14 +32,6 @@ static struct eeh_ctx *host(void)
 	return ctx;
 }
 
-static int state_of(struct eeh_pe *pe)
-{
-	int st = -1;
-
-	CU_ASSERT_EQUAL(eeh_pe_papr_state(pe, &st, NULL), 0);
-	return st;
-}
-
 /* Do one access of the kind func names; other = the opposite direction. */
 static void access(struct eeh_func *f, unsigned int func, bool other, uint64_t off)
 {
@@ -101,12 +93,12 @@ static void each_function_fires_once_on_its_own_traffic(void)
 		access(f, func, true, off);
 		if (sp == EEH_ERR_SPACE_MEM || sp == EEH_ERR_SPACE_IO)
 			access(f, func, false, off + 0x20);
-		CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_NORMAL);
+		CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_NORMAL);
 		CU_ASSERT_EQUAL(eeh_inject_pending(pe), 1);
 		/* The matching access fails and freezes this PE only. */
 		access(f, func, false, off);
-		CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_STOPPED);
-		CU_ASSERT_EQUAL(state_of(other), EEH_PAPR_STATE_NORMAL);
+		CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_STOPPED);
+		CU_ASSERT_EQUAL(papr_state(other, NULL), EEH_PAPR_STATE_NORMAL);
 		CU_ASSERT_EQUAL(eeh_inject_pending(pe), 0);
 		CU_ASSERT_EQUAL(eeh_pe_last_error(pe, &e), 0);
 		CU_ASSERT_EQUAL(e.func, (int)func);
@@ -125,7 +117,7 @@ static void each_function_fires_once_on_its_own_traffic(void)
 		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 2), 0);
 		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 3), 0);
 		access(f, func, false, off);
-		CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_NORMAL);
+		CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_NORMAL);
 		CU_ASSERT_EQUAL(eeh_pe_last_error(pe, &e), 0);
 		CU_ASSERT_EQUAL(e.errors, 1);
 		eeh_unref(ctx);
@@ -140,7 +132,7 @@ static void mmio_function_without_address_freezes_at_once(void)
 	uint64_t v = 0;
 
 	CU_ASSERT_EQUAL(eeh_inject_ioa(pe, EEH_ERR_TYPE_64, EEH_ERR_FUNC_ST_MEM_DATA, 0, 0), 0);
-	CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_STOPPED);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_STOPPED);
 	CU_ASSERT_EQUAL(eeh_inject_pending(pe), 0);
 	CU_ASSERT_EQUAL(eeh_inject_record_get(pe, 0, &rec), 0);
 	CU_ASSERT(rec.fired);
@@ -165,10 +157,10 @@ static void config_injection_waits_for_config_traffic(void)
 	CU_ASSERT_EQUAL(eeh_inject_ioa(pe, EEH_ERR_TYPE_32, EEH_ERR_FUNC_LD_CFG_ADDR, 0, 0), 0);
 	CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 0, 0, 4, &v), 0);
 	CU_ASSERT_EQUAL(eeh_func_dma(f, false, 0x1000, 64), 0);
-	CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_NORMAL);
 	CU_ASSERT_EQUAL(eeh_func_cfg_read(f, 0, 4, &c), 0);
 	CU_ASSERT_EQUAL(c, 0xffffffffU);
-	CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_STOPPED);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_STOPPED);
 	eeh_unref(ctx);
 }
 
@@ -185,7 +177,7 @@ static void dma_injection_stops_the_dma_it_hits(void)
 	CU_ASSERT_EQUAL(eeh_func_dma(f, true, 0x100000, 64), 0);     /* another address */
 	CU_ASSERT_EQUAL(eeh_func_dma(f, false, 0x7000000000ULL, 64), 0); /* a read */
 	CU_ASSERT_EQUAL(eeh_func_dma(f, true, 0x7000000100ULL, 64), -EIO);
-	CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_STOPPED);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_STOPPED);
 	eeh_unref(ctx);
 }
 
@@ -214,7 +206,7 @@ static void blocked_traffic_leaves_the_injection_armed(void)
 		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 2), 0);
 		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 3), 0);
 		access(f, func, false, off);
-		CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_STOPPED);
+		CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_STOPPED);
 		CU_ASSERT_EQUAL(eeh_inject_pending(pe), 0);
 		CU_ASSERT_EQUAL(eeh_pe_last_error(pe, &e), 0);
 		CU_ASSERT_EQUAL(e.func, (int)func);
@@ -247,10 +239,10 @@ static void mmio_32bit_error_ignores_an_access_above_4g(void)
 				       0xfffffff0), 0);
 	/* 0x180000040: same low 32 bits, another BAR */
 	CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 2, 0x40, 4, &v), 0);
-	CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_NORMAL);
 	CU_ASSERT_EQUAL(eeh_inject_pending(pe), 1);
 	CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 0, 0x40, 4, &v), 0);
-	CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_STOPPED);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_STOPPED);
 	/* The same address as a 64-bit error compares all 64 bits too. */
 	eeh_unref(ctx);
 	CU_ASSERT_FATAL(eeh_new_sim_json(topo_hi, &ctx) == 0);
@@ -259,9 +251,9 @@ static void mmio_32bit_error_ignores_an_access_above_4g(void)
 	CU_ASSERT_EQUAL(eeh_inject_ioa(pe, EEH_ERR_TYPE_64, EEH_ERR_FUNC_LD_MEM_ADDR, 0x180000040ULL,
 				       ~0xfULL), 0);
 	CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 0, 0x40, 4, &v), 0);
-	CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_NORMAL);
 	CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 2, 0x40, 4, &v), 0);
-	CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_STOPPED);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_STOPPED);
 	eeh_unref(ctx);
 }
 
@@ -281,7 +273,7 @@ static void bad_arguments_are_refused_and_nothing_is_armed(void)
 	CU_ASSERT_EQUAL(eeh_inject_ioa(NULL, 0, 0, 0, 0), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_inject_pending(pe), 0);
 	CU_ASSERT_EQUAL(eeh_inject_record_count(pe), 0);
-	CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_NORMAL);
 	eeh_unref(ctx);
 }
 
@@ -310,7 +302,7 @@ static void fence_freezes_every_pe_and_is_recorded(void)
 	eeh_pe_foreach(phb, pe) {
 		struct eeh_pe_error e;
 
-		CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_STOPPED);
+		CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_STOPPED);
 		CU_ASSERT_EQUAL(eeh_pe_last_error(pe, &e), 0);
 		CU_ASSERT_EQUAL(e.func, -2);
 		CU_ASSERT_EQUAL(eeh_inject_record_get(pe, 0, &rec), 0);
@@ -360,7 +352,7 @@ static void replaced_adapter_comes_back_with_a_new_window(void)
 	CU_ASSERT_EQUAL(ms, 0);
 	CU_ASSERT_EQUAL(eeh_inject_ioa(pe, 0, 0, 0, 0), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_sim_replace_pe(pe), 0);
-	CU_ASSERT_EQUAL(state_of(pe), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_NORMAL);
 	CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), 0);
 	CU_ASSERT_EQUAL(eeh_pe_flags(pe), 0);
 	CU_ASSERT_EQUAL(eeh_func_cfg_read(eeh_func_first(pe), 0x10, 4, &bar0), 0);

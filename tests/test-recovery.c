@@ -96,14 +96,6 @@ static void bind_all(struct fixture *fx, const struct eeh_driver *drv, struct fa
 		CU_ASSERT_EQUAL(eeh_recovery_set_driver(fx->rec, f, drv, &x[i++]), 0);
 }
 
-static int papr(struct eeh_pe *pe, unsigned int *ms)
-{
-	int st = -1;
-
-	CU_ASSERT_EQUAL(eeh_pe_papr_state(pe, &st, ms), 0);
-	return st;
-}
-
 static unsigned int count_steps(struct eeh_recovery *rec, enum eeh_recovery_step step)
 {
 	struct eeh_recovery_event ev;
@@ -145,13 +137,13 @@ static void thaw_path_when_every_driver_can_recover(void)
 	setup(&fx, 1);
 	bind_all(&fx, &aware, x);
 	CU_ASSERT_EQUAL(eeh_inject_ioa(fx.pe, EEH_ERR_TYPE_64, EEH_ERR_FUNC_LD_MEM_DATA, 0, 0), 0);
-	CU_ASSERT_EQUAL(papr(fx.pe, NULL), EEH_PAPR_STATE_STOPPED);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_STOPPED);
 	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), 0);
 	CU_ASSERT_EQUAL(fx.res.outcome, EEH_RECOVERY_RECOVERED);
 	CU_ASSERT_EQUAL(fx.res.path, EEH_RECOVERY_PATH_THAW);
 	CU_ASSERT_EQUAL(fx.res.reset_attempts, 0);
 	CU_ASSERT_EQUAL(fx.res.end_us - fx.res.start_us, 0); /* no waits on the thaw path */
-	CU_ASSERT_EQUAL(papr(fx.pe, NULL), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_NORMAL);
 	CU_ASSERT_EQUAL(eeh_pe_flags(fx.pe), 0);
 	CU_ASSERT_EQUAL(x[0].n_mmio + x[1].n_mmio, 2);
 	CU_ASSERT_EQUAL(x[0].n_slot + x[1].n_slot, 0);
@@ -221,7 +213,7 @@ static void need_reset_does_one_hot_reset_with_kernel_waits(void)
 	CU_ASSERT_EQUAL(x[0].n_slot + x[1].n_slot, 2);
 	CU_ASSERT_EQUAL(x[0].n_resume + x[1].n_resume, 2);
 	CU_ASSERT_EQUAL(x[0].n_mmio, 0);
-	CU_ASSERT_EQUAL(papr(fx.pe, NULL), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_NORMAL);
 	CU_ASSERT_EQUAL(eeh_func_mmio_write(eeh_func_first(fx.pe), 0, 8, 8, 0x55), 0);
 	CU_ASSERT_EQUAL(eeh_func_mmio_read(eeh_func_first(fx.pe), 0, 8, 8, &bar0), 0);
 	CU_ASSERT_EQUAL(bar0, 0x55);
@@ -263,7 +255,7 @@ static void slot_without_fundamental_reset_falls_back_to_hot(void)
 	CU_ASSERT(fx.res.fundamental);
 	CU_ASSERT(fx.res.fell_back_to_hot);
 	CU_ASSERT_EQUAL(count_steps(fx.rec, EEH_STEP_RESET_FALLBACK_HOT), 1);
-	CU_ASSERT_EQUAL(papr(fx.pe, NULL), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_NORMAL);
 	teardown(&fx);
 }
 
@@ -276,7 +268,7 @@ static void unaware_functions_get_the_hotplug_path(void)
 	CU_ASSERT_EQUAL(eeh_inject_ioa(fx.pe, 0, EEH_ERR_FUNC_ST_MEM_ADDR, 0x80000100, 0xffffff00),
 			0);
 	CU_ASSERT_EQUAL(eeh_func_mmio_write(eeh_func_first(fx.pe), 0, 0x100, 4, 1), 0);
-	CU_ASSERT_EQUAL(papr(fx.pe, NULL), EEH_PAPR_STATE_STOPPED);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_STOPPED);
 	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), 0);
 	CU_ASSERT_EQUAL(fx.res.outcome, EEH_RECOVERY_RECOVERED);
 	CU_ASSERT_EQUAL(fx.res.path, EEH_RECOVERY_PATH_HOTPLUG);
@@ -336,7 +328,7 @@ static void sixth_freeze_in_the_window_fails_permanently(void)
 	CU_ASSERT_EQUAL(fx.res.result, EEH_ERS_DISCONNECT);
 	CU_ASSERT_EQUAL(x[0].n_detected, 5); /* not asked the 6th time */
 	CU_ASSERT_EQUAL(x[0].n_perm + x[1].n_perm, 2);
-	CU_ASSERT_EQUAL(papr(fx.pe, &ms), EEH_PAPR_STATE_UNAVAIL);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, &ms), EEH_PAPR_STATE_UNAVAIL);
 	CU_ASSERT_EQUAL(ms, 0);
 	CU_ASSERT(eeh_pe_flags(fx.pe) & 0x400); /* REMOVED */
 	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), 0);
@@ -470,13 +462,13 @@ static void bus_pe_reset_recovers_its_child_pes(void)
 	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), 0);
 	CU_ASSERT_EQUAL(fx.res.outcome, EEH_RECOVERY_RECOVERED);
 	child = eeh_pe_by_group(fx.ctx, 3);
-	CU_ASSERT_EQUAL(papr(child, NULL), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(papr_state(child, NULL), EEH_PAPR_STATE_NORMAL);
 	CU_ASSERT_EQUAL(eeh_func_cfg_read(eeh_func_first(child), 0x10, 4, &bar0), 0);
 	CU_ASSERT_EQUAL(bar0 & ~0xfu, 0x83000000U);
 	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, child, &fx.res), 0);
 	CU_ASSERT_EQUAL(fx.res.outcome, EEH_RECOVERY_NOT_FROZEN);
 	/* The NIC on the same PHB is not under the bus: still frozen. */
-	CU_ASSERT_EQUAL(papr(eeh_pe_by_group(fx.ctx, 1), NULL), EEH_PAPR_STATE_STOPPED);
+	CU_ASSERT_EQUAL(papr_state(eeh_pe_by_group(fx.ctx, 1), NULL), EEH_PAPR_STATE_STOPPED);
 	teardown(&fx);
 }
 
@@ -499,7 +491,7 @@ static void frozen_parent_is_recovered_instead_of_its_child(void)
 	CU_ASSERT_EQUAL(eeh_recovery_event_get(fx.rec, 0, &ev), 0);
 	CU_ASSERT_EQUAL(ev.step, EEH_STEP_ESCALATE);
 	CU_ASSERT_PTR_EQUAL(ev.pe, bus);
-	CU_ASSERT_EQUAL(papr(bus, NULL), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(papr_state(bus, NULL), EEH_PAPR_STATE_NORMAL);
 	CU_ASSERT_EQUAL(eeh_pe_flags(fx.pe), 0);
 	teardown(&fx);
 }

@@ -81,19 +81,6 @@ static int g_mem_write(void *opaque, uint64_t addr, const void *buf, size_t len)
 
 static const struct eeh_vm_ops vm_ops = { .mem_read = g_mem_read, .mem_write = g_mem_write };
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* rtas_token(): from the /rtas properties the VMM generated. */
 static int rtas_token(struct guest *g, const char *name)
 {
@@ -114,20 +101,20 @@ static int rtas_call(struct guest *g, int token, int nargs, int nret, int *outpu
 	va_list ap;
 	int rc;
 
-	put_be32(b, (uint32_t)token);
-	put_be32(b + 4, (uint32_t)nargs);
-	put_be32(b + 8, (uint32_t)nret);
+	be32_put(b, (uint32_t)token);
+	be32_put(b + 4, (uint32_t)nargs);
+	be32_put(b + 8, (uint32_t)nret);
 	va_start(ap, outputs);
 	for (int i = 0; i < nargs; i++)
-		put_be32(b + 12 + 4 * i, va_arg(ap, uint32_t));
+		be32_put(b + 12 + 4 * i, va_arg(ap, uint32_t));
 	va_end(ap);
 	for (int i = 0; i < nret; i++)
-		put_be32(b + 12 + 4 * (nargs + i), 0);
+		be32_put(b + 12 + 4 * (nargs + i), 0);
 	rc = eeh_vm_rtas_call_mem(g->vm, ARGS_AT);
 	CU_ASSERT(rc == 0 || rc == -ENOENT);
 	for (int i = 1; outputs && i < nret; i++)
-		outputs[i - 1] = (int)get_be32(b + 12 + 4 * (nargs + i));
-	return (int)get_be32(b + 12 + 4 * nargs);
+		outputs[i - 1] = (int)be32_get(b + 12 + 4 * (nargs + i));
+	return (int)be32_get(b + 12 + 4 * nargs);
 }
 
 #define BUID_HI(b) ((uint32_t)((b) >> 32))
@@ -531,14 +518,14 @@ static void guest_injects_load_error(struct guest *g, struct gdev *d)
 	token = ret; /* open: the token comes first, the status second */
 	CU_ASSERT_EQUAL(rets[0], 0);
 	memset(w, 0, 1024);
-	put_be32(w, (uint32_t)(bar >> 32));
-	put_be32(w + 4, (uint32_t)bar + 0x10);
-	put_be32(w + 8, 0xffffffff);
-	put_be32(w + 12, 0xffffffff);
-	put_be32(w + 16, d->pe_addr);
-	put_be32(w + 20, BUID_HI(buid));
-	put_be32(w + 24, BUID_LO(buid));
-	put_be32(w + 28, 1); /* load, memory, data parity */
+	be32_put(w, (uint32_t)(bar >> 32));
+	be32_put(w + 4, (uint32_t)bar + 0x10);
+	be32_put(w + 8, 0xffffffff);
+	be32_put(w + 12, 0xffffffff);
+	be32_put(w + 16, d->pe_addr);
+	be32_put(w + 20, BUID_HI(buid));
+	be32_put(w + 24, BUID_LO(buid));
+	be32_put(w + 28, 1); /* load, memory, data parity */
 	CU_ASSERT_EQUAL(rtas_call(g, tok_inj, 3, 1, NULL, EEH_ERRINJCT_IOA_BUS_ERROR_64, token,
 				  0x3000), 0);
 	CU_ASSERT_EQUAL(rtas_call(g, tok_close, 1, 1, NULL, token), 0);
@@ -569,7 +556,7 @@ static void recovery(enum eeh_rtas_mode mode, int which, bool freset)
 	} else {
 		CU_ASSERT_EQUAL(g->log_status, 0);
 		CU_ASSERT_EQUAL(g->mem[ERR_BUF_AT], 6);
-		CU_ASSERT_EQUAL(get_be32(g->mem + ERR_BUF_AT + 24 + 24), 1);
+		CU_ASSERT_EQUAL(be32_get(g->mem + ERR_BUF_AT + 24 + 24), 1);
 		CU_ASSERT_EQUAL(memcmp(g->mem + ERR_BUF_AT + 24 + 48 + 8, "EEH: PCI", 8), 0);
 	}
 	CU_ASSERT_EQUAL(eeh_pe_papr_state(pe, &state, NULL), 0);

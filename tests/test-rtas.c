@@ -213,27 +213,10 @@ static int32_t error_detail(uint64_t buid, uint32_t addr, uint32_t drv, uint32_t
 	return (int32_t)r[0];
 }
 
-static int host_state(struct eeh_pe *pe, unsigned int *ms)
-{
-	int st = -1;
-
-	CU_ASSERT_EQUAL(eeh_pe_papr_state(pe, &st, ms), 0);
-	return st;
-}
-
-static uint32_t be32_at(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static void put_words(uint64_t addr, const uint32_t *w, int n)
 {
-	for (int i = 0; i < n; i++) {
-		guest_mem[addr + 4 * i] = (uint8_t)(w[i] >> 24);
-		guest_mem[addr + 4 * i + 1] = (uint8_t)(w[i] >> 16);
-		guest_mem[addr + 4 * i + 2] = (uint8_t)(w[i] >> 8);
-		guest_mem[addr + 4 * i + 3] = (uint8_t)w[i];
-	}
+	for (int i = 0; i < n; i++)
+		be32_put(&guest_mem[addr + 4 * i], w[i]);
 }
 
 /* ---- names, tokens, generic errors ---- */
@@ -315,7 +298,7 @@ static void wrong_nargs_or_nret_is_minus3_and_writes_nothing_else(void)
 						CU_ASSERT_EQUAL(r[i], UNTOUCHED);
 				}
 		/* Nothing happened to the host PE or the errinjct facility. */
-		CU_ASSERT_EQUAL(host_state(pe_a, NULL), 0);
+		CU_ASSERT_EQUAL(papr_state(pe_a, NULL), 0);
 		CU_ASSERT_EQUAL(call(TOK_OPEN, 0, a, 2, r), 0);
 		CU_ASSERT_EQUAL(r[1], 0);
 		teardown();
@@ -386,10 +369,10 @@ static void qemu_thaw_mmio_then_dma_walks_2_4_0(void)
 	/* DISABLE/THAW never validate the address in QEMU. */
 	CU_ASSERT_EQUAL(option(GBUID_A, 0xffffffffu, 2), 0);
 	CU_ASSERT_EQUAL(guest_state(GBUID_A, 0), 4);
-	CU_ASSERT_EQUAL(host_state(pe_a, NULL), 4);
+	CU_ASSERT_EQUAL(papr_state(pe_a, NULL), 4);
 	CU_ASSERT_EQUAL(option(GBUID_A, 0xffffffffu, 3), 0);
 	CU_ASSERT_EQUAL(guest_state(GBUID_A, 0), 0);
-	CU_ASSERT_EQUAL(host_state(pe_b, NULL), 0);
+	CU_ASSERT_EQUAL(papr_state(pe_b, NULL), 0);
 	teardown();
 }
 
@@ -485,7 +468,7 @@ static void qemu_resets_call_pre_reset_and_reach_the_host(void)
 	CU_ASSERT_EQUAL(slot_reset(GBUID_A, 0, 1), 0);
 	CU_ASSERT_EQUAL(pre_resets, 1);
 	CU_ASSERT_EQUAL(pre_reset_buid, GBUID_A);
-	CU_ASSERT_EQUAL(host_state(pe_a, NULL), 1);
+	CU_ASSERT_EQUAL(papr_state(pe_a, NULL), 1);
 	CU_ASSERT_EQUAL(guest_state(GBUID_A, 0), 1);
 	CU_ASSERT_EQUAL(slot_reset(GBUID_A, 0, 0), 0);
 	CU_ASSERT_EQUAL(pre_resets, 1); /* not for deactivate */
@@ -493,7 +476,7 @@ static void qemu_resets_call_pre_reset_and_reach_the_host(void)
 	/* B offers no fundamental reset: the host kernel falls back to hot. */
 	CU_ASSERT_EQUAL(slot_reset(GBUID_B, 0, 3), 0);
 	CU_ASSERT_EQUAL(pre_resets, 2);
-	CU_ASSERT_EQUAL(host_state(pe_b, NULL), 1);
+	CU_ASSERT_EQUAL(papr_state(pe_b, NULL), 1);
 	CU_ASSERT_EQUAL(slot_reset(GBUID_B, 0, 0), 0);
 	CU_ASSERT_EQUAL(slot_reset(GBUID_B, 0, 2), -3);
 	CU_ASSERT_EQUAL(slot_reset(GBUID_B, 0, 4), -3);
@@ -629,35 +612,6 @@ static void papr_table_no_ops_send_nothing_to_the_host(void)
 
 /* ---- PAPR-strict mode ---- */
 
-enum { S0, S1, S2, S4, S5T, S5P, NSTATES };
-static const int state_value[NSTATES] = { 0, 1, 2, 4, 5, 5 };
-
-/* Put PE A's host PE in a state with firmware-level calls. */
-static void host_to_state(int s)
-{
-	switch (s) {
-	case S1:
-		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe_a, EEH_PAPR_RESET_HOT), 0);
-		break;
-	case S2:
-		CU_ASSERT_EQUAL(eeh_sim_freeze(pe_a), 0);
-		break;
-	case S4:
-		CU_ASSERT_EQUAL(eeh_sim_freeze(pe_a), 0);
-		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe_a, EEH_PAPR_THAW_MMIO), 0);
-		break;
-	case S5T:
-		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe_a, EEH_PAPR_RESET_HOT), 0);
-		eeh_clock_advance(ctx, 250 * MS);
-		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe_a, EEH_PAPR_RESET_DEACTIVATE), 0);
-		break;
-	case S5P:
-		eeh_set_max_freezes(ctx, 0);
-		CU_ASSERT_EQUAL(eeh_sim_freeze(pe_a), 0);
-		break;
-	}
-}
-
 /* Every cell of the LoPAR table through the guest's calls. */
 static void papr_state_control_table_cell_by_cell(void)
 {
@@ -678,7 +632,7 @@ static void papr_state_control_table_cell_by_cell(void)
 							  &next);
 
 			setup(EEH_RTAS_MODE_PAPR);
-			host_to_state(s);
+			papr_drive_to_state(ctx, pe_a, s);
 			CU_ASSERT_EQUAL(read_state(GBUID_A, 0x0800, &st, NULL, &info), 0);
 			CU_ASSERT_EQUAL(st, state_value[s]);
 			if (s == S5T)
@@ -704,7 +658,7 @@ static void papr_unavailable_info_counts_down_the_settle_time(void)
 	int st, info, info2_;
 
 	setup(EEH_RTAS_MODE_PAPR);
-	host_to_state(S5T);
+	papr_drive_to_state(ctx, pe_a, S5T);
 	CU_ASSERT_EQUAL(read_state(GBUID_A, 0x0800, &st, NULL, &info), 0);
 	CU_ASSERT_EQUAL(st, 5);
 	/* 100 ms hold already past, 1.5 s settle left. */
@@ -732,7 +686,7 @@ static void papr_fundamental_reset_not_offered_is_minus8_state_unchanged(void)
 	CU_ASSERT_EQUAL(slot_reset(GBUID_B, 0x1000, 3), -8);
 	CU_ASSERT_EQUAL(pre_resets, 0);
 	CU_ASSERT_EQUAL(guest_state(GBUID_B, 0x1000), 0);
-	CU_ASSERT_EQUAL(host_state(pe_b, NULL), 0);
+	CU_ASSERT_EQUAL(papr_state(pe_b, NULL), 0);
 	CU_ASSERT_EQUAL(eeh_vm_reset_capabilities(vm, GBUID_B), 0);
 	CU_ASSERT_EQUAL(eeh_vm_reset_capabilities(vm, EEH_VM_ALL_PHBS), 0);
 	/* Known now: answered before any state check, also when frozen,
@@ -794,7 +748,7 @@ static void papr_config_addresses_are_validated(void)
 			CU_ASSERT_EQUAL(error_detail(GBUID_A, bad[i], 0, 0, 0x1000, 2048, 1), -3);
 		}
 	}
-	CU_ASSERT_EQUAL(host_state(pe_a, NULL), 0);
+	CU_ASSERT_EQUAL(papr_state(pe_a, NULL), 0);
 	/* Any function of the PE names it (old guests use their own). */
 	CU_ASSERT_EQUAL(option(GBUID_A, 0x000900, 1), 0);
 	CU_ASSERT_EQUAL(option(GBUID_A, 0x000800, 0), 0);
@@ -823,22 +777,22 @@ static void papr_error_detail_returns_a_real_log_once_per_error(void)
 	CU_ASSERT_EQUAL(log[1] & 0x04, 0x04);             /* extended log */
 	CU_ASSERT_EQUAL(log[2], 0x22);                    /* PCI -> PCI */
 	CU_ASSERT_EQUAL(log[3], 0x05);                    /* data parity */
-	CU_ASSERT_EQUAL(be32_at(log + 4), 16 + 48 + 8 + 28);
+	CU_ASSERT_EQUAL(be32_get(log + 4), 16 + 48 + 8 + 28);
 	CU_ASSERT_EQUAL(log[8] & 0xa6, 0xa6);             /* valid recoverable new BE */
 	CU_ASSERT_EQUAL(log[10], 0x8e);                   /* PowerPC format 14 */
 	CU_ASSERT_EQUAL(memcmp(log + 20, "IBM", 4), 0);
 	sect = log + 24;
 	CU_ASSERT_EQUAL(memcmp(sect, "UD", 2), 0);
-	CU_ASSERT_EQUAL(be32_at(sect) & 0xffff, 48);
-	CU_ASSERT_EQUAL(be32_at(sect + 8), (uint32_t)(GBUID_B >> 32));
-	CU_ASSERT_EQUAL(be32_at(sect + 12), (uint32_t)GBUID_B);
-	CU_ASSERT_EQUAL(be32_at(sect + 16), 0x1000);      /* PE config address */
-	CU_ASSERT_EQUAL(be32_at(sect + 20), 2);           /* state */
-	CU_ASSERT_EQUAL(be32_at(sect + 24), 1);           /* function */
-	CU_ASSERT_EQUAL(be32_at(sect + 28), 1);           /* errors */
+	CU_ASSERT_EQUAL(be32_get(sect) & 0xffff, 48);
+	CU_ASSERT_EQUAL(be32_get(sect + 8), (uint32_t)(GBUID_B >> 32));
+	CU_ASSERT_EQUAL(be32_get(sect + 12), (uint32_t)GBUID_B);
+	CU_ASSERT_EQUAL(be32_get(sect + 16), 0x1000);      /* PE config address */
+	CU_ASSERT_EQUAL(be32_get(sect + 20), 2);           /* state */
+	CU_ASSERT_EQUAL(be32_get(sect + 24), 1);           /* function */
+	CU_ASSERT_EQUAL(be32_get(sect + 28), 1);           /* errors */
 	/* The guest's own bus address, not the host's. */
-	CU_ASSERT_EQUAL(be32_at(sect + 32), 0);
-	CU_ASSERT_EQUAL(be32_at(sect + 36), 0x10000100);
+	CU_ASSERT_EQUAL(be32_get(sect + 32), 0);
+	CU_ASSERT_EQUAL(be32_get(sect + 36), 0x10000100);
 	sect += 48;
 	CU_ASSERT_EQUAL(memcmp(sect, "UD", 2), 0);
 	CU_ASSERT_EQUAL(sect[5], 2);
@@ -850,7 +804,7 @@ static void papr_error_detail_returns_a_real_log_once_per_error(void)
 	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_b), 0);
 	CU_ASSERT_EQUAL(error_detail(GBUID_B, 0x1000, 0, 0, 0x2000, 40, 1), -3);
 	CU_ASSERT_EQUAL(error_detail(GBUID_B, 0x1000, 0, 0, 0x2000, 2048, 1), 0);
-	CU_ASSERT_EQUAL(be32_at(log + 24 + 28), 2);
+	CU_ASSERT_EQUAL(be32_get(log + 24 + 28), 2);
 	CU_ASSERT_EQUAL(log[3], 0x03);
 	/* The error type follows the IOA bus error function. */
 	{
@@ -873,7 +827,7 @@ static void papr_error_detail_returns_a_real_log_once_per_error(void)
 			}
 			CU_ASSERT_EQUAL(error_detail(GBUID_A, 0x0800, 0, 0, 0x2000, 2048, 1), 0);
 			CU_ASSERT_EQUAL(log[3], types[i].type);
-			CU_ASSERT_EQUAL(be32_at(log + 24 + 24), types[i].func);
+			CU_ASSERT_EQUAL(be32_get(log + 24 + 24), types[i].func);
 		}
 	}
 	/* Without guest memory to write to there is no log to return. */
@@ -898,7 +852,7 @@ static void papr_error_detail_2_makes_the_pe_permanently_unavailable(void)
 	CU_ASSERT_EQUAL((log[1] >> 3) & 3, 2);            /* not recovered */
 	CU_ASSERT_EQUAL(log[8] & 0x40, 0x40);             /* unrecoverable */
 	CU_ASSERT_EQUAL(log[3], 0x03);                    /* no known cause */
-	CU_ASSERT_EQUAL(be32_at(log + 24 + 20), 5);
+	CU_ASSERT_EQUAL(be32_get(log + 24 + 20), 5);
 	CU_ASSERT_EQUAL(eeh_vm_phb_permanent(vm, GBUID_A), 1);
 	CU_ASSERT_EQUAL(read_state(GBUID_A, 0x0800, &st, NULL, &info), 0);
 	CU_ASSERT_EQUAL(st, 5);
@@ -909,7 +863,7 @@ static void papr_error_detail_2_makes_the_pe_permanently_unavailable(void)
 	CU_ASSERT_EQUAL(slot_reset(GBUID_A, 0x0800, 0), -7);
 	CU_ASSERT_EQUAL(configure(GBUID_A, 0x0800), -1);
 	/* The host PE itself is untouched: still frozen, not dead. */
-	CU_ASSERT_EQUAL(host_state(pe_a, &(unsigned int){ 0 }), 2);
+	CU_ASSERT_EQUAL(papr_state(pe_a, &(unsigned int){ 0 }), 2);
 	/* Other PHBs are not affected. */
 	CU_ASSERT_EQUAL(guest_state(GBUID_C, 0x010000), 0);
 	/* A reboot (PHB reset) clears it and ENABLE thaws the PE. */
@@ -925,7 +879,7 @@ static void papr_host_permanent_failure_is_state_5_info_0(void)
 	int st, info;
 
 	setup(EEH_RTAS_MODE_PAPR);
-	host_to_state(S5P);
+	papr_drive_to_state(ctx, pe_a, S5P);
 	CU_ASSERT_EQUAL(read_state(GBUID_A, 0x0800, &st, NULL, &info), 0);
 	CU_ASSERT_EQUAL(st, 5);
 	CU_ASSERT_EQUAL(info, 0);
@@ -933,7 +887,7 @@ static void papr_host_permanent_failure_is_state_5_info_0(void)
 	teardown();
 	/* QEMU shows the kernel's GET_STATE verbatim, never "permanent". */
 	setup(EEH_RTAS_MODE_QEMU);
-	host_to_state(S5P);
+	papr_drive_to_state(ctx, pe_a, S5P);
 	CU_ASSERT_EQUAL(read_state(GBUID_A, 0, &st, NULL, &info), 0);
 	CU_ASSERT_EQUAL(info, 1000);
 	teardown();
@@ -958,7 +912,7 @@ static void papr_op_target_state_5_takes_the_time_from_the_pe(void)
 	CU_ASSERT_EQUAL(eeh_vm_del_phb(vm, GBUID_A), 0);
 	CU_ASSERT_EQUAL(eeh_vm_add_phb_op(vm, buid, unavailable_op, NULL, pe_a), 0);
 	CU_ASSERT_EQUAL(eeh_vm_add_device(vm, buid, 0, 0x08), 0);
-	host_to_state(S5T);
+	papr_drive_to_state(ctx, pe_a, S5T);
 	CU_ASSERT_EQUAL(read_state(buid, 0x0800, &st, NULL, &info), 0);
 	CU_ASSERT_EQUAL(st, 5);
 	CU_ASSERT_EQUAL(info, 1500);
@@ -968,7 +922,7 @@ static void papr_op_target_state_5_takes_the_time_from_the_pe(void)
 	setup(EEH_RTAS_MODE_PAPR);
 	CU_ASSERT_EQUAL(eeh_vm_add_phb_op(vm, buid, unavailable_op, NULL, NULL), 0);
 	CU_ASSERT_EQUAL(eeh_vm_add_device(vm, buid, 0, 0x08), 0);
-	host_to_state(S5T);
+	papr_drive_to_state(ctx, pe_a, S5T);
 	CU_ASSERT_EQUAL(read_state(buid, 0x0800, &st, NULL, &info), 0);
 	CU_ASSERT_EQUAL(info, 1000);
 	/* A failing target: PAPR reports a dead PE, never an error. */
@@ -1058,12 +1012,12 @@ static void errinjct_32bit_buffer_reaches_the_phb_it_names_translated(void)
 		put_words(0x400, w, 6);
 		CU_ASSERT_EQUAL(errinjct(EEH_ERRINJCT_IOA_BUS_ERROR, token, 0x400), 0);
 		/* Armed, not yet fired; the other PEs are not armed. */
-		CU_ASSERT_EQUAL(host_state(pe_b, NULL), 0);
+		CU_ASSERT_EQUAL(papr_state(pe_b, NULL), 0);
 		CU_ASSERT_EQUAL(eeh_func_mmio_read(eeh_func_first(pe_a), 0, 0x200, 4, &v), 0);
-		CU_ASSERT_EQUAL(host_state(pe_a, NULL), 0);
+		CU_ASSERT_EQUAL(papr_state(pe_a, NULL), 0);
 		/* A load at another address does not match the mask. */
 		CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 0, 0x204, 4, &v), 0);
-		CU_ASSERT_EQUAL(host_state(pe_b, NULL), 0);
+		CU_ASSERT_EQUAL(papr_state(pe_b, NULL), 0);
 		CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 0, 0x200, 4, &v), 0);
 		CU_ASSERT_EQUAL(v, 0xffffffffULL);
 		CU_ASSERT_EQUAL(guest_state(GBUID_B, mode ? 0x1000 : 1), 2);
@@ -1091,7 +1045,7 @@ static void errinjct_64bit_buffer_dma_function(void)
 		CU_ASSERT_EQUAL(eeh_func_dma(f, false, 0x20000010, 64), 0); /* a read */
 		CU_ASSERT_EQUAL(eeh_func_dma(f, true, 0x20000010, 64), -EIO);
 		CU_ASSERT_EQUAL(guest_state(GBUID_C, mode ? 0x010000 : 1), 2);
-		CU_ASSERT_EQUAL(host_state(pe_a, NULL), 0);
+		CU_ASSERT_EQUAL(papr_state(pe_a, NULL), 0);
 		teardown();
 	}
 }
@@ -1224,26 +1178,26 @@ static void rtas_block_in_guest_memory_big_endian(void)
 	put_words(0x100, hdr, 6);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), 0);
 	/* rets at +12 + 4 * 3 = +24: 0, 0, 1, 1000, 0 in big endian. */
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x118), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x11c), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x120), 1);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x124), 1000);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x128), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x12c), 0xeeeeeeee);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x118), 0);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x11c), 0);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x120), 1);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x124), 1000);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x128), 0);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x12c), 0xeeeeeeee);
 	/* Wrong nret: only rets[0] written. */
 	hdr[2] = 3;
 	memset(guest_mem + 0x100, 0xee, 64);
 	put_words(0x100, hdr, 6);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x118), 0xfffffffd);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x11c), 0xeeeeeeee);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x118), 0xfffffffd);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x11c), 0xeeeeeeee);
 	/* Unknown token. */
 	memset(guest_mem + 0x100, 0xee, 64);
 	hdr[0] = 0x1234;
 	hdr[2] = 1;
 	put_words(0x100, hdr, 6);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), -ENOENT);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x118), 0xfffffffd);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x118), 0xfffffffd);
 	/* More cells than any EEH call has: wrong nargs/nret, so -3 in the
 	 * first return cell (after the 17 arguments) and nothing else. */
 	memset(guest_mem + 0x100, 0xee, 128);
@@ -1251,21 +1205,21 @@ static void rtas_block_in_guest_memory_big_endian(void)
 	hdr[1] = 17;
 	put_words(0x100, hdr, 3);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x100 + 12 + 4 * 17), 0xfffffffd);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x100 + 12 + 4 * 18), 0xeeeeeeee);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x100 + 12), 0xeeeeeeee);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x100 + 12 + 4 * 17), 0xfffffffd);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x100 + 12 + 4 * 18), 0xeeeeeeee);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x100 + 12), 0xeeeeeeee);
 	hdr[1] = 3;
 	hdr[2] = 14;
 	put_words(0x100, hdr, 3);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x118), 0xfffffffd);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x11c), 0xeeeeeeee);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x118), 0xfffffffd);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x11c), 0xeeeeeeee);
 	/* The same for an unknown token, which stays -ENOENT; nret 0: no
 	 * cell to write. */
 	hdr[0] = 0x1234;
 	put_words(0x100, hdr, 3);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), -ENOENT);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x118), 0xfffffffd);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x118), 0xfffffffd);
 	hdr[0] = TOK_STATE2;
 	hdr[1] = 20;
 	hdr[2] = 0;
@@ -1273,7 +1227,7 @@ static void rtas_block_in_guest_memory_big_endian(void)
 	put_words(0x100, hdr, 3);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x100), 0);
 	for (int i = 3; i < 32; i++)
-		CU_ASSERT_EQUAL(be32_at(guest_mem + 0x100 + 4 * i), 0xeeeeeeee);
+		CU_ASSERT_EQUAL(be32_get(guest_mem + 0x100 + 4 * i), 0xeeeeeeee);
 	/* Unreadable memory. */
 	hdr[1] = 3;
 	hdr[2] = 4;
@@ -1296,11 +1250,11 @@ static void open_errinjct_through_memory_token_then_status(void)
 	setup(EEH_RTAS_MODE_QEMU);
 	put_words(0x200, hdr, 3);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x200), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x20c), 1);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x210), 0);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x20c), 1);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x210), 0);
 	CU_ASSERT_EQUAL(eeh_vm_rtas_call_mem(vm, 0x200), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x20c), 0);
-	CU_ASSERT_EQUAL(be32_at(guest_mem + 0x210), (uint32_t)-4);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x20c), 0);
+	CU_ASSERT_EQUAL(be32_get(guest_mem + 0x210), (uint32_t)-4);
 	teardown();
 }
 
@@ -1378,7 +1332,7 @@ static void phb_reset_reenables_and_thaws_a_frozen_pe(void)
 	CU_ASSERT_EQUAL(guest_state(GBUID_C, 0), 2);
 	CU_ASSERT_EQUAL(eeh_vm_phb_reset(vm, GBUID_C), 0);
 	CU_ASSERT_EQUAL(guest_state(GBUID_C, 0), 0);
-	CU_ASSERT_EQUAL(host_state(pe_c, NULL), 0);
+	CU_ASSERT_EQUAL(papr_state(pe_c, NULL), 0);
 	teardown();
 }
 
@@ -1408,12 +1362,12 @@ static void iommufd_binding_follows_the_one_group_rule(void)
 	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_c), 0);
 	CU_ASSERT_EQUAL(guest_state(buid, 1), 2);
 	CU_ASSERT_EQUAL(option(buid, 1, 2), 0);
-	CU_ASSERT_EQUAL(host_state(pe_c, NULL), 4);
+	CU_ASSERT_EQUAL(papr_state(pe_c, NULL), 4);
 	/* A second group in the IOAS: the PHB loses EEH (-3, nothing sent). */
 	CU_ASSERT_EQUAL(eeh_iommufd_attach(ifd, d2, ioas, NULL), 0);
 	CU_ASSERT_EQUAL(read_state(buid, 1, &st, NULL, NULL), -3);
 	CU_ASSERT_EQUAL(option(buid, 1, 3), -3);
-	CU_ASSERT_EQUAL(host_state(pe_c, NULL), 4);
+	CU_ASSERT_EQUAL(papr_state(pe_c, NULL), 4);
 	CU_ASSERT_EQUAL(eeh_iommufd_attach(ifd, d2, ioas2, NULL), 0);
 	CU_ASSERT_EQUAL(option(buid, 1, 3), 0);
 	CU_ASSERT_EQUAL(guest_state(buid, 1), 0);
@@ -1437,12 +1391,12 @@ static void container_binding_needs_exactly_one_group(void)
 	CU_ASSERT_EQUAL(eeh_container_add_group(c, 3), 0);
 	CU_ASSERT_EQUAL(guest_state(buid, 0x0800), 0);
 	CU_ASSERT_EQUAL(slot_reset(buid, 0x0800, 1), 0);
-	CU_ASSERT_EQUAL(host_state(pe_c, NULL), 1);
+	CU_ASSERT_EQUAL(papr_state(pe_c, NULL), 1);
 	CU_ASSERT_EQUAL(slot_reset(buid, 0x0800, 0), 0);
 	CU_ASSERT_EQUAL(guest_state(buid, 0x0800), 0);
 	CU_ASSERT_EQUAL(eeh_container_add_group(c, 4), 0);
 	CU_ASSERT_EQUAL(slot_reset(buid, 0x0800, 1), -3);
-	CU_ASSERT_EQUAL(host_state(pe_c, NULL), 0);
+	CU_ASSERT_EQUAL(papr_state(pe_c, NULL), 0);
 	eeh_container_close(c);
 	teardown();
 }
@@ -1471,7 +1425,7 @@ static void isolation_a_guest_reaches_only_its_own_pes(void)
 				eeh_sim_freeze(pe);
 		eeh_phb_foreach(ctx, phb)
 			eeh_pe_foreach(phb, pe)
-				before[eeh_pe_iommu_group(pe)] = host_state(pe, NULL);
+				before[eeh_pe_iommu_group(pe)] = papr_state(pe, NULL);
 		eeh_phb_foreach(ctx, phb) {
 			uint64_t b = eeh_phb_buid(phb);
 
@@ -1507,16 +1461,16 @@ static void isolation_a_guest_reaches_only_its_own_pes(void)
 		eeh_phb_foreach(ctx, phb)
 			eeh_pe_foreach(phb, pe)
 				if (pe != mine)
-					CU_ASSERT_EQUAL(host_state(pe, NULL),
+					CU_ASSERT_EQUAL(papr_state(pe, NULL),
 							before[eeh_pe_iommu_group(pe)]);
 		/* Its own PE: thawed by the loop above only as far as DMA
 		 * allows (state 2 stays 2 under THAW DMA), reset works. */
 		CU_ASSERT_EQUAL(slot_reset(0x100000000ULL, mode ? 0x0800 : 1, 1), 0);
-		CU_ASSERT_EQUAL(host_state(mine, NULL), 1);
+		CU_ASSERT_EQUAL(papr_state(mine, NULL), 1);
 		eeh_phb_foreach(ctx, phb)
 			eeh_pe_foreach(phb, pe)
 				if (pe != mine)
-					CU_ASSERT_EQUAL(host_state(pe, NULL),
+					CU_ASSERT_EQUAL(papr_state(pe, NULL),
 							before[eeh_pe_iommu_group(pe)]);
 		teardown();
 	}

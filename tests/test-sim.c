@@ -7,9 +7,6 @@
 
 #include "test-util.h"
 
-enum { S0, S1, S2, S4, S5T, S5P, NSTATES };
-static const int state_value[NSTATES] = { 0, 1, 2, 4, 5, 5 };
-
 /* LoPAR "PE State Control", transcribed from the specification:
  * status and next state (-1 no change) for each call and current state. */
 static const struct {
@@ -22,40 +19,12 @@ static const struct {
 	[EEH_PAPR_RESET_FUNDAMENTAL] = { { 0, 1 }, { 0, -1 }, { 0, 1 }, { 0, 1 }, { -7, -1 }, { -7, -1 } },
 };
 
-static int papr_state(struct eeh_pe *pe, unsigned int *ms)
-{
-	int st = -1;
-
-	CU_ASSERT_EQUAL(eeh_pe_papr_state(pe, &st, ms), 0);
-	return st;
-}
-
-/* Drive a fresh PE (group 1) into state s with firmware-level calls. */
+/* A fresh PE (group 1) in state s. */
 static struct eeh_pe *pe_in_state(struct eeh_ctx *ctx, int s)
 {
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
 
-	switch (s) {
-	case S1:
-		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe, EEH_PAPR_RESET_HOT), 0);
-		break;
-	case S2:
-		CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
-		break;
-	case S4:
-		CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
-		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe, EEH_PAPR_THAW_MMIO), 0);
-		break;
-	case S5T:
-		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe, EEH_PAPR_RESET_HOT), 0);
-		eeh_clock_advance(ctx, 250 * MS);
-		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe, EEH_PAPR_RESET_DEACTIVATE), 0);
-		break;
-	case S5P:
-		eeh_set_max_freezes(ctx, 0);
-		CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
-		break;
-	}
+	papr_drive_to_state(ctx, pe, s);
 	return pe;
 }
 

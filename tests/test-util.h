@@ -3,6 +3,7 @@
 #ifndef EEH_TEST_UTIL_H
 #define EEH_TEST_UTIL_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,4 +67,61 @@ static inline struct eeh_ctx *builtin_host(void)
 }
 
 #define MS 1000ULL
+
+/* RTAS arguments and guest memory are big-endian. */
+static inline uint32_t be32_get(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void be32_put(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* A PE's PAPR state (0, 1, 2, 4, 5), the call asserted to succeed; ms, if
+ * not NULL, gets the wait the firmware asks for. */
+static inline int papr_state(struct eeh_pe *pe, unsigned int *ms)
+{
+	int st = -1;
+
+	CU_ASSERT_EQUAL(eeh_pe_papr_state(pe, &st, ms), 0);
+	return st;
+}
+
+/* The PAPR states a PE can be driven into with firmware-level calls: 5 is
+ * either temporarily unavailable (a reset settling) or permanently (past
+ * the freeze limit). state_value[] is the number each one reads as. */
+enum { S0, S1, S2, S4, S5T, S5P, NSTATES };
+static const int state_value[NSTATES] = { 0, 1, 2, 4, 5, 5 };
+
+/* Drive a PE in state 0 into state s with firmware-level calls, on the
+ * context's virtual clock. */
+static inline void papr_drive_to_state(struct eeh_ctx *ctx, struct eeh_pe *pe, int s)
+{
+	switch (s) {
+	case S1:
+		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe, EEH_PAPR_RESET_HOT), 0);
+		break;
+	case S2:
+		CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+		break;
+	case S4:
+		CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe, EEH_PAPR_THAW_MMIO), 0);
+		break;
+	case S5T:
+		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe, EEH_PAPR_RESET_HOT), 0);
+		eeh_clock_advance(ctx, 250 * MS);
+		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe, EEH_PAPR_RESET_DEACTIVATE), 0);
+		break;
+	case S5P:
+		eeh_set_max_freezes(ctx, 0);
+		CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+		break;
+	}
+}
 #endif
