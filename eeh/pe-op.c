@@ -5,10 +5,10 @@
  * platform backend, as the kernel runs them over its eeh_ops.
  */
 #include <stddef.h>
-#include <string.h>
 
 #include <linux/vfio.h>
 
+#include "iommufd.h"
 #include "pe-op.h"
 
 
@@ -144,8 +144,6 @@ static int set_option(struct eeh_pe *pe, int option)
 		return 0; /* the kernel never calls the platform for DISABLE */
 	case EEH_OPT_THAW_MMIO:
 	case EEH_OPT_THAW_DMA:
-		if (!ops_of(pe)->set_option)
-			return -ENOENT;
 		return pci_enable(pe, option);
 	}
 	return -EINVAL;
@@ -156,8 +154,6 @@ int pe_get_state(struct eeh_pe *pe)
 {
 	int s;
 
-	if (!ops_of(pe)->get_state)
-		return -ENOENT;
 	/* Let guest recovery wait while the host recovers the parent. */
 	if (pe->parent && !(atomic_load(&pe->kflags) & EEH_PE_REMOVED) &&
 	    (atomic_load(&pe->parent->kflags) & (EEH_PE_ISOLATED | EEH_PE_RECOVERING)))
@@ -180,11 +176,11 @@ static void restore_subtree_bars(struct eeh_pe *pe)
 static int platform_reset(struct eeh_pe *pe, int option)
 {
 	struct eeh_ctx *ctx = pe->phb->ctx;
-	int rc = ops_of(pe)->reset(pe, option);
+	int rc = pe_backend_reset(pe, option);
 
-	/* pseries_eeh_phb_reset(): no fundamental reset (-8), try hot. */
-	if (option == EEH_RESET_FUNDAMENTAL && rc == -8)
-		rc = ops_of(pe)->reset(pe, EEH_RESET_HOT);
+	/* pseries_eeh_phb_reset(): no fundamental reset, try hot. */
+	if (option == EEH_RESET_FUNDAMENTAL && rc == EEH_RTAS_NO_FRESET)
+		rc = pe_backend_reset(pe, EEH_RESET_HOT);
 	eeh_clock_sleep(ctx, option == EEH_RESET_DEACTIVATE ? EEH_RST_SETTLE_US : EEH_RST_HOLD_US);
 	if (rc)
 		dbg(ctx, "%s: platform reset %d failed: %d", pe->name, option, rc);
@@ -197,7 +193,7 @@ int pe_reset(struct eeh_pe *pe, int option, bool include_passed)
 {
 	int rc;
 
-	if (!ops_of(pe)->set_option || !ops_of(pe)->reset)
+	if (!backend_has(ops_of(pe), EEH_BACKEND_CAP_HOT_RESET))
 		return -ENOENT;
 	switch (option) {
 	case EEH_RESET_DEACTIVATE:
@@ -257,11 +253,11 @@ static int configure(struct eeh_pe *pe)
 {
 	int rc;
 
-	if (!ops_of(pe)->configure)
+	if (!backend_has(ops_of(pe), EEH_BACKEND_CAP_CONFIGURE))
 		return 0; /* before June 2025 the kernel's CONFIGURE was a no-op */
 	rc = ops_of(pe)->configure(pe);
-	/* pseries_eeh_configure_bridge(): RTAS -3 is -EINVAL, other failures -EIO. */
-	return rc == 0 ? 0 : rc == -3 ? -EINVAL : -EIO;
+	/* pseries_eeh_configure_bridge(): PARAM_ERROR is -EINVAL, other failures -EIO. */
+	return rc == 0 ? 0 : rc == EEH_RTAS_PARAM_ERROR ? -EINVAL : -EIO;
 }
 
 static int inject(struct eeh_pe *pe, const struct vfio_eeh_pe_op *op)
@@ -270,7 +266,7 @@ static int inject(struct eeh_pe *pe, const struct vfio_eeh_pe_op *op)
 		return -EINVAL;
 	if (op->err.func > EEH_ERR_FUNC_MAX || op->err.type > 1)
 		return -EINVAL;
-	if (!ops_of(pe)->err_inject)
+	if (!backend_has(ops_of(pe), EEH_BACKEND_CAP_INJECT))
 		return -ENOENT;
 	return ops_of(pe)->err_inject(pe, op->err.type, op->err.func, op->err.addr, op->err.mask);
 }
@@ -302,19 +298,6 @@ static int dispatch(struct eeh_pe *pe, const struct vfio_eeh_pe_op *op)
 	return -EINVAL;
 }
 
-int pe_op_validate(const struct vfio_eeh_pe_op *op)
-{
-	if (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, op) || op->flags)
-		return -EINVAL;
-	if (op->op > VFIO_EEH_PE_INJECT_ERR)
-		return -EINVAL;
-	if (op->op == VFIO_EEH_PE_INJECT_ERR &&
-	    (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, err.mask) || op->err.type > 1 ||
-	     op->err.func > EEH_ERR_FUNC_MAX))
-		return -EINVAL;
-	return 0;
-}
-
 EEH_EXPORT int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)
 {
 	const struct eeh_backend_ops *ops;
@@ -334,12 +317,12 @@ EEH_EXPORT int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)
 	 * those take, so an op never runs on whatever group the container
 	 * holds by then, nor on a closed container. */
 	if (atomic_load(&pe->container)) {
-		rc = container_pe_op_routed(pe, op, &routed);
+		rc = container_pe_op_routed(pe, op, eeh_pe_op, &routed);
 		if (routed)
 			return rc;
 	}
 	ops = ops_of(pe);
-	if (ops->pe_op) {
+	if (backend_has(ops, EEH_BACKEND_CAP_KERNEL_PE_OP)) {
 		/* A kernel does the semantics; refuse locally what it would. */
 		rc = pe_op_validate(op);
 		return rc ? rc : ops->pe_op(pe, op);
@@ -374,32 +357,6 @@ EEH_EXPORT int eeh_pe_inject(struct eeh_pe *pe, unsigned int type, unsigned int 
 	return eeh_pe_op(pe, &o);
 }
 
-static const char *const op_names[] = {
-	[VFIO_EEH_PE_DISABLE] = "disable",
-	[VFIO_EEH_PE_ENABLE] = "enable",
-	[VFIO_EEH_PE_UNFREEZE_IO] = "thaw-mmio",
-	[VFIO_EEH_PE_UNFREEZE_DMA] = "thaw-dma",
-	[VFIO_EEH_PE_GET_STATE] = "get-state",
-	[VFIO_EEH_PE_RESET_DEACTIVATE] = "reset-deactivate",
-	[VFIO_EEH_PE_RESET_HOT] = "reset-hot",
-	[VFIO_EEH_PE_RESET_FUNDAMENTAL] = "reset-fundamental",
-	[VFIO_EEH_PE_CONFIGURE] = "configure",
-	[VFIO_EEH_PE_INJECT_ERR] = "inject",
-};
-
-EEH_EXPORT const char *eeh_op_name(unsigned int op)
-{
-	return op < ARRAY_SIZE(op_names) ? op_names[op] : NULL;
-}
-
-EEH_EXPORT int eeh_op_from_name(const char *name)
-{
-	for (unsigned int i = 0; name && i < ARRAY_SIZE(op_names); i++)
-		if (!strcmp(name, op_names[i]))
-			return (int)i;
-	return -EINVAL;
-}
-
 EEH_EXPORT const char *eeh_state_name(int state)
 {
 	switch (state) {
@@ -427,8 +384,6 @@ EEH_EXPORT int eeh_pe_papr_state(struct eeh_pe *pe, int *state, unsigned int *un
 
 	if (!pe || !state)
 		return -EINVAL;
-	if (!ops_of(pe)->get_state)
-		return -ENOENT;
 	if (pe_ancestor_flags(pe, EEH_PE_ISOLATED | EEH_PE_RECOVERING)) {
 		st = EEH_PAPR_STATE_UNAVAIL;
 		info = PAPR_UNAVAIL_RETRY_MS;
@@ -460,7 +415,5 @@ EEH_EXPORT int eeh_pe_platform_state(struct eeh_pe *pe)
 {
 	if (!pe)
 		return -EINVAL;
-	if (!ops_of(pe)->get_state)
-		return -ENOENT;
 	return ops_of(pe)->get_state(pe, NULL);
 }

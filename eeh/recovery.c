@@ -18,7 +18,6 @@
 #define HOTPLUG_RESCAN_US (5 * 1000 * 1000ULL) /* eeh_reset_device(): ssleep(5) */
 #define RESET_ATTEMPTS 3                       /* eeh_pe_reset_full() */
 #define UNFREEZE_TRIES 3                       /* eeh_clear_pe_frozen_state() */
-#define RTAS_NO_FRESET (-8)
 
 struct binding {
 	struct binding *next;
@@ -428,7 +427,7 @@ static int reset_assert(struct eeh_recovery *rec, struct eeh_pe *pe, bool fundam
 	ops->set_option(pe, EEH_OPT_FREEZE_PE);
 	pe_subtree_set_flags(pe, EEH_PE_CFG_BLOCKED, 0);
 	rc = ops->reset(pe, fundamental ? EEH_RESET_FUNDAMENTAL : EEH_RESET_HOT);
-	if (fundamental && rc == RTAS_NO_FRESET) {
+	if (fundamental && rc == EEH_RTAS_NO_FRESET) {
 		/* pseries_eeh_phb_reset(): the slot has no fundamental reset. */
 		rc = ops->reset(pe, EEH_RESET_HOT);
 		res->fell_back_to_hot = true;
