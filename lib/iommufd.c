@@ -473,11 +473,6 @@ int iofd_check_slow(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe)
 	return rc;
 }
 
-int iommufd_device_pe(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe)
-{
-	return iofd_check(ifd, devid, pe);
-}
-
 /* ---- public API ---- */
 
 static int iofd_new(struct eeh_ctx *ctx, struct eeh_iommufd **out)

@@ -141,9 +141,12 @@ struct vfio_eeh_pe_op;
  * down so lib/ never calls up. */
 typedef int (*pe_op_engine)(struct eeh_pe *pe, struct vfio_eeh_pe_op *op);
 
-/* The PE of an iommufd device object under the one-group rule (iofd_check()):
- * 0 and *pe, or -ENOENT, -ENODEV, -EPERM. */
-int iommufd_device_pe(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe);
+/* The PE of an iommufd device object under the one-group rule: 0 and *pe,
+ * or -ENOENT, -ENODEV, -EPERM. Inline: it is the PE op fast path. */
+static inline int iommufd_device_pe(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe)
+{
+	return iofd_check(ifd, devid, pe);
+}
 /* An op on a container under its one-group rule, with its read lock
  * held: the kernel's ioctl, or engine on the group's PE when simulated. */
 int container_run_pe_op(struct eeh_container *c, struct vfio_eeh_pe_op *op,
