@@ -55,6 +55,31 @@ int sim_papr_state(struct eeh_pe *pe, unsigned int *info_ms)
 	return state;
 }
 
+/* The backend's get_state hook, here beside the lock-free read it is made
+ * of so the compiler can inline that read: GET_STATE is the hot path. */
+int sim_get_state(struct eeh_pe *pe, unsigned int *delay_ms)
+{
+	unsigned int info;
+	int s = sim_papr_state(pe, &info);
+
+	if (delay_ms)
+		*delay_ms = info;
+	/* pseries_eeh_get_state(), after the 2025 translation fix. */
+	switch (s) {
+	case EEH_PAPR_STATE_NORMAL:
+		return EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE | EEH_STATE_MMIO_ENABLED |
+		       EEH_STATE_DMA_ENABLED;
+	case EEH_PAPR_STATE_RESET:
+		return EEH_STATE_RESET_ACTIVE | EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE;
+	case EEH_PAPR_STATE_STOPPED:
+		return 0;
+	case EEH_PAPR_STATE_STOPPED_DMA:
+		return EEH_STATE_MMIO_ENABLED;
+	default:
+		return info ? EEH_STATE_UNAVAILABLE : EEH_STATE_NOT_SUPPORT;
+	}
+}
+
 static bool parent_stopped(struct eeh_pe *pe)
 {
 	/* A frozen or resetting parent bus passes no traffic to its children. */

@@ -83,6 +83,8 @@ struct sim_inject_rec {
 };
 
 int sim_papr_state(struct eeh_pe *pe, unsigned int *info_ms);
+/* The get_state hook: EEH_STATE_* bits as pseries_eeh_get_state() maps them. */
+int sim_get_state(struct eeh_pe *pe, unsigned int *delay_ms);
 /* Set the PAPR state as one update lock-free readers see whole
  * (pe->lock held). */
 void sim_set_state(struct eeh_pe *pe, uint8_t state, bool perm, uint64_t settle_until_us);
