@@ -5,10 +5,10 @@
  * platform backend, as the kernel runs them over its eeh_ops.
  */
 #include <stddef.h>
-#include <string.h>
 
 #include <linux/vfio.h>
 
+#include "iommufd.h"
 #include "pe-op.h"
 
 
@@ -126,8 +126,11 @@ static int change_owner(struct eeh_pe *pe)
 
 	if (s < 0 || s == EEH_STATE_NOT_SUPPORT || state_active(s))
 		return 0;
-	if (needs_reset_on_owner_change(pe))
-		return pe_reset_full(pe, false, true);
+	if (needs_reset_on_owner_change(pe)) {
+		struct pe_reset_opts o = { .include_passed = true, .reenable = true };
+
+		return pe_reset_full(pe, false, &o);
+	}
 	rc = pe_unfreeze(pe);
 	if (rc)
 		return rc;
@@ -144,8 +147,6 @@ static int set_option(struct eeh_pe *pe, int option)
 		return 0; /* the kernel never calls the platform for DISABLE */
 	case EEH_OPT_THAW_MMIO:
 	case EEH_OPT_THAW_DMA:
-		if (!ops_of(pe)->set_option)
-			return -ENOENT;
 		return pci_enable(pe, option);
 	}
 	return -EINVAL;
@@ -156,8 +157,6 @@ int pe_get_state(struct eeh_pe *pe)
 {
 	int s;
 
-	if (!ops_of(pe)->get_state)
-		return -ENOENT;
 	/* Let guest recovery wait while the host recovers the parent. */
 	if (pe->parent && !(atomic_load(&pe->kflags) & EEH_PE_REMOVED) &&
 	    (atomic_load(&pe->parent->kflags) & (EEH_PE_ISOLATED | EEH_PE_RECOVERING)))
@@ -176,78 +175,134 @@ static void restore_subtree_bars(struct eeh_pe *pe)
 		restore_subtree_bars(c);
 }
 
-/* The platform reset call plus the hold or settle wait pseries adds. */
-static int platform_reset(struct eeh_pe *pe, int option)
+static void lock_if(struct eeh_pe *pe, const struct pe_reset_opts *o)
 {
-	struct eeh_ctx *ctx = pe->phb->ctx;
-	int rc = ops_of(pe)->reset(pe, option);
+	if (o->lock)
+		pthread_mutex_lock(&pe->lock);
+}
 
-	/* pseries_eeh_phb_reset(): no fundamental reset (-8), try hot. */
-	if (option == EEH_RESET_FUNDAMENTAL && rc == -8)
-		rc = ops_of(pe)->reset(pe, EEH_RESET_HOT);
-	eeh_clock_sleep(ctx, option == EEH_RESET_DEACTIVATE ? EEH_RST_SETTLE_US : EEH_RST_HOLD_US);
+static void unlock_if(struct eeh_pe *pe, const struct pe_reset_opts *o)
+{
+	if (o->lock)
+		pthread_mutex_unlock(&pe->lock);
+}
+
+static void watch(struct pe_reset_opts *o, struct eeh_pe *pe, enum pe_reset_step step, int val)
+{
+	if (o->step)
+		o->step(o->data, pe, step, val);
+}
+
+/* Assert: freeze first so MMIO is dropped during the reset (powernv),
+ * block config space, then the platform call and the hold time pseries
+ * sleeps. The platform's status. */
+static int reset_assert(struct eeh_pe *pe, int option, struct pe_reset_opts *o)
+{
+	int rc;
+
+	watch(o, pe, PE_RESET_ASSERT, option);
+	lock_if(pe, o);
+	ops_of(pe)->set_option(pe, EEH_OPT_FREEZE_PE);
+	pe_subtree_set_flags(pe, EEH_PE_CFG_BLOCKED, 0);
+	rc = pe_backend_reset(pe, option);
+	/* pseries_eeh_phb_reset(): no fundamental reset, try hot. */
+	if (option == EEH_RESET_FUNDAMENTAL && rc == EEH_RTAS_NO_FRESET) {
+		rc = pe_backend_reset(pe, EEH_RESET_HOT);
+		o->fell_back_to_hot = true;
+		watch(o, pe, PE_RESET_FALLBACK_HOT, rc);
+	}
+	unlock_if(pe, o);
+	eeh_clock_sleep(pe->phb->ctx, EEH_RST_HOLD_US);
 	if (rc)
-		dbg(ctx, "%s: platform reset %d failed: %d", pe->name, option, rc);
-	/* Firmware refusals surface as -EIO, as powernv reports them. */
-	return rc ? -EIO : 0;
+		dbg(pe->phb->ctx, "%s: platform reset %d failed: %d", pe->name, option, rc);
+	return rc;
+}
+
+/* Deactivate, the settle time pseries sleeps, config space unblocked.
+ * The platform's status. */
+static int reset_deactivate(struct eeh_pe *pe, struct pe_reset_opts *o)
+{
+	int rc;
+
+	lock_if(pe, o);
+	rc = pe_backend_reset(pe, EEH_RESET_DEACTIVATE);
+	unlock_if(pe, o);
+	watch(o, pe, PE_RESET_DEACTIVATE, rc);
+	eeh_clock_sleep(pe->phb->ctx, EEH_RST_SETTLE_US);
+	pe_subtree_set_flags(pe, 0, EEH_PE_CFG_BLOCKED);
+	if (rc)
+		dbg(pe->phb->ctx, "%s: platform reset %d failed: %d", pe->name,
+		    EEH_RESET_DEACTIVATE, rc);
+	return rc;
+}
+
+/* eeh_pe_reenable_devices(): BARs back, then thaw. 0 or -errno. */
+static int reset_reenable(struct eeh_pe *pe, const struct pe_reset_opts *o)
+{
+	int rc;
+
+	restore_subtree_bars(pe);
+	if (o->include_passed) {
+		rc = pe_unfreeze(pe);
+		if (rc)
+			return rc;
+	}
+	pe_subtree_set_flags(pe, 0, EEH_PE_ISOLATED);
+	return 0;
 }
 
 /* eeh_pe_reset() */
 int pe_reset(struct eeh_pe *pe, int option, bool include_passed)
 {
+	struct pe_reset_opts o = { .include_passed = include_passed, .reenable = true };
 	int rc;
 
-	if (!ops_of(pe)->set_option || !ops_of(pe)->reset)
+	if (!backend_has(ops_of(pe), EEH_BACKEND_CAP_HOT_RESET))
 		return -ENOENT;
 	switch (option) {
+	/* Firmware refusals surface as -EIO, as powernv reports them. */
 	case EEH_RESET_DEACTIVATE:
-		rc = platform_reset(pe, option);
-		pe_subtree_set_flags(pe, 0, EEH_PE_CFG_BLOCKED);
-		if (rc)
-			return rc;
-		/* eeh_pe_reenable_devices(): BARs back, then thaw. */
-		restore_subtree_bars(pe);
-		if (include_passed) {
-			rc = pe_unfreeze(pe);
-			if (rc)
-				return rc;
-		}
-		pe_subtree_set_flags(pe, 0, EEH_PE_ISOLATED);
-		return 0;
+		rc = reset_deactivate(pe, &o);
+		return rc ? -EIO : reset_reenable(pe, &o);
 	case EEH_RESET_HOT:
 	case EEH_RESET_FUNDAMENTAL:
-		/* Freeze first so MMIO is dropped during the reset. */
-		ops_of(pe)->set_option(pe, EEH_OPT_FREEZE_PE);
-		pe_subtree_set_flags(pe, EEH_PE_CFG_BLOCKED, 0);
-		return platform_reset(pe, option);
+		return reset_assert(pe, option, &o) ? -EIO : 0;
 	}
 	return -EINVAL;
 }
 
-int pe_reset_full(struct eeh_pe *pe, bool fundamental, bool include_passed)
+int pe_reset_full(struct eeh_pe *pe, bool fundamental, struct pe_reset_opts *o)
 {
 	struct eeh_ctx *ctx = pe->phb->ctx;
 	int type = fundamental ? EEH_RESET_FUNDAMENTAL : EEH_RESET_HOT;
 	int rc = 0, s;
 
 	pe_subtree_set_flags(pe, EEH_PE_RESET | EEH_PE_CFG_BLOCKED, 0);
-	for (int i = 0; i < 3; i++) {
-		rc = pe_reset(pe, type, include_passed);
+	for (int i = 1; i <= PE_RESET_ATTEMPTS; i++) {
+		o->attempts++;
+		rc = reset_assert(pe, type, o);
 		if (!rc)
-			rc = pe_reset(pe, EEH_RESET_DEACTIVATE, include_passed);
+			rc = reset_deactivate(pe, o);
+		if (!rc && o->reenable)
+			rc = reset_reenable(pe, o);
 		if (rc) {
+			warn(ctx, "Failure %d resetting %s (attempt %d)", rc, pe->name, i);
 			rc = -EIO;
-			warn(ctx, "Failure resetting %s (attempt %d)", pe->name, i + 1);
 			continue;
 		}
+		lock_if(pe, o);
 		s = pe_wait_state(pe, PCI_BUS_RESET_WAIT_MS);
+		unlock_if(pe, o);
+		watch(o, pe, PE_RESET_DONE, s);
 		if (s < 0) {
 			rc = -ENOTRECOVERABLE;
 			break;
 		}
 		if (state_active(s))
 			break;
-		warn(ctx, "%s: slot inactive after reset: 0x%x (attempt %d)", pe->name, s, i + 1);
+		/* The kernel only logs this and tries again; after the last
+		 * attempt it returns 0 and the caller's unfreeze decides. */
+		warn(ctx, "%s: slot inactive after reset: 0x%x (attempt %d)", pe->name, s, i);
 	}
 	pe_subtree_set_flags(pe, 0, EEH_PE_RESET | EEH_PE_CFG_BLOCKED);
 	return rc;
@@ -257,11 +312,11 @@ static int configure(struct eeh_pe *pe)
 {
 	int rc;
 
-	if (!ops_of(pe)->configure)
+	if (!backend_has(ops_of(pe), EEH_BACKEND_CAP_CONFIGURE))
 		return 0; /* before June 2025 the kernel's CONFIGURE was a no-op */
 	rc = ops_of(pe)->configure(pe);
-	/* pseries_eeh_configure_bridge(): RTAS -3 is -EINVAL, other failures -EIO. */
-	return rc == 0 ? 0 : rc == -3 ? -EINVAL : -EIO;
+	/* pseries_eeh_configure_bridge(): PARAM_ERROR is -EINVAL, other failures -EIO. */
+	return rc == 0 ? 0 : rc == EEH_RTAS_PARAM_ERROR ? -EINVAL : -EIO;
 }
 
 static int inject(struct eeh_pe *pe, const struct vfio_eeh_pe_op *op)
@@ -270,7 +325,7 @@ static int inject(struct eeh_pe *pe, const struct vfio_eeh_pe_op *op)
 		return -EINVAL;
 	if (op->err.func > EEH_ERR_FUNC_MAX || op->err.type > 1)
 		return -EINVAL;
-	if (!ops_of(pe)->err_inject)
+	if (!backend_has(ops_of(pe), EEH_BACKEND_CAP_INJECT))
 		return -ENOENT;
 	return ops_of(pe)->err_inject(pe, op->err.type, op->err.func, op->err.addr, op->err.mask);
 }
@@ -302,19 +357,6 @@ static int dispatch(struct eeh_pe *pe, const struct vfio_eeh_pe_op *op)
 	return -EINVAL;
 }
 
-int pe_op_validate(const struct vfio_eeh_pe_op *op)
-{
-	if (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, op) || op->flags)
-		return -EINVAL;
-	if (op->op > VFIO_EEH_PE_INJECT_ERR)
-		return -EINVAL;
-	if (op->op == VFIO_EEH_PE_INJECT_ERR &&
-	    (op->argsz < OFFSETOFEND(struct vfio_eeh_pe_op, err.mask) || op->err.type > 1 ||
-	     op->err.func > EEH_ERR_FUNC_MAX))
-		return -EINVAL;
-	return 0;
-}
-
 EEH_EXPORT int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)
 {
 	const struct eeh_backend_ops *ops;
@@ -334,12 +376,12 @@ EEH_EXPORT int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op)
 	 * those take, so an op never runs on whatever group the container
 	 * holds by then, nor on a closed container. */
 	if (atomic_load(&pe->container)) {
-		rc = container_pe_op_routed(pe, op, &routed);
+		rc = container_pe_op_routed(pe, op, eeh_pe_op, &routed);
 		if (routed)
 			return rc;
 	}
 	ops = ops_of(pe);
-	if (ops->pe_op) {
+	if (backend_has(ops, EEH_BACKEND_CAP_KERNEL_PE_OP)) {
 		/* A kernel does the semantics; refuse locally what it would. */
 		rc = pe_op_validate(op);
 		return rc ? rc : ops->pe_op(pe, op);
@@ -374,32 +416,6 @@ EEH_EXPORT int eeh_pe_inject(struct eeh_pe *pe, unsigned int type, unsigned int 
 	return eeh_pe_op(pe, &o);
 }
 
-static const char *const op_names[] = {
-	[VFIO_EEH_PE_DISABLE] = "disable",
-	[VFIO_EEH_PE_ENABLE] = "enable",
-	[VFIO_EEH_PE_UNFREEZE_IO] = "thaw-mmio",
-	[VFIO_EEH_PE_UNFREEZE_DMA] = "thaw-dma",
-	[VFIO_EEH_PE_GET_STATE] = "get-state",
-	[VFIO_EEH_PE_RESET_DEACTIVATE] = "reset-deactivate",
-	[VFIO_EEH_PE_RESET_HOT] = "reset-hot",
-	[VFIO_EEH_PE_RESET_FUNDAMENTAL] = "reset-fundamental",
-	[VFIO_EEH_PE_CONFIGURE] = "configure",
-	[VFIO_EEH_PE_INJECT_ERR] = "inject",
-};
-
-EEH_EXPORT const char *eeh_op_name(unsigned int op)
-{
-	return op < ARRAY_SIZE(op_names) ? op_names[op] : NULL;
-}
-
-EEH_EXPORT int eeh_op_from_name(const char *name)
-{
-	for (unsigned int i = 0; name && i < ARRAY_SIZE(op_names); i++)
-		if (!strcmp(name, op_names[i]))
-			return (int)i;
-	return -EINVAL;
-}
-
 EEH_EXPORT const char *eeh_state_name(int state)
 {
 	switch (state) {
@@ -427,8 +443,6 @@ EEH_EXPORT int eeh_pe_papr_state(struct eeh_pe *pe, int *state, unsigned int *un
 
 	if (!pe || !state)
 		return -EINVAL;
-	if (!ops_of(pe)->get_state)
-		return -ENOENT;
 	if (pe_ancestor_flags(pe, EEH_PE_ISOLATED | EEH_PE_RECOVERING)) {
 		st = EEH_PAPR_STATE_UNAVAIL;
 		info = PAPR_UNAVAIL_RETRY_MS;
@@ -460,7 +474,5 @@ EEH_EXPORT int eeh_pe_platform_state(struct eeh_pe *pe)
 {
 	if (!pe)
 		return -EINVAL;
-	if (!ops_of(pe)->get_state)
-		return -ENOENT;
 	return ops_of(pe)->get_state(pe, NULL);
 }

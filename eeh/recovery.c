@@ -16,9 +16,7 @@
 
 #define MAX_WAIT_FOR_RECOVERY_MS (300 * 1000) /* eeh_driver.c MAX_WAIT_FOR_RECOVERY */
 #define HOTPLUG_RESCAN_US (5 * 1000 * 1000ULL) /* eeh_reset_device(): ssleep(5) */
-#define RESET_ATTEMPTS 3                       /* eeh_pe_reset_full() */
 #define UNFREEZE_TRIES 3                       /* eeh_clear_pe_frozen_state() */
-#define RTAS_NO_FRESET (-8)
 
 struct binding {
 	struct binding *next;
@@ -415,74 +413,29 @@ static void restore_bars(struct eeh_pe *pe)
 		restore_bars(c);
 }
 
-/* One assert: freeze (drops MMIO on powernv), block config, reset. */
-static int reset_assert(struct eeh_recovery *rec, struct eeh_pe *pe, bool fundamental,
-			struct eeh_recovery_result *res)
+/* The reset sequence's steps in the event log. */
+static void reset_step(void *data, struct eeh_pe *pe, enum pe_reset_step step, int val)
 {
-	const struct eeh_backend_ops *ops = pe->phb->ctx->ops;
-	int rc;
+	static const enum eeh_recovery_step logged[] = {
+		[PE_RESET_ASSERT] = EEH_STEP_RESET_ASSERT,
+		[PE_RESET_FALLBACK_HOT] = EEH_STEP_RESET_FALLBACK_HOT,
+		[PE_RESET_DEACTIVATE] = EEH_STEP_RESET_DEACTIVATE,
+		[PE_RESET_DONE] = EEH_STEP_RESET_DONE,
+	};
 
-	log_step(rec, EEH_STEP_RESET_ASSERT, pe, NULL,
-		 fundamental ? EEH_RESET_FUNDAMENTAL : EEH_RESET_HOT);
-	pthread_mutex_lock(&pe->lock);
-	ops->set_option(pe, EEH_OPT_FREEZE_PE);
-	pe_subtree_set_flags(pe, EEH_PE_CFG_BLOCKED, 0);
-	rc = ops->reset(pe, fundamental ? EEH_RESET_FUNDAMENTAL : EEH_RESET_HOT);
-	if (fundamental && rc == RTAS_NO_FRESET) {
-		/* pseries_eeh_phb_reset(): the slot has no fundamental reset. */
-		rc = ops->reset(pe, EEH_RESET_HOT);
-		res->fell_back_to_hot = true;
-		log_step(rec, EEH_STEP_RESET_FALLBACK_HOT, pe, NULL, rc);
-	}
-	pthread_mutex_unlock(&pe->lock);
-	eeh_clock_sleep(rec->ctx, EEH_RST_HOLD_US);
-	return rc;
+	log_step(data, logged[step], pe, NULL, val);
 }
 
-static int reset_deactivate(struct eeh_recovery *rec, struct eeh_pe *pe)
-{
-	const struct eeh_backend_ops *ops = pe->phb->ctx->ops;
-	int rc;
-
-	pthread_mutex_lock(&pe->lock);
-	rc = ops->reset(pe, EEH_RESET_DEACTIVATE);
-	pe_subtree_set_flags(pe, 0, EEH_PE_CFG_BLOCKED);
-	pthread_mutex_unlock(&pe->lock);
-	log_step(rec, EEH_STEP_RESET_DEACTIVATE, pe, NULL, rc);
-	eeh_clock_sleep(rec->ctx, EEH_RST_SETTLE_US);
-	return rc;
-}
-
-/* eeh_pe_reset_full(pe, include_passed = false). */
+/* eeh_pe_reset_full(pe, include_passed = false): the devices are brought
+ * back by eeh_reset_device() below, not by the reset. */
 static int reset_full(struct eeh_recovery *rec, struct eeh_pe *pe, bool fundamental,
 		      struct eeh_recovery_result *res)
 {
-	int rc = 0, s;
+	struct pe_reset_opts o = { .lock = true, .step = reset_step, .data = rec };
+	int rc = pe_reset_full(pe, fundamental, &o);
 
-	pe_subtree_set_flags(pe, EEH_PE_RESET | EEH_PE_CFG_BLOCKED, 0);
-	for (int i = 1; i <= RESET_ATTEMPTS; i++) {
-		res->reset_attempts++;
-		rc = reset_assert(rec, pe, fundamental, res);
-		if (!rc)
-			rc = reset_deactivate(rec, pe);
-		if (rc) {
-			warn(rec->ctx, "Failure %d resetting %s (attempt %d)", rc, pe->name, i);
-			rc = -EIO;
-			continue;
-		}
-		s = platform_state(pe, true);
-		log_step(rec, EEH_STEP_RESET_DONE, pe, NULL, s);
-		if (s < 0) {
-			rc = -ENOTRECOVERABLE;
-			break;
-		}
-		if (state_active(s))
-			break;
-		/* The kernel only logs this and tries again; after the last
-		 * attempt it returns 0 and the unfreeze below decides. */
-		warn(rec->ctx, "%s: slot inactive after reset: 0x%x (attempt %d)", pe->name, s, i);
-	}
-	pe_subtree_set_flags(pe, 0, EEH_PE_RESET | EEH_PE_CFG_BLOCKED);
+	res->reset_attempts += o.attempts;
+	res->fell_back_to_hot |= o.fell_back_to_hot;
 	return rc;
 }
 
@@ -499,7 +452,7 @@ static int reset_device(struct eeh_recovery *rec, struct eeh_pe *pe, struct eeh_
 	if (rc)
 		return rc;
 	pthread_mutex_lock(&pe->lock);
-	rc = ops->configure ? ops->configure(pe) : 0;
+	rc = backend_has(ops, EEH_BACKEND_CAP_CONFIGURE) ? ops->configure(pe) : 0;
 	pthread_mutex_unlock(&pe->lock);
 	log_step(rec, EEH_STEP_CONFIGURE, pe, NULL, rc);
 	restore_bars(pe);
@@ -644,7 +597,7 @@ EEH_EXPORT int eeh_recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe,
 	if (!rec || !pe || pe->phb->ctx != rec->ctx)
 		return -EINVAL;
 	ops = rec->ctx->ops;
-	if (!ops || !ops->get_state || !ops->reset || !ops->set_option)
+	if (!ops)
 		return -EOPNOTSUPP;
 	if (!res)
 		res = &local;

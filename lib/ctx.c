@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The library context: reference counting, logging, clock, backend choice. */
-#include <ctype.h>
+/* The library context: reference counting, logging, settings. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "libeeh-private.h"
@@ -47,14 +45,6 @@ static int log_priority_from_string(const char *s)
 		if (strcasecmp(s, names[i].name) == 0)
 			return names[i].prio;
 	return LOG_ERR;
-}
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 struct eeh_ctx *ctx_alloc(void)
@@ -158,112 +148,4 @@ EEH_EXPORT void eeh_set_enabled(struct eeh_ctx *ctx, bool enabled)
 EEH_EXPORT bool eeh_get_enabled(struct eeh_ctx *ctx)
 {
 	return ctx->eeh_enabled;
-}
-
-/* ---- clock ---- */
-
-EEH_EXPORT int eeh_clock_set_mode(struct eeh_ctx *ctx, enum eeh_clock_mode mode)
-{
-	if (mode != EEH_CLOCK_VIRTUAL && mode != EEH_CLOCK_REAL)
-		return -EINVAL;
-	if (mode == EEH_CLOCK_REAL && ctx->clock.mode != EEH_CLOCK_REAL)
-		/* Continue from the current virtual time so deadlines stay valid. */
-		ctx->clock.real_base_ns = monotonic_ns() - ctx->clock.virt_us * 1000ULL;
-	else if (mode == EEH_CLOCK_VIRTUAL && ctx->clock.mode == EEH_CLOCK_REAL)
-		ctx->clock.virt_us = eeh_clock_now_us(ctx);
-	ctx->clock.mode = mode;
-	return 0;
-}
-
-EEH_EXPORT enum eeh_clock_mode eeh_clock_get_mode(struct eeh_ctx *ctx)
-{
-	return ctx->clock.mode;
-}
-
-EEH_EXPORT uint64_t eeh_clock_now_us(struct eeh_ctx *ctx)
-{
-	if (ctx->clock.mode == EEH_CLOCK_REAL)
-		return (monotonic_ns() - ctx->clock.real_base_ns) / 1000ULL;
-	return atomic_load(&ctx->clock.virt_us);
-}
-
-EEH_EXPORT int eeh_clock_advance(struct eeh_ctx *ctx, uint64_t us)
-{
-	if (ctx->clock.mode != EEH_CLOCK_VIRTUAL)
-		return -EINVAL;
-	atomic_fetch_add(&ctx->clock.virt_us, us);
-	return 0;
-}
-
-EEH_EXPORT void eeh_clock_sleep(struct eeh_ctx *ctx, uint64_t us)
-{
-	struct timespec ts;
-
-	if (ctx->clock.mode == EEH_CLOCK_VIRTUAL) {
-		atomic_fetch_add(&ctx->clock.virt_us, us);
-		return;
-	}
-	ts.tv_sec = (time_t)(us / 1000000ULL);
-	ts.tv_nsec = (long)(us % 1000000ULL) * 1000L;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-/* ---- construction ---- */
-
-static bool host_has_eeh(void)
-{
-	char line[128] = "";
-	FILE *f = fopen("/proc/powerpc/eeh", "re");
-
-	if (!f)
-		return false;
-	if (!fgets(line, sizeof(line), f))
-		line[0] = '\0';
-	fclose(f);
-	return strstr(line, "EEH Subsystem is enabled") != NULL;
-}
-
-EEH_EXPORT int eeh_new(struct eeh_ctx **out)
-{
-	const char *backend = secure_getenv("EEH_BACKEND");
-	const char *image = secure_getenv("EEH_IMAGE");
-	const char *topology = secure_getenv("EEH_TOPOLOGY");
-
-	if (!out)
-		return -EINVAL;
-	*out = NULL;
-	if (backend && strcmp(backend, "sim") != 0) {
-		/* EEH_BACKEND=host: the real host, or the tree under $EEH_ROOT;
-		 * without EEH its ops say what is missing. */
-		if (strcmp(backend, "host") == 0)
-			return eeh_new_host(NULL, out);
-		return -EINVAL;
-	}
-	if (!backend && !(image && *image) && !(topology && *topology) && host_has_eeh())
-		return eeh_new_host(NULL, out);
-	if (image && *image)
-		return eeh_new_sim_image(image, topology, out);
-	return eeh_new_sim(topology && *topology ? topology : NULL, out);
-}
-
-int parse_bdf(const char *s, unsigned int *domain, unsigned int *bus, unsigned int *devfn)
-{
-	unsigned int d = 0, b, dev, fn;
-	int n = -1;
-
-	if (sscanf(s, "%x:%x:%x.%x%n", &d, &b, &dev, &fn, &n) == 4 && n > 0 && s[n] == '\0')
-		goto ok;
-	d = 0;
-	n = -1;
-	if (sscanf(s, "%x:%x.%x%n", &b, &dev, &fn, &n) == 3 && n > 0 && s[n] == '\0')
-		goto ok;
-	return -EINVAL;
-ok:
-	if (d > 0xffff || b > 0xff || dev > 0x1f || fn > 7 || !isxdigit((unsigned char)s[0]))
-		return -EINVAL;
-	*domain = d;
-	*bus = b;
-	*devfn = (dev << 3) | fn;
-	return 0;
 }

@@ -218,7 +218,7 @@ EEH_EXPORT int eeh_func_cfg_read(struct eeh_func *func, unsigned int off, unsign
 	if (!func || !val || !size_ok(off, size, 4) || off + size > 4096)
 		return -EINVAL;
 	ctx = func->pe->phb->ctx;
-	if (ctx->ops && ctx->ops->cfg_access)
+	if (backend_has(ctx->ops, EEH_BACKEND_CAP_DEVICE_ACCESS))
 		return ctx->ops->cfg_access(func, false, off, size, val);
 	*val = func_cfg_raw_read(func, off, size);
 	return 0;
@@ -232,7 +232,7 @@ EEH_EXPORT int eeh_func_cfg_write(struct eeh_func *func, unsigned int off, unsig
 	if (!func || !size_ok(off, size, 4) || off + size > 4096)
 		return -EINVAL;
 	ctx = func->pe->phb->ctx;
-	if (ctx->ops && ctx->ops->cfg_access)
+	if (backend_has(ctx->ops, EEH_BACKEND_CAP_DEVICE_ACCESS))
 		return ctx->ops->cfg_access(func, true, off, size, &val);
 	return func_cfg_raw_write(func, off, size, val);
 }
@@ -254,7 +254,7 @@ EEH_EXPORT int eeh_func_mmio_read(struct eeh_func *func, unsigned int bar, uint6
 	if (r < 0 || !val)
 		return r < 0 ? r : -EINVAL;
 	ctx = func->pe->phb->ctx;
-	if (ctx->ops && ctx->ops->mmio_access)
+	if (backend_has(ctx->ops, EEH_BACKEND_CAP_DEVICE_ACCESS))
 		return ctx->ops->mmio_access(func, false, bar, off, size, val);
 	*val = func_mmio_raw_read(func, bar, off, size);
 	return 0;
@@ -269,7 +269,7 @@ EEH_EXPORT int eeh_func_mmio_write(struct eeh_func *func, unsigned int bar, uint
 	if (r < 0)
 		return r;
 	ctx = func->pe->phb->ctx;
-	if (ctx->ops && ctx->ops->mmio_access)
+	if (backend_has(ctx->ops, EEH_BACKEND_CAP_DEVICE_ACCESS))
 		return ctx->ops->mmio_access(func, true, bar, off, size, &val);
 	return func_mmio_raw_write(func, bar, off, size, val);
 }
@@ -281,7 +281,7 @@ EEH_EXPORT int eeh_func_dma(struct eeh_func *func, bool write, uint64_t addr, si
 	if (!func || !len)
 		return -EINVAL;
 	ctx = func->pe->phb->ctx;
-	if (ctx->ops && ctx->ops->dma_access)
+	if (backend_has(ctx->ops, EEH_BACKEND_CAP_DEVICE_ACCESS))
 		return ctx->ops->dma_access(func, write, addr, len);
 	return -EOPNOTSUPP;
 }

@@ -29,7 +29,6 @@
 #include <pci/pci.h>
 
 #include "host.h"
-#include "sim.h"
 #include "sys.h"
 
 #define DEBUGFS_EEH "/sys/kernel/debug/powerpc"
@@ -234,16 +233,6 @@ static int host_set_option(struct eeh_pe *pe, int option)
 		return pe_state_file(pe, "1\n", NULL, 0);
 	}
 	return -EOPNOTSUPP; /* no file freezes a PE on demand */
-}
-
-static int host_reset(struct eeh_pe *pe, int option)
-{
-	return -EOPNOTSUPP;
-}
-
-static int host_configure(struct eeh_pe *pe)
-{
-	return -EOPNOTSUPP;
 }
 
 static int write_debugfs(struct eeh_ctx *ctx, const char *name, const char *text)
@@ -497,12 +486,42 @@ static void host_destroy(struct eeh_ctx *ctx)
 	ctx->host = NULL;
 }
 
+/* EEH_BACKEND unset: the host when its kernel runs EEH, unless a
+ * simulator file is named (EEH_IMAGE, EEH_TOPOLOGY). */
+static bool host_detect(void)
+{
+	const char *image = secure_getenv("EEH_IMAGE");
+	const char *topology = secure_getenv("EEH_TOPOLOGY");
+	char line[128] = "";
+	FILE *f;
+
+	if ((image && *image) || (topology && *topology))
+		return false;
+	f = fopen("/proc/powerpc/eeh", "re");
+	if (!f)
+		return false;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	return strstr(line, "EEH Subsystem is enabled") != NULL;
+}
+
+/* The real host, or the tree under $EEH_ROOT; without EEH its ops say
+ * what is missing. */
+static int host_open(struct eeh_ctx **out)
+{
+	return eeh_new_host(NULL, out);
+}
+
+/* No reset or configure: the kernel has no file for them (pe_op says so). */
 const struct eeh_backend_ops host_backend_ops = {
 	.name = "host",
+	.caps = EEH_BACKEND_CAP_INJECT | EEH_BACKEND_CAP_KERNEL_PE_OP |
+		EEH_BACKEND_CAP_DEVICE_ACCESS,
+	.detect = host_detect,
+	.open = host_open,
 	.get_state = host_get_state,
 	.set_option = host_set_option,
-	.reset = host_reset,
-	.configure = host_configure,
 	.err_inject = host_err_inject,
 	.pe_op = host_pe_op,
 	.cfg_access = host_cfg_access,

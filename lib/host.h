@@ -25,11 +25,10 @@ struct host {
 	bool pacc_failed;
 };
 
-extern const struct eeh_backend_ops host_backend_ops;
-
+/* Set by eeh_new_host() only: NULL on any other backend. */
 static inline struct host *host_of(struct eeh_ctx *ctx)
 {
-	return ctx->ops == &host_backend_ops ? ctx->host : NULL;
+	return ctx->host;
 }
 
 /* The key the model's func_by_bdf map uses. */

@@ -135,19 +135,27 @@ static inline int iofd_check(struct eeh_iommufd *ifd, uint32_t devid, struct eeh
 	return 0;
 }
 
-/* Container internals (lib/vfio-container.c) for the PE op front end. */
-struct container_target {
-	int fd;               /* container fd, -1 when simulated */
-	struct eeh_pe *pe;    /* simulated: the group's PE */
-	struct eeh_ctx *ctx;
-};
-/* Held from loading pe->container until done with that container. */
-void container_route_read_lock(void);
-void container_route_read_unlock(void);
-void container_read_lock(struct eeh_container *c);
-void container_read_unlock(struct eeh_container *c);
-/* The rule with the read lock held: 0 and *t, or -ENODEV, -EPERM,
- * -EOPNOTSUPP. */
-int container_check_locked(struct eeh_container *c, struct container_target *t);
+/* ---- for the PE op front end (eeh/dev-op.c, eeh/pe-op.c) ---- */
+struct vfio_eeh_pe_op;
+/* The engine that runs an op on a PE in-process (eeh_pe_op()), passed
+ * down so lib/ never calls up. */
+typedef int (*pe_op_engine)(struct eeh_pe *pe, struct vfio_eeh_pe_op *op);
+
+/* The PE of an iommufd device object under the one-group rule: 0 and *pe,
+ * or -ENOENT, -ENODEV, -EPERM. Inline: it is the PE op fast path. */
+static inline int iommufd_device_pe(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe)
+{
+	return iofd_check(ifd, devid, pe);
+}
+/* An op on a container under its one-group rule, with its read lock
+ * held: the kernel's ioctl, or engine on the group's PE when simulated. */
+int container_run_pe_op(struct eeh_container *c, struct vfio_eeh_pe_op *op,
+			pe_op_engine engine);
+/* An op on a PE whose group a kernel container may hold (pe->container):
+ * if so *routed is set and the container's answer returned; otherwise
+ * the op is not a container's (*routed false). The container is looked
+ * up again under the locks a group leaving or a close take. */
+int container_pe_op_routed(struct eeh_pe *pe, struct vfio_eeh_pe_op *op, pe_op_engine engine,
+			   bool *routed);
 
 #endif

@@ -6,12 +6,14 @@
 #define LIBEEH_PRIVATE_H
 
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <syslog.h>
 
 #include "libeeh.h"
 #include "hashmap.h"
+#include "backend.h"
 
 #define EEH_EXPORT __attribute__((visibility("default")))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -114,34 +116,13 @@ struct eeh_func {
 	char bdf[24];
 };
 
-/* Firmware (PAPR) view of a PE in the simulated host. */
-/* state, perm and settle_until_us are read without the PE lock (GET_STATE
- * is lock-free, as in the kernel); writers hold the lock and bracket their
- * changes with seq (a seqlock) so a reader never sees half an update. */
-struct sim_pe {
-	_Atomic uint32_t seq;
-	_Atomic uint8_t state; /* 0, 1, 2 or 4 */
-	_Atomic bool perm;     /* 5, permanent */
-	bool no_freset;   /* ibm,set-slot-reset 3 not offered: -8 */
-	bool eeh_on;      /* ibm,set-eeh-option 1/0 */
-	_Atomic uint64_t settle_until_us; /* state 5 (temporary) until then */
-	uint64_t reset_at_us;
-	uint32_t errors;  /* errors recorded since the last error log read */
-	int last_func;    /* injection function that froze it, -1 none */
-	uint64_t last_addr;
-	uint64_t last_error_us;
-};
-
-/* What GET_STATE reads sits in the first cache lines. */
+/*
+ * A PE, followed in memory by its backend's private area (pe_priv()).
+ * GET_STATE reads the last fields here and the first EEH_PE_PRIV_HOT
+ * bytes of the private area without a lock; they come last so the two
+ * share one cache line (model.c aligns PEs to cache lines and checks it).
+ */
 struct eeh_pe {
-	struct eeh_phb *phb;
-	struct eeh_pe *parent;
-	/* A kernel VFIO container holding this PE's group: PE ops go to the
-	 * kernel through it (vfio-container.c sets and clears it). */
-	_Atomic(struct eeh_container *) container;
-	_Atomic uint32_t kflags;
-	uint8_t type;
-	struct sim_pe sim;
 	pthread_mutex_t lock;
 	struct eeh_pe *next;       /* in PHB */
 	struct eeh_pe *first_child, *next_sibling;
@@ -151,11 +132,32 @@ struct eeh_pe {
 	uint32_t addr;
 	int group;
 	unsigned int freeze_count;
+	/* TRANSITIONAL, a copy of the simulator's no_freset for the one reader
+	 * left (eeh/rtas.c fundamental_reset_offered()), which is to call
+	 * pe_offers_freset() instead; then this goes. Written by sim-image.c. */
+	struct {
+		bool no_freset;
+	} sim;
 	uint64_t freeze_tstamp_us;
-	void *inject;  /* armed injections, owned by the simulator */
-	void *inject_log; /* injection record, owned by sim-inject.c */
 	char name[32];
+	/* hot: read by GET_STATE */
+	struct eeh_phb *phb;
+	struct eeh_pe *parent;
+	/* A kernel VFIO container holding this PE's group: PE ops go to the
+	 * kernel through it (vfio-container.c sets and clears it). */
+	_Atomic(struct eeh_container *) container;
+	_Atomic uint32_t kflags;
+	uint8_t type;
+	/* the backend's area, ops->pe_priv_size bytes */
+	_Alignas(8) unsigned char priv[];
 };
+
+#define EEH_PE_PRIV_HOT 16
+
+static inline void *pe_priv(struct eeh_pe *pe)
+{
+	return pe->priv;
+}
 
 struct eeh_phb {
 	struct eeh_ctx *ctx;
@@ -217,35 +219,7 @@ struct eeh_clock {
 	uint64_t real_base_ns;
 };
 
-/* ---- backends ---- */
-/*
- * A platform backend: what the kernel's eeh_ops are to the kernel. The
- * PE_OP engine (eeh/pe-op.c) implements kernel semantics over these;
- * a backend whose kernel does that itself (a VFIO container) sets pe_op.
- */
-struct eeh_backend_ops {
-	const char *name;
-	/* EEH_STATE_* bits, or -errno; *delay_ms the suggested wait when
-	 * UNAVAILABLE. */
-	int (*get_state)(struct eeh_pe *pe, unsigned int *delay_ms);
-	/* EEH_OPT_*: 0, or a negative RTAS-like status (-3, -7) or -errno. */
-	int (*set_option)(struct eeh_pe *pe, int option);
-	/* EEH_RESET_*: the firmware call only (no waits): 0, -3, -7, -8. */
-	int (*reset)(struct eeh_pe *pe, int option);
-	int (*configure)(struct eeh_pe *pe);
-	int (*err_inject)(struct eeh_pe *pe, unsigned int type, unsigned int func, uint64_t addr,
-			  uint64_t mask);
-	/* Optional: the whole op is done by a kernel. */
-	int (*pe_op)(struct eeh_pe *pe, struct vfio_eeh_pe_op *op);
-	/* Optional device access hooks (the simulator's hardware). */
-	int (*cfg_access)(struct eeh_func *func, bool write, unsigned int off, unsigned int size,
-			  uint32_t *val);
-	int (*mmio_access)(struct eeh_func *func, bool write, unsigned int bar, uint64_t off,
-			   unsigned int size, uint64_t *val);
-	int (*dma_access)(struct eeh_func *func, bool write, uint64_t addr, size_t len);
-	void (*destroy)(struct eeh_ctx *ctx);
-};
-
+/* ---- backends (backend.h) ---- */
 struct eeh_ctx {
 	_Atomic int refcount;
 	eeh_log_fn log_fn;
@@ -277,9 +251,19 @@ void ctx_set_backend(struct eeh_ctx *ctx, const struct eeh_backend_ops *ops, voi
  * this freeze exceeds the limit. */
 bool pe_count_freeze(struct eeh_pe *pe);
 
-/* ---- simulator ---- */
-extern const struct eeh_backend_ops sim_backend_ops;
-int sim_attach(struct eeh_ctx *ctx);
+/* Whether pe offers a fundamental reset (ibm,set-slot-reset 3); when
+ * not, the call answers EEH_RTAS_NO_FRESET (backend.c). */
+bool pe_offers_freset(struct eeh_pe *pe);
+/* The reset call of pe's backend: -EOPNOTSUPP without EEH_BACKEND_CAP_HOT_RESET. */
+int pe_backend_reset(struct eeh_pe *pe, int option);
+
+/* ---- the simulator's injection record (sim-inject.c), for inject/:
+ * callers check eeh_is_sim() first; each takes pe->lock ---- */
+void sim_record_event(struct eeh_pe *pe, enum eeh_inject_kind kind);
+int sim_record_count(struct eeh_pe *pe);
+int sim_record_pending(struct eeh_pe *pe);
+/* 0 and *out, or -EINVAL for an index past the record. */
+int sim_record_get(struct eeh_pe *pe, unsigned int index, struct eeh_inject_record *out);
 
 /* ---- topology (topology.c) ---- */
 struct json_object;
@@ -288,8 +272,30 @@ int topology_load_file(struct eeh_ctx *ctx, const char *path);
 int topology_load_string(struct eeh_ctx *ctx, const char *json, const char *origin);
 struct json_object *topology_to_json(struct eeh_ctx *ctx, bool with_state);
 extern const char topology_builtin_json[];
+/* The loader, for the backends' pe_load hooks: read a key of obj (errors
+ * logged with the path to it), push/pop a path component, fail. */
+int topo_get_u64(struct topo_loader *ld, struct json_object *obj, const char *key, bool required,
+		 uint64_t def, uint64_t max, uint64_t *out);
+int topo_get_bool(struct topo_loader *ld, struct json_object *obj, const char *key, bool def,
+		  bool *out);
+int topo_get_array(struct topo_loader *ld, struct json_object *obj, const char *key,
+		   bool required, struct json_object **out);
+size_t topo_path_push(struct topo_loader *ld, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void topo_path_pop(struct topo_loader *ld, size_t len);
+int topo_fail(struct topo_loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int topology_load_pe_common(struct topo_loader *ld, struct eeh_pe *pe, struct json_object *st);
+void topology_save_pe_common(struct eeh_pe *pe, struct json_object *st);
 
-/* ---- helpers ---- */
+/* ---- PE ops (pe-op-check.c) ---- */
+#define OFFSETOFEND(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
+struct vfio_eeh_pe_op;
+/* vfio_spapr_ioctl_eeh_pe_op()'s argument checks (argsz, flags, op, the
+ * INJECT_ERR type and function), made before a kernel sees the op so
+ * the answer is the same on every kernel: 0 or -EINVAL. */
+int pe_op_validate(const struct vfio_eeh_pe_op *op);
+
+/* ---- helpers (model.c) ---- */
 int parse_bdf(const char *s, unsigned int *domain, unsigned int *bus, unsigned int *devfn);
 
 #endif

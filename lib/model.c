@@ -4,13 +4,14 @@
  * One PE is one IOMMU group: model_add_pe() refuses a second PE for a
  * group, and every function of a PE belongs to the PE's group.
  */
+#include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "libeeh-private.h"
-#include "sim.h"
 
 #define PE_KEY(phb_index, addr) (((uint64_t)(phb_index) << 32) | (uint32_t)(addr))
 #define BDF_KEY(domain, bus, devfn) (((uint64_t)(domain) << 16) | ((bus) << 8) | (devfn))
@@ -25,8 +26,21 @@ void model_init(struct eeh_model *m)
 	hashmap_init(&m->phb_by_domain);
 }
 
-#define PE_STRIDE ((sizeof(struct eeh_pe) + 63) & ~(size_t)63)
 #define HUGE_CHUNK (2u << 20)
+
+/* A PE and its backend's area, rounded to whole cache lines. */
+static size_t pe_stride(const struct eeh_ctx *ctx)
+{
+	size_t priv = ctx->ops ? ctx->ops->pe_priv_size : 0;
+
+	return (offsetof(struct eeh_pe, priv) + priv + 63) & ~(size_t)63;
+}
+
+/* GET_STATE reads the PE's hot fields and the first EEH_PE_PRIV_HOT bytes
+ * of the backend's area: one cache line, as PEs start on a line. */
+_Static_assert(offsetof(struct eeh_pe, phb) / 64 ==
+		       (offsetof(struct eeh_pe, priv) + EEH_PE_PRIV_HOT - 1) / 64,
+	       "the PE's hot fields and the backend's hot bytes share a cache line");
 
 /*
  * PEs come from chunks that double in size up to 2 MiB, transparent huge
@@ -34,10 +48,10 @@ void model_init(struct eeh_model *m)
  * memory, so a random GET_STATE misses neither the cache nor the TLB more
  * than it must; a small host wastes nothing. PEs are freed with the model.
  */
-static struct eeh_pe *alloc_pe(struct eeh_model *m)
+static struct eeh_pe *alloc_pe(struct eeh_model *m, size_t stride)
 {
-	if (m->pe_room < PE_STRIDE) {
-		size_t size = PE_STRIDE * (m->npes < 64 ? 64 : m->npes);
+	if (m->pe_room < stride) {
+		size_t size = stride * (m->npes < 64 ? 64 : m->npes);
 		void **chunks;
 		void *chunk;
 
@@ -56,13 +70,14 @@ static struct eeh_pe *alloc_pe(struct eeh_model *m)
 		m->pe_next = chunk;
 		m->pe_room = size;
 	}
-	m->pe_next += PE_STRIDE;
-	m->pe_room -= PE_STRIDE;
-	return memset(m->pe_next - PE_STRIDE, 0, sizeof(struct eeh_pe));
+	m->pe_next += stride;
+	m->pe_room -= stride;
+	return memset(m->pe_next - stride, 0, stride);
 }
 
 void model_release_pe(struct eeh_pe *pe)
 {
+	const struct eeh_backend_ops *ops = pe->phb->ctx->ops;
 	struct eeh_func *f, *fn;
 
 	for (f = pe->funcs; f; f = fn) {
@@ -70,7 +85,8 @@ void model_release_pe(struct eeh_pe *pe)
 		free(f->regs);
 		free(f);
 	}
-	sim_inject_clear(pe);
+	if (ops && ops->pe_release)
+		ops->pe_release(pe);
 	pthread_mutex_destroy(&pe->lock);
 }
 
@@ -159,7 +175,7 @@ struct eeh_pe *model_add_pe(struct eeh_model *m, struct eeh_phb *phb, uint32_t n
 		*err = -EEXIST;
 		return NULL;
 	}
-	pe = alloc_pe(m);
+	pe = alloc_pe(m, pe_stride(phb->ctx));
 	if (!pe) {
 		*err = -ENOMEM;
 		return NULL;
@@ -170,8 +186,8 @@ struct eeh_pe *model_add_pe(struct eeh_model *m, struct eeh_phb *phb, uint32_t n
 	pe->addr = addr;
 	pe->group = group;
 	pe->parent = parent;
-	pe->sim.eeh_on = true;
-	pe->sim.last_func = -1;
+	if (phb->ctx->ops && phb->ctx->ops->pe_init)
+		phb->ctx->ops->pe_init(pe);
 	pthread_mutex_init(&pe->lock, NULL);
 	snprintf(pe->name, sizeof(pe->name), "PHB#%x-PE#%x", phb->index, number);
 	if (hashmap_put(&m->pe_by_addr, PE_KEY(phb->index, addr), pe) < 0 ||
@@ -427,4 +443,25 @@ struct eeh_func *model_func_by_bar(struct eeh_pe *pe, bool io, uint64_t addr)
 				return f;
 		}
 	return NULL;
+}
+
+int parse_bdf(const char *s, unsigned int *domain, unsigned int *bus, unsigned int *devfn)
+{
+	unsigned int d = 0, b, dev, fn;
+	int n = -1;
+
+	if (sscanf(s, "%x:%x:%x.%x%n", &d, &b, &dev, &fn, &n) == 4 && n > 0 && s[n] == '\0')
+		goto ok;
+	d = 0;
+	n = -1;
+	if (sscanf(s, "%x:%x.%x%n", &b, &dev, &fn, &n) == 3 && n > 0 && s[n] == '\0')
+		goto ok;
+	return -EINVAL;
+ok:
+	if (d > 0xffff || b > 0xff || dev > 0x1f || fn > 7 || !isxdigit((unsigned char)s[0]))
+		return -EINVAL;
+	*domain = d;
+	*bus = b;
+	*devfn = (dev << 3) | fn;
+	return 0;
 }

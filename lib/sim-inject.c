@@ -13,18 +13,18 @@
 
 #include "sim.h"
 
-/* PAPR IOA bus error functions 0..19 (LoPAR ibm,errinjct) by traffic kind. */
-static const uint8_t func_access[EEH_ERR_FUNC_MAX + 1] = {
-	SIM_ACCESS_MEM_LD, SIM_ACCESS_MEM_LD, SIM_ACCESS_IO_LD,	 SIM_ACCESS_IO_LD,
-	SIM_ACCESS_CFG_LD, SIM_ACCESS_CFG_LD, SIM_ACCESS_MEM_ST, SIM_ACCESS_MEM_ST,
-	SIM_ACCESS_IO_ST,  SIM_ACCESS_IO_ST,  SIM_ACCESS_CFG_ST, SIM_ACCESS_CFG_ST,
-	SIM_ACCESS_DMA_RD, SIM_ACCESS_DMA_RD, SIM_ACCESS_DMA_RD, SIM_ACCESS_DMA_RD,
-	SIM_ACCESS_DMA_WR, SIM_ACCESS_DMA_WR, SIM_ACCESS_DMA_WR, SIM_ACCESS_DMA_WR,
-};
-
+/* The traffic an IOA bus error function hits, from the one table of
+ * functions (err-func.c). */
 enum sim_access sim_func_access(unsigned int func)
 {
-	return (enum sim_access)func_access[func];
+	static const uint8_t kind[][2] = {
+		[EEH_ERR_SPACE_MEM] = { SIM_ACCESS_MEM_LD, SIM_ACCESS_MEM_ST },
+		[EEH_ERR_SPACE_IO] = { SIM_ACCESS_IO_LD, SIM_ACCESS_IO_ST },
+		[EEH_ERR_SPACE_CFG] = { SIM_ACCESS_CFG_LD, SIM_ACCESS_CFG_ST },
+		[EEH_ERR_SPACE_DMA] = { SIM_ACCESS_DMA_RD, SIM_ACCESS_DMA_WR },
+	};
+
+	return (enum sim_access)kind[eeh_err_func_space(func)][eeh_err_func_is_store(func)];
 }
 
 static bool is_mmio_kind(enum sim_access k)
@@ -32,8 +32,8 @@ static bool is_mmio_kind(enum sim_access k)
 	return k <= SIM_ACCESS_IO_ST;
 }
 
-/* The record of a PE, hung on pe->inject_log; pe->inject is the list of
- * armed injections (the image file saves that list). */
+/* The record of a PE, hung on sim_pe_of(pe)->inject_log; ->inject is the
+ * list of armed injections (the image file saves that list). */
 struct sim_inject_state {
 	uint64_t next_seq;                 /* sequence number of the next record */
 	struct sim_inject_rec ring[SIM_INJECT_RECORDS];
@@ -41,9 +41,9 @@ struct sim_inject_state {
 
 static struct sim_inject_state *state_of(struct eeh_pe *pe, bool create)
 {
-	if (!pe->inject_log && create)
-		pe->inject_log = calloc(1, sizeof(struct sim_inject_state));
-	return pe->inject_log;
+	if (!sim_pe_of(pe)->inject_log && create)
+		sim_pe_of(pe)->inject_log = calloc(1, sizeof(struct sim_inject_state));
+	return sim_pe_of(pe)->inject_log;
 }
 
 static struct sim_inject_rec *rec_by_seq(struct sim_inject_state *st, uint64_t seq)
@@ -80,7 +80,7 @@ int sim_err_inject(struct eeh_pe *pe, unsigned int type, unsigned int func, uint
 		return -EINVAL;
 	if (type == 0 && (addr > UINT32_MAX || mask > UINT32_MAX))
 		return -EINVAL; /* a 32-bit bus error takes 32-bit address and mask */
-	if (pe->sim.perm)
+	if (sim_pe_of(pe)->perm)
 		return -ENODEV;
 	st = state_of(pe, true);
 	if (!st)
@@ -106,7 +106,7 @@ int sim_err_inject(struct eeh_pe *pe, unsigned int type, unsigned int func, uint
 		free(inj);
 		return r;
 	}
-	for (tail = (struct sim_injection **)&pe->inject; *tail; tail = &(*tail)->next)
+	for (tail = &sim_pe_of(pe)->inject; *tail; tail = &(*tail)->next)
 		;
 	*tail = inj;
 	return 0;
@@ -140,13 +140,13 @@ static bool access_blocked(struct eeh_pe *pe, enum sim_access kind)
 
 void sim_inject_on_access(struct eeh_pe *pe, enum sim_access kind, uint64_t addr)
 {
-	struct sim_inject_state *st = pe->inject_log;
+	struct sim_inject_state *st = sim_pe_of(pe)->inject_log;
 	struct sim_injection **p, *inj;
 	struct sim_inject_rec *rec;
 
-	if (!pe->inject || access_blocked(pe, kind))
+	if (!sim_pe_of(pe)->inject || access_blocked(pe, kind))
 		return;
-	for (p = (struct sim_injection **)&pe->inject; (inj = *p); p = &inj->next) {
+	for (p = &sim_pe_of(pe)->inject; (inj = *p); p = &inj->next) {
 		if (!matches(inj, kind, addr))
 			continue;
 		*p = inj->next;
@@ -170,18 +170,18 @@ void sim_inject_disarm(struct eeh_pe *pe)
 {
 	struct sim_injection *inj, *n;
 
-	for (inj = pe->inject; inj; inj = n) {
+	for (inj = sim_pe_of(pe)->inject; inj; inj = n) {
 		n = inj->next;
 		free(inj);
 	}
-	pe->inject = NULL;
+	sim_pe_of(pe)->inject = NULL;
 }
 
 void sim_inject_clear(struct eeh_pe *pe)
 {
 	sim_inject_disarm(pe);
-	free(pe->inject_log);
-	pe->inject_log = NULL;
+	free(sim_pe_of(pe)->inject_log);
+	sim_pe_of(pe)->inject_log = NULL;
 }
 
 unsigned int sim_inject_pending(struct eeh_pe *pe)
@@ -189,14 +189,14 @@ unsigned int sim_inject_pending(struct eeh_pe *pe)
 	unsigned int n = 0;
 
 	/* Counted, not cached: an image load arms injections directly. */
-	for (struct sim_injection *inj = pe->inject; inj; inj = inj->next)
+	for (struct sim_injection *inj = sim_pe_of(pe)->inject; inj; inj = inj->next)
 		n++;
 	return n;
 }
 
 unsigned int sim_inject_record_count(struct eeh_pe *pe)
 {
-	struct sim_inject_state *st = pe->inject_log;
+	struct sim_inject_state *st = sim_pe_of(pe)->inject_log;
 
 	if (!st)
 		return 0;
@@ -206,7 +206,7 @@ unsigned int sim_inject_record_count(struct eeh_pe *pe)
 
 const struct sim_inject_rec *sim_inject_record(struct eeh_pe *pe, unsigned int index)
 {
-	struct sim_inject_state *st = pe->inject_log;
+	struct sim_inject_state *st = sim_pe_of(pe)->inject_log;
 	unsigned int n = sim_inject_record_count(pe);
 
 	if (index >= n)
@@ -214,36 +214,56 @@ const struct sim_inject_rec *sim_inject_record(struct eeh_pe *pe, unsigned int i
 	return rec_by_seq(st, st->next_seq - n + index);
 }
 
-/* ---- adapter replacement ---- */
+/* ---- the record, for the injection API (inject/inject.c) ---- */
 
-static void replace_subtree(struct eeh_pe *pe)
+void sim_record_event(struct eeh_pe *pe, enum eeh_inject_kind kind)
 {
-	struct eeh_func *f;
+	struct sim_inject_rec rec = { .kind = (uint8_t)kind, .fired = true };
 
+	rec.armed_us = rec.hit_us = eeh_clock_now_us(pe->phb->ctx);
 	pthread_mutex_lock(&pe->lock);
-	sim_set_state(pe, EEH_PAPR_STATE_NORMAL, false, 0);
-	/* A new adapter is a new device to the kernel: a new freeze window. */
-	pe->freeze_count = 0;
-	pe->freeze_tstamp_us = 0;
-	sim_inject_disarm(pe);
-	eeh_func_foreach(pe, f) {
-		func_cfg_reset(f);
-		func_restore_bars(f); /* probed again: BARs assigned, decoding on */
-	}
-	atomic_fetch_and(&pe->kflags, ~(uint32_t)(EEH_PE_ISOLATED | EEH_PE_REMOVED |
-						   EEH_PE_CFG_BLOCKED | EEH_PE_RESET |
-						   EEH_PE_RECOVERING));
+	sim_inject_note(pe, &rec, NULL);
 	pthread_mutex_unlock(&pe->lock);
-	for (struct eeh_pe *c = pe->first_child; c; c = c->next_sibling)
-		replace_subtree(c);
 }
 
-EEH_EXPORT int eeh_sim_replace_pe(struct eeh_pe *pe)
+int sim_record_count(struct eeh_pe *pe)
 {
-	if (!pe)
-		return -EINVAL;
-	if (!eeh_is_sim(pe->phb->ctx))
-		return -EOPNOTSUPP;
-	replace_subtree(pe);
-	return 0;
+	int n;
+
+	pthread_mutex_lock(&pe->lock);
+	n = (int)sim_inject_record_count(pe);
+	pthread_mutex_unlock(&pe->lock);
+	return n;
+}
+
+int sim_record_pending(struct eeh_pe *pe)
+{
+	int n;
+
+	pthread_mutex_lock(&pe->lock);
+	n = (int)sim_inject_pending(pe);
+	pthread_mutex_unlock(&pe->lock);
+	return n;
+}
+
+int sim_record_get(struct eeh_pe *pe, unsigned int index, struct eeh_inject_record *out)
+{
+	const struct sim_inject_rec *r;
+
+	pthread_mutex_lock(&pe->lock);
+	r = sim_inject_record(pe, index);
+	if (r) {
+		out->kind = (enum eeh_inject_kind)r->kind;
+		out->type = r->type;
+		out->func = r->func;
+		out->addr = r->addr;
+		out->mask = r->mask;
+		out->armed_us = r->armed_us;
+		out->fired = r->fired;
+		out->hit_us = r->hit_us;
+		out->hit_addr = r->hit_addr;
+		out->hit_func = r->hit_func;
+	}
+	pthread_mutex_unlock(&pe->lock);
+	return r ? 0 : -EINVAL;
 }

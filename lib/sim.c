@@ -8,115 +8,16 @@
  * questions the way pseries firmware does (eeh_pseries.c mapping), so the
  * PE_OP engine above it behaves as the kernel does on a POWER host.
  */
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "libeeh-private.h"
 #include "sim.h"
 
-#define RTAS_OK 0
-#define RTAS_PARAM (-3)
-#define RTAS_STATE_CHANGE (-7)
-#define RTAS_NO_FRESET (-8)
-
-static uint64_t now_us(struct eeh_pe *pe)
-{
-	return eeh_clock_now_us(pe->phb->ctx);
-}
-
-/* Every change of the lock-free-read state goes through here: the seqlock
- * (odd while writing) lets sim_papr_state() see it whole. pe->lock held. */
-void sim_set_state(struct eeh_pe *pe, uint8_t state, bool perm, uint64_t settle_until_us)
-{
-	atomic_fetch_add_explicit(&pe->sim.seq, 1, memory_order_relaxed);
-	atomic_thread_fence(memory_order_release);
-	pe->sim.state = state;
-	pe->sim.perm = perm;
-	pe->sim.settle_until_us = settle_until_us;
-	atomic_fetch_add_explicit(&pe->sim.seq, 1, memory_order_release);
-}
-
-/* PAPR state with the settle window applied; *info_ms for state 5. */
-int sim_papr_state(struct eeh_pe *pe, unsigned int *info_ms)
-{
-	uint64_t now = now_us(pe), settle;
-	uint32_t seq;
-	uint8_t state;
-	bool perm;
-
-	for (;;) {
-		seq = atomic_load_explicit(&pe->sim.seq, memory_order_acquire);
-		if (seq & 1)
-			continue; /* a writer is mid-update: a few stores long */
-		perm = atomic_load_explicit(&pe->sim.perm, memory_order_relaxed);
-		settle = atomic_load_explicit(&pe->sim.settle_until_us, memory_order_relaxed);
-		state = atomic_load_explicit(&pe->sim.state, memory_order_relaxed);
-		atomic_thread_fence(memory_order_acquire);
-		if (atomic_load_explicit(&pe->sim.seq, memory_order_relaxed) == seq)
-			break;
-	}
-	if (info_ms)
-		*info_ms = 0;
-	if (perm)
-		return EEH_PAPR_STATE_UNAVAIL;
-	if (now < settle) {
-		if (info_ms)
-			*info_ms = (unsigned int)((settle - now + 999) / 1000);
-		return EEH_PAPR_STATE_UNAVAIL;
-	}
-	return state;
-}
-
-static bool parent_stopped(struct eeh_pe *pe)
-{
-	/* A frozen or resetting parent bus passes no traffic to its children. */
-	return pe_ancestor_flags(pe, EEH_PE_ISOLATED | EEH_PE_CFG_BLOCKED);
-}
-
-bool sim_mmio_stopped(struct eeh_pe *pe)
-{
-	int s = sim_papr_state(pe, NULL);
-
-	return s == EEH_PAPR_STATE_STOPPED || s == EEH_PAPR_STATE_RESET ||
-	       s == EEH_PAPR_STATE_UNAVAIL || parent_stopped(pe);
-}
-
-bool sim_dma_stopped(struct eeh_pe *pe)
-{
-	return sim_mmio_stopped(pe) || sim_papr_state(pe, NULL) == EEH_PAPR_STATE_STOPPED_DMA;
-}
-
-/* ---- freezes ---- */
-
-int sim_freeze_locked(struct eeh_pe *pe, int func, uint64_t addr)
-{
-	int s = sim_papr_state(pe, NULL);
-
-	/* A PE in reset, settling or already stopped carries no traffic that
-	 * could fail; a PE with only DMA stopped stops loads too but it is
-	 * the same incident, so it is not counted again. */
-	if (s == EEH_PAPR_STATE_RESET || s == EEH_PAPR_STATE_UNAVAIL)
-		return pe->sim.perm ? -ENODEV : 0;
-	pe->sim.last_func = func;
-	pe->sim.last_addr = addr;
-	pe->sim.last_error_us = now_us(pe);
-	pe->sim.errors++;
-	if (s == EEH_PAPR_STATE_NORMAL && pe_count_freeze(pe)) {
-		/* The kernel disables a PE that failed more than eeh_max_freezes
-		 * times in an hour; PAPR reports it as state 5 with info 0. */
-		sim_set_state(pe, pe->sim.state, true, pe->sim.settle_until_us);
-		pe_subtree_set_flags(pe, EEH_PE_ISOLATED, 0);
-		warn(pe->phb->ctx, "%s has failed %u times in the last hour and has been "
-		     "permanently disabled", pe->name, pe->freeze_count);
-		return 0;
-	}
-	sim_set_state(pe, EEH_PAPR_STATE_STOPPED, false, pe->sim.settle_until_us);
-	/* powernv marks a PE isolated the first time it is seen frozen. */
-	pe_subtree_set_flags(pe, EEH_PE_ISOLATED, 0);
-	dbg(pe->phb->ctx, "%s frozen (func %d addr 0x%llx)", pe->name, func,
-	    (unsigned long long)addr);
-	return 0;
-}
 
 EEH_EXPORT int eeh_pe_last_error(struct eeh_pe *pe, struct eeh_pe_error *e)
 {
@@ -125,10 +26,10 @@ EEH_EXPORT int eeh_pe_last_error(struct eeh_pe *pe, struct eeh_pe_error *e)
 	if (!eeh_is_sim(pe->phb->ctx))
 		return -EOPNOTSUPP;
 	pthread_mutex_lock(&pe->lock);
-	e->errors = pe->sim.errors;
-	e->func = pe->sim.last_func;
-	e->addr = pe->sim.last_addr;
-	e->time_us = pe->sim.last_error_us;
+	e->errors = sim_pe_of(pe)->errors;
+	e->func = sim_pe_of(pe)->last_func;
+	e->addr = sim_pe_of(pe)->last_addr;
+	e->time_us = sim_pe_of(pe)->last_error_us;
 	pthread_mutex_unlock(&pe->lock);
 	return 0;
 }
@@ -147,7 +48,7 @@ EEH_EXPORT int eeh_sim_freeze(struct eeh_pe *pe)
 	if (!eeh_is_sim(pe->phb->ctx))
 		return -EOPNOTSUPP;
 	pthread_mutex_lock(&pe->lock);
-	r = pe->sim.perm ? -ENODEV : sim_freeze_locked(pe, -1, 0);
+	r = sim_pe_of(pe)->perm ? -ENODEV : sim_freeze_locked(pe, -1, 0);
 	pthread_mutex_unlock(&pe->lock);
 	return r;
 }
@@ -162,7 +63,7 @@ EEH_EXPORT int eeh_sim_fence_phb(struct eeh_phb *phb)
 		return -EOPNOTSUPP;
 	eeh_pe_foreach(phb, pe) {
 		pthread_mutex_lock(&pe->lock);
-		if (!pe->sim.perm)
+		if (!sim_pe_of(pe)->perm)
 			sim_freeze_locked(pe, SIM_CAUSE_FENCE, 0);
 		pthread_mutex_unlock(&pe->lock);
 	}
@@ -172,154 +73,6 @@ EEH_EXPORT int eeh_sim_fence_phb(struct eeh_phb *phb)
 static int sim_set_option(struct eeh_pe *pe, int option);
 
 /* ---- eeh_ops ---- */
-
-static int sim_get_state(struct eeh_pe *pe, unsigned int *delay_ms)
-{
-	unsigned int info;
-	int s = sim_papr_state(pe, &info);
-
-	if (delay_ms)
-		*delay_ms = info;
-	/* pseries_eeh_get_state(), after the 2025 translation fix. */
-	switch (s) {
-	case EEH_PAPR_STATE_NORMAL:
-		return EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE | EEH_STATE_MMIO_ENABLED |
-		       EEH_STATE_DMA_ENABLED;
-	case EEH_PAPR_STATE_RESET:
-		return EEH_STATE_RESET_ACTIVE | EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE;
-	case EEH_PAPR_STATE_STOPPED:
-		return 0;
-	case EEH_PAPR_STATE_STOPPED_DMA:
-		return EEH_STATE_MMIO_ENABLED;
-	default:
-		return info ? EEH_STATE_UNAVAILABLE : EEH_STATE_NOT_SUPPORT;
-	}
-}
-
-/*
- * The PE State Control table (LoPAR "PE State Control"): for each call and
- * current state 0, 1, 2, 4, 5-temporary, 5-permanent, the RTAS status and
- * the next state (-1 = no change).
- */
-struct papr_cell {
-	int8_t status;
-	int8_t next;
-};
-
-enum { COL_0, COL_1, COL_2, COL_4, COL_5T, COL_5P, NCOLS };
-enum { ROW_THAW_MMIO, ROW_THAW_DMA, ROW_DEACTIVATE, ROW_ACTIVATE, NROWS };
-
-static const struct papr_cell pe_state_control[NROWS][NCOLS] = {
-	[ROW_THAW_MMIO] = { { RTAS_PARAM, -1 }, { RTAS_STATE_CHANGE, -1 }, { RTAS_OK, 4 },
-			    { RTAS_PARAM, -1 }, { RTAS_STATE_CHANGE, -1 },
-			    { RTAS_STATE_CHANGE, -1 } },
-	[ROW_THAW_DMA] = { { RTAS_PARAM, -1 }, { RTAS_STATE_CHANGE, -1 },
-			   { RTAS_STATE_CHANGE, -1 }, { RTAS_OK, 0 },
-			   { RTAS_STATE_CHANGE, -1 }, { RTAS_STATE_CHANGE, -1 } },
-	[ROW_DEACTIVATE] = { { RTAS_OK, -1 }, { RTAS_OK, 0 }, { RTAS_STATE_CHANGE, -1 },
-			     { RTAS_PARAM, -1 }, { RTAS_STATE_CHANGE, -1 },
-			     { RTAS_STATE_CHANGE, -1 } },
-	[ROW_ACTIVATE] = { { RTAS_OK, 1 }, { RTAS_OK, -1 }, { RTAS_OK, 1 }, { RTAS_OK, 1 },
-			   { RTAS_STATE_CHANGE, -1 }, { RTAS_STATE_CHANGE, -1 } },
-};
-
-static int papr_column(struct eeh_pe *pe)
-{
-	switch (sim_papr_state(pe, NULL)) {
-	case EEH_PAPR_STATE_NORMAL:
-		return COL_0;
-	case EEH_PAPR_STATE_RESET:
-		return COL_1;
-	case EEH_PAPR_STATE_STOPPED:
-		return COL_2;
-	case EEH_PAPR_STATE_STOPPED_DMA:
-		return COL_4;
-	default:
-		return pe->sim.perm ? COL_5P : COL_5T;
-	}
-}
-
-static void func_subtree_reset(struct eeh_pe *pe)
-{
-	struct eeh_func *f;
-
-	eeh_func_foreach(pe, f)
-		func_cfg_reset(f);
-}
-
-static void reset_assert(struct eeh_pe *pe, uint64_t now)
-{
-	pe->sim.reset_at_us = now; /* read under pe->lock only */
-	sim_set_state(pe, EEH_PAPR_STATE_RESET, false, 0);
-	func_subtree_reset(pe);
-}
-
-static void reset_deactivate(struct eeh_pe *pe, uint64_t now)
-{
-	/* PAPR: reset must stay active >= 100 ms. An early deactivate is
-	 * accepted, but the reset ends only when the hold time is over, and
-	 * the PE settles for 1.5 s after that. */
-	uint64_t end = pe->sim.reset_at_us + PAPR_RST_MIN_HOLD_US;
-
-	if (end < now)
-		end = now;
-	sim_set_state(pe, EEH_PAPR_STATE_NORMAL, false, end + PAPR_SETTLE_US);
-}
-
-/* Apply a reset transition to the child PEs below pe: a bus reset resets
- * everything behind the bus. Children are locked parent-first. */
-static void reset_children(struct eeh_pe *pe, bool assert, uint64_t now)
-{
-	for (struct eeh_pe *c = pe->first_child; c; c = c->next_sibling) {
-		pthread_mutex_lock(&c->lock);
-		if (!c->sim.perm) {
-			if (assert)
-				reset_assert(c, now);
-			else if (c->sim.state == EEH_PAPR_STATE_RESET)
-				reset_deactivate(c, now);
-		}
-		pthread_mutex_unlock(&c->lock);
-		reset_children(c, assert, now);
-	}
-}
-
-int sim_table_op(struct eeh_pe *pe, int row)
-{
-	const struct papr_cell *cell = &pe_state_control[row][papr_column(pe)];
-	uint64_t now = now_us(pe);
-
-	if (cell->next < 0 || cell->status != RTAS_OK)
-		return cell->status;
-	if (row == ROW_ACTIVATE) {
-		reset_assert(pe, now);
-		reset_children(pe, true, now);
-	} else if (row == ROW_DEACTIVATE) {
-		reset_deactivate(pe, now);
-		reset_children(pe, false, now);
-	} else {
-		sim_set_state(pe, (uint8_t)cell->next, false, pe->sim.settle_until_us);
-	}
-	return RTAS_OK;
-}
-
-EEH_EXPORT int eeh_papr_state_control(enum eeh_papr_call call, int state, bool permanent,
-				      int *next_state)
-{
-	static const int8_t row_of[] = { ROW_THAW_MMIO, ROW_THAW_DMA, ROW_DEACTIVATE,
-					 ROW_ACTIVATE, ROW_ACTIVATE };
-	static const int8_t col_of[] = { COL_0, COL_1, COL_2, -1, COL_4, COL_5T };
-	const struct papr_cell *cell;
-	int col;
-
-	if ((unsigned int)call >= ARRAY_SIZE(row_of) || state < 0 || state > 5 ||
-	    col_of[state] < 0)
-		return -EINVAL;
-	col = state == EEH_PAPR_STATE_UNAVAIL && permanent ? COL_5P : col_of[state];
-	cell = &pe_state_control[row_of[call]][col];
-	if (next_state)
-		*next_state = cell->status == RTAS_OK ? cell->next : -1;
-	return cell->status;
-}
 
 static int sim_reset(struct eeh_pe *pe, int option);
 
@@ -345,40 +98,40 @@ static int sim_set_option(struct eeh_pe *pe, int option)
 {
 	switch (option) {
 	case EEH_OPT_DISABLE:
-		pe->sim.eeh_on = false;
-		return RTAS_OK;
+		sim_pe_of(pe)->eeh_on = false;
+		return EEH_RTAS_SUCCESS;
 	case EEH_OPT_ENABLE:
-		pe->sim.eeh_on = true;
-		return RTAS_OK;
+		sim_pe_of(pe)->eeh_on = true;
+		return EEH_RTAS_SUCCESS;
 	case EEH_OPT_THAW_MMIO:
-		return sim_table_op(pe, ROW_THAW_MMIO);
+		return sim_table_op(pe, SIM_ROW_THAW_MMIO);
 	case EEH_OPT_THAW_DMA:
-		return sim_table_op(pe, ROW_THAW_DMA);
+		return sim_table_op(pe, SIM_ROW_THAW_DMA);
 	case EEH_OPT_FREEZE_PE:
-		return RTAS_OK; /* pseries has no freeze call: a no-op */
+		return EEH_RTAS_SUCCESS; /* pseries has no freeze call: a no-op */
 	}
-	return RTAS_PARAM;
+	return EEH_RTAS_PARAM_ERROR;
 }
 
 static int sim_reset(struct eeh_pe *pe, int option)
 {
 	switch (option) {
 	case EEH_RESET_DEACTIVATE:
-		return sim_table_op(pe, ROW_DEACTIVATE);
+		return sim_table_op(pe, SIM_ROW_DEACTIVATE);
 	case EEH_RESET_FUNDAMENTAL:
-		if (pe->sim.no_freset)
-			return RTAS_NO_FRESET;
+		if (sim_pe_of(pe)->no_freset)
+			return EEH_RTAS_NO_FRESET;
 		/* fall through */
 	case EEH_RESET_HOT:
-		return sim_table_op(pe, ROW_ACTIVATE);
+		return sim_table_op(pe, SIM_ROW_ACTIVATE);
 	}
-	return RTAS_PARAM;
+	return EEH_RTAS_PARAM_ERROR;
 }
 
 static int sim_configure(struct eeh_pe *pe)
 {
 	/* ibm,configure-pe: -1 (hardware error) on a dead PE. */
-	return pe->sim.perm ? -1 : RTAS_OK;
+	return sim_pe_of(pe)->perm ? -1 : EEH_RTAS_SUCCESS;
 }
 
 /* ---- device access: the simulator's hardware ---- */
@@ -438,11 +191,70 @@ static int sim_dma_access(struct eeh_func *f, bool write, uint64_t addr, size_t 
 	return r;
 }
 
+/* ---- PE life ---- */
+
+static void sim_pe_init(struct eeh_pe *pe)
+{
+	sim_pe_of(pe)->eeh_on = true;
+	sim_pe_of(pe)->last_func = -1;
+}
+
+static bool sim_pe_has_freset(struct eeh_pe *pe)
+{
+	return !sim_pe_of(pe)->no_freset;
+}
+
+/* ---- adapter replacement ---- */
+
+static void replace_subtree(struct eeh_pe *pe)
+{
+	struct eeh_func *f;
+
+	pthread_mutex_lock(&pe->lock);
+	sim_set_state(pe, EEH_PAPR_STATE_NORMAL, false, 0);
+	/* A new adapter is a new device to the kernel: a new freeze window. */
+	pe->freeze_count = 0;
+	pe->freeze_tstamp_us = 0;
+	sim_inject_disarm(pe);
+	eeh_func_foreach(pe, f) {
+		func_cfg_reset(f);
+		func_restore_bars(f); /* probed again: BARs assigned, decoding on */
+	}
+	atomic_fetch_and(&pe->kflags, ~(uint32_t)(EEH_PE_ISOLATED | EEH_PE_REMOVED |
+						   EEH_PE_CFG_BLOCKED | EEH_PE_RESET |
+						   EEH_PE_RECOVERING));
+	pthread_mutex_unlock(&pe->lock);
+	for (struct eeh_pe *c = pe->first_child; c; c = c->next_sibling)
+		replace_subtree(c);
+}
+
+EEH_EXPORT int eeh_sim_replace_pe(struct eeh_pe *pe)
+{
+	if (!pe)
+		return -EINVAL;
+	if (!eeh_is_sim(pe->phb->ctx))
+		return -EOPNOTSUPP;
+	replace_subtree(pe);
+	return 0;
+}
+
+static int sim_open(struct eeh_ctx **out);
+
 const struct eeh_backend_ops sim_backend_ops = {
 	.name = "sim",
+	.caps = EEH_BACKEND_CAP_HOT_RESET | EEH_BACKEND_CAP_FRESET | EEH_BACKEND_CAP_CONFIGURE |
+		EEH_BACKEND_CAP_INJECT | EEH_BACKEND_CAP_DEVICE_ACCESS,
+	.pe_priv_size = sizeof(struct sim_pe),
+	.open = sim_open,
+	.pe_init = sim_pe_init,
+	.pe_release = sim_inject_clear,
+	.pe_load = sim_pe_load,
+	.pe_save = sim_pe_save,
+	.pe_save_state = sim_pe_save_state,
 	.get_state = sim_get_state,
 	.set_option = sim_set_option,
 	.reset = sim_reset,
+	.pe_has_freset = sim_pe_has_freset,
 	.configure = sim_configure,
 	.err_inject = sim_err_inject,
 	.cfg_access = sim_cfg_access,
@@ -450,8 +262,112 @@ const struct eeh_backend_ops sim_backend_ops = {
 	.dma_access = sim_dma_access,
 };
 
-int sim_attach(struct eeh_ctx *ctx)
+/* ---- construction ---- */
+
+static struct eeh_ctx *sim_ctx_new(void)
 {
-	ctx_set_backend(ctx, &sim_backend_ops, NULL);
+	struct eeh_ctx *ctx = ctx_alloc();
+
+	if (ctx)
+		ctx_set_backend(ctx, &sim_backend_ops, NULL);
+	return ctx;
+}
+
+static int new_sim_common(struct eeh_ctx **out, struct eeh_ctx *ctx, int r)
+{
+	if (r < 0) {
+		eeh_unref(ctx);
+		return r;
+	}
+	*out = ctx;
 	return 0;
+}
+
+EEH_EXPORT int eeh_new_sim(const char *topology, struct eeh_ctx **out)
+{
+	struct eeh_ctx *ctx;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	ctx = sim_ctx_new();
+	if (!ctx)
+		return -ENOMEM;
+	return new_sim_common(out, ctx,
+			      topology ? topology_load_file(ctx, topology)
+				       : topology_load_string(ctx, topology_builtin_json, "built-in"));
+}
+
+EEH_EXPORT int eeh_new_sim_json(const char *json, struct eeh_ctx **out)
+{
+	struct eeh_ctx *ctx;
+
+	if (!out || !json)
+		return -EINVAL;
+	*out = NULL;
+	ctx = sim_ctx_new();
+	if (!ctx)
+		return -ENOMEM;
+	return new_sim_common(out, ctx, topology_load_string(ctx, json, "topology"));
+}
+
+/* The image's lock lives in a side file: the image itself is replaced by
+ * rename on every save, which would drop a lock held on it. */
+static int lock_image(struct eeh_ctx *ctx, const char *image)
+{
+	size_t len = strlen(image) + 6;
+	char *lock = malloc(len);
+	int r;
+
+	if (!lock)
+		return -ENOMEM;
+	snprintf(lock, len, "%s.lock", image);
+	ctx->image_lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (ctx->image_lock_fd < 0) {
+		r = -errno;
+		err(ctx, "%s: cannot open lock file: %s", lock, strerror(errno));
+		free(lock);
+		return r;
+	}
+	free(lock);
+	while (flock(ctx->image_lock_fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+EEH_EXPORT int eeh_new_sim_image(const char *image, const char *topology, struct eeh_ctx **out)
+{
+	struct eeh_ctx *ctx;
+	int r;
+
+	if (!out || !image || !*image)
+		return -EINVAL;
+	*out = NULL;
+	ctx = sim_ctx_new();
+	if (!ctx)
+		return -ENOMEM;
+	ctx->image_path = strdup(image);
+	r = ctx->image_path ? lock_image(ctx, image) : -ENOMEM;
+	if (r < 0)
+		return new_sim_common(out, ctx, r);
+	if (access(image, F_OK) == 0)
+		r = topology_load_file(ctx, image);
+	else if (topology)
+		r = topology_load_file(ctx, topology);
+	else
+		r = topology_load_string(ctx, topology_builtin_json, "built-in");
+	return new_sim_common(out, ctx, r);
+}
+
+/* EEH_BACKEND=sim, or no other backend: an image (EEH_IMAGE) if named,
+ * else a topology file (EEH_TOPOLOGY), else the built-in host. */
+static int sim_open(struct eeh_ctx **out)
+{
+	const char *image = secure_getenv("EEH_IMAGE");
+	const char *topology = secure_getenv("EEH_TOPOLOGY");
+
+	if (image && *image)
+		return eeh_new_sim_image(image, topology, out);
+	return eeh_new_sim(topology && *topology ? topology : NULL, out);
 }

@@ -1,9 +1,47 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Simulated host internals shared by sim.c, sim-inject.c and topology.c. */
+/*
+ * Simulated host internals: the PAPR state machine (sim-state.c), below
+ * error injection (sim-inject.c), below the image hooks (sim-image.c) and
+ * the backend itself (sim.c).
+ */
 #ifndef EEH_SIM_H
 #define EEH_SIM_H
 
+#include <stddef.h>
+
 #include "libeeh-private.h"
+
+/*
+ * Firmware (PAPR) view of a PE: the simulator's private area after
+ * struct eeh_pe. state, perm and settle_until_us are read without the PE
+ * lock (GET_STATE is lock-free, as in the kernel) and sit first, in the
+ * PE's hot cache line; writers hold the lock and bracket their changes
+ * with seq (a seqlock) so a reader never sees half an update.
+ */
+struct sim_pe {
+	_Atomic uint32_t seq;
+	_Atomic uint8_t state; /* 0, 1, 2 or 4 */
+	_Atomic bool perm;     /* 5, permanent */
+	_Atomic uint64_t settle_until_us; /* state 5 (temporary) until then */
+	/* cold: under pe->lock */
+	bool no_freset;   /* ibm,set-slot-reset 3 not offered: EEH_RTAS_NO_FRESET */
+	bool eeh_on;      /* ibm,set-eeh-option 1/0 */
+	uint64_t reset_at_us;
+	uint32_t errors;  /* errors recorded since the last error log read */
+	int last_func;    /* injection function that froze it, -1 none */
+	uint64_t last_addr;
+	uint64_t last_error_us;
+	struct sim_injection *inject;       /* armed injections */
+	struct sim_inject_state *inject_log; /* the injection record */
+};
+
+_Static_assert(offsetof(struct sim_pe, no_freset) <= EEH_PE_PRIV_HOT,
+	       "the lock-free-read PAPR state fits the PE's hot line");
+
+static inline struct sim_pe *sim_pe_of(struct eeh_pe *pe)
+{
+	return pe_priv(pe);
+}
 
 /* Kinds of device traffic an armed injection can match. */
 enum sim_access {
@@ -20,6 +58,8 @@ enum sim_access {
 /* Freeze causes beyond the 20 IOA bus error functions. */
 #define SIM_CAUSE_NONE (-1)
 #define SIM_CAUSE_FENCE (-2)
+
+struct sim_inject_state;
 
 struct sim_injection {
 	struct sim_injection *next;
@@ -43,6 +83,8 @@ struct sim_inject_rec {
 };
 
 int sim_papr_state(struct eeh_pe *pe, unsigned int *info_ms);
+/* The get_state hook: EEH_STATE_* bits as pseries_eeh_get_state() maps them. */
+int sim_get_state(struct eeh_pe *pe, unsigned int *delay_ms);
 /* Set the PAPR state as one update lock-free readers see whole
  * (pe->lock held). */
 void sim_set_state(struct eeh_pe *pe, uint8_t state, bool perm, uint64_t settle_until_us);
@@ -50,6 +92,8 @@ bool sim_mmio_stopped(struct eeh_pe *pe);
 bool sim_dma_stopped(struct eeh_pe *pe);
 /* Freeze with pe->lock held; func is the injection function or a cause. */
 int sim_freeze_locked(struct eeh_pe *pe, int func, uint64_t addr);
+/* Rows of the PE State Control table (sim-state.c). */
+enum { SIM_ROW_THAW_MMIO, SIM_ROW_THAW_DMA, SIM_ROW_DEACTIVATE, SIM_ROW_ACTIVATE, SIM_NROWS };
 int sim_table_op(struct eeh_pe *pe, int row);
 
 int sim_err_inject(struct eeh_pe *pe, unsigned int type, unsigned int func, uint64_t addr,
@@ -58,6 +102,7 @@ int sim_err_inject(struct eeh_pe *pe, unsigned int type, unsigned int func, uint
 void sim_inject_on_access(struct eeh_pe *pe, enum sim_access kind, uint64_t addr);
 /* The access kind an IOA bus error function applies to. */
 enum sim_access sim_func_access(unsigned int func);
+/* Free armed injections and the record (the pe_release hook). */
 void sim_inject_clear(struct eeh_pe *pe);
 /* Drop armed injections, keep the record (pe->lock held). */
 void sim_inject_disarm(struct eeh_pe *pe);
@@ -67,5 +112,11 @@ unsigned int sim_inject_pending(struct eeh_pe *pe);
 unsigned int sim_inject_record_count(struct eeh_pe *pe);
 /* Record index (0 oldest) or NULL; valid while pe->lock is held. */
 const struct sim_inject_rec *sim_inject_record(struct eeh_pe *pe, unsigned int index);
+
+/* Image hooks (sim-image.c). */
+int sim_pe_load(struct topo_loader *ld, struct eeh_pe *pe, struct json_object *jpe,
+		bool with_state);
+void sim_pe_save(struct eeh_pe *pe, struct json_object *jpe);
+struct json_object *sim_pe_save_state(struct eeh_pe *pe);
 
 #endif

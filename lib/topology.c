@@ -16,11 +16,10 @@
 #include <json-c/json.h>
 
 #include "libeeh-private.h"
-#include "sim.h"
 
 #define TOPOLOGY_FORMAT "libeeh-topology-1"
 
-struct loader {
+struct topo_loader {
 	struct eeh_ctx *ctx;
 	struct eeh_model model;
 	const char *origin;
@@ -28,7 +27,7 @@ struct loader {
 	bool with_state;
 };
 
-__attribute__((format(printf, 2, 3))) static int fail(struct loader *ld, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) int topo_fail(struct topo_loader *ld, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -41,7 +40,7 @@ __attribute__((format(printf, 2, 3))) static int fail(struct loader *ld, const c
 }
 
 /* Push a path component; returns the previous length to pop back to. */
-static size_t path_push(struct loader *ld, const char *fmt, ...)
+size_t topo_path_push(struct topo_loader *ld, const char *fmt, ...)
 {
 	size_t len = strlen(ld->path);
 	va_list ap;
@@ -52,13 +51,13 @@ static size_t path_push(struct loader *ld, const char *fmt, ...)
 	return len;
 }
 
-static void path_pop(struct loader *ld, size_t len)
+void topo_path_pop(struct topo_loader *ld, size_t len)
 {
 	ld->path[len] = '\0';
 }
 
 /* A number as a JSON integer or a string ("0x..." hex or decimal). */
-static int get_u64(struct loader *ld, json_object *obj, const char *key, bool required,
+int topo_get_u64(struct topo_loader *ld, json_object *obj, const char *key, bool required,
 		   uint64_t def, uint64_t max, uint64_t *out)
 {
 	json_object *v;
@@ -68,15 +67,15 @@ static int get_u64(struct loader *ld, json_object *obj, const char *key, bool re
 	*out = def;
 	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null)) {
 		if (required)
-			r = fail(ld, "missing \"%s\"", key);
+			r = topo_fail(ld, "missing \"%s\"", key);
 		return r;
 	}
-	len = path_push(ld, ".%s", key);
+	len = topo_path_push(ld, ".%s", key);
 	if (json_object_is_type(v, json_type_int)) {
 		int64_t i = json_object_get_int64(v);
 
 		if (i < 0)
-			r = fail(ld, "must not be negative");
+			r = topo_fail(ld, "must not be negative");
 		else
 			*out = (uint64_t)i;
 	} else if (json_object_is_type(v, json_type_string)) {
@@ -86,18 +85,18 @@ static int get_u64(struct loader *ld, json_object *obj, const char *key, bool re
 		errno = 0;
 		*out = strtoull(s, &end, 0);
 		if (!*s || *end || errno || s[0] == '-')
-			r = fail(ld, "expected a number, got \"%s\"", s);
+			r = topo_fail(ld, "expected a number, got \"%s\"", s);
 	} else {
-		r = fail(ld, "expected a number or a string like \"0x10\"");
+		r = topo_fail(ld, "expected a number or a string like \"0x10\"");
 	}
 	if (!r && *out > max)
-		r = fail(ld, "value 0x%llx is larger than 0x%llx", (unsigned long long)*out,
+		r = topo_fail(ld, "value 0x%llx is larger than 0x%llx", (unsigned long long)*out,
 			 (unsigned long long)max);
-	path_pop(ld, len);
+	topo_path_pop(ld, len);
 	return r;
 }
 
-static int get_bool(struct loader *ld, json_object *obj, const char *key, bool def, bool *out)
+int topo_get_bool(struct topo_loader *ld, json_object *obj, const char *key, bool def, bool *out)
 {
 	json_object *v;
 	size_t len;
@@ -106,26 +105,26 @@ static int get_bool(struct loader *ld, json_object *obj, const char *key, bool d
 	*out = def;
 	if (!json_object_object_get_ex(obj, key, &v))
 		return 0;
-	len = path_push(ld, ".%s", key);
+	len = topo_path_push(ld, ".%s", key);
 	if (!json_object_is_type(v, json_type_boolean))
-		r = fail(ld, "expected true or false");
+		r = topo_fail(ld, "expected true or false");
 	else
 		*out = json_object_get_boolean(v);
-	path_pop(ld, len);
+	topo_path_pop(ld, len);
 	return r;
 }
 
-static int get_array(struct loader *ld, json_object *obj, const char *key, bool required,
+int topo_get_array(struct topo_loader *ld, json_object *obj, const char *key, bool required,
 		     json_object **out)
 {
 	*out = NULL;
 	if (!json_object_object_get_ex(obj, key, out)) {
 		if (required)
-			return fail(ld, "missing \"%s\" (an array)", key);
+			return topo_fail(ld, "missing \"%s\" (an array)", key);
 		return 0;
 	}
 	if (!json_object_is_type(*out, json_type_array))
-		return fail(ld, "\"%s\" must be an array", key);
+		return topo_fail(ld, "\"%s\" must be an array", key);
 	return 0;
 }
 
@@ -134,7 +133,7 @@ static bool is_pow2(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
-static int load_bar(struct loader *ld, struct eeh_func *f, json_object *jb)
+static int load_bar(struct topo_loader *ld, struct eeh_func *f, json_object *jb)
 {
 	uint64_t idx, addr, size;
 	json_object *flags;
@@ -142,17 +141,17 @@ static int load_bar(struct loader *ld, struct eeh_func *f, json_object *jb)
 	int r;
 
 	if (!json_object_is_type(jb, json_type_object))
-		return fail(ld, "expected an object");
-	if ((r = get_u64(ld, jb, "bar", true, 0, 5, &idx)) ||
-	    (r = get_u64(ld, jb, "addr", true, 0, UINT64_MAX, &addr)) ||
-	    (r = get_u64(ld, jb, "size", true, 0, UINT64_MAX, &size)))
+		return topo_fail(ld, "expected an object");
+	if ((r = topo_get_u64(ld, jb, "bar", true, 0, 5, &idx)) ||
+	    (r = topo_get_u64(ld, jb, "addr", true, 0, UINT64_MAX, &addr)) ||
+	    (r = topo_get_u64(ld, jb, "size", true, 0, UINT64_MAX, &size)))
 		return r;
 	b = &f->bar[idx];
 	if (b->size || (idx > 0 && (f->bar[idx - 1].flags & EEH_BAR_MEM64)))
-		return fail(ld, "BAR %llu is already in use", (unsigned long long)idx);
+		return topo_fail(ld, "BAR %llu is already in use", (unsigned long long)idx);
 	if (json_object_object_get_ex(jb, "flags", &flags)) {
 		if (!json_object_is_type(flags, json_type_array))
-			return fail(ld, "\"flags\" must be an array of \"io\", \"mem64\", \"prefetch\"");
+			return topo_fail(ld, "\"flags\" must be an array of \"io\", \"mem64\", \"prefetch\"");
 		for (size_t i = 0; i < json_object_array_length(flags); i++) {
 			const char *s = json_object_get_string(json_object_array_get_idx(flags, i));
 
@@ -163,39 +162,39 @@ static int load_bar(struct loader *ld, struct eeh_func *f, json_object *jb)
 			else if (s && !strcmp(s, "prefetch"))
 				b->flags |= EEH_BAR_PREFETCH;
 			else
-				return fail(ld, "unknown BAR flag \"%s\"", s ? s : "");
+				return topo_fail(ld, "unknown BAR flag \"%s\"", s ? s : "");
 		}
 	}
 	if ((b->flags & EEH_BAR_IO) && (b->flags & (EEH_BAR_MEM64 | EEH_BAR_PREFETCH)))
-		return fail(ld, "an I/O BAR cannot be mem64 or prefetch");
+		return topo_fail(ld, "an I/O BAR cannot be mem64 or prefetch");
 	if ((b->flags & EEH_BAR_MEM64) && (idx == 5 || f->bar[idx + 1].size))
-		return fail(ld, "a 64-bit BAR needs the next BAR slot free");
+		return topo_fail(ld, "a 64-bit BAR needs the next BAR slot free");
 	if (!is_pow2(size) || size < ((b->flags & EEH_BAR_IO) ? 4 : 16))
-		return fail(ld, "size 0x%llx is not a power of two of at least %d",
+		return topo_fail(ld, "size 0x%llx is not a power of two of at least %d",
 			    (unsigned long long)size, (b->flags & EEH_BAR_IO) ? 4 : 16);
 	if (addr & (size - 1))
-		return fail(ld, "address 0x%llx is not aligned to its size",
+		return topo_fail(ld, "address 0x%llx is not aligned to its size",
 			    (unsigned long long)addr);
 	if (!(b->flags & EEH_BAR_MEM64) && addr + size - 1 > UINT32_MAX)
-		return fail(ld, "a 32-bit BAR must lie below 4 GiB");
+		return topo_fail(ld, "a 32-bit BAR must lie below 4 GiB");
 	b->addr = addr;
 	b->size = size;
 	return 0;
 }
 
-static int load_func_state(struct loader *ld, struct eeh_func *f, json_object *jf)
+static int load_func_state(struct topo_loader *ld, struct eeh_func *f, json_object *jf)
 {
 	json_object *v;
 	const char *hex;
 	int r;
 
-	if ((r = get_bool(ld, jf, "cfg_poweron", false, &f->cfg_poweron)))
+	if ((r = topo_get_bool(ld, jf, "cfg_poweron", false, &f->cfg_poweron)))
 		return r;
 	if (!json_object_object_get_ex(jf, "config", &v))
 		return 0;
 	hex = json_object_get_string(v);
 	if (!hex || strlen(hex) != 2 * sizeof(f->regs->cfg) + 2 * sizeof(f->regs->mmio))
-		return fail(ld, "\"config\" must hold %zu hex digits",
+		return topo_fail(ld, "\"config\" must hold %zu hex digits",
 			    2 * (sizeof(f->regs->cfg) + sizeof(f->regs->mmio)));
 	f->regs = calloc(1, sizeof(*f->regs));
 	if (!f->regs)
@@ -204,13 +203,13 @@ static int load_func_state(struct loader *ld, struct eeh_func *f, json_object *j
 		unsigned int byte;
 
 		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
-			return fail(ld, "\"config\" has a non-hex digit at %zu", 2 * i);
+			return topo_fail(ld, "\"config\" has a non-hex digit at %zu", 2 * i);
 		((uint8_t *)f->regs)[i] = (uint8_t)byte;
 	}
-	return get_bool(ld, jf, "mmio_dirty", false, &f->mmio_dirty);
+	return topo_get_bool(ld, jf, "mmio_dirty", false, &f->mmio_dirty);
 }
 
-static int load_func(struct loader *ld, struct eeh_pe *pe, json_object *jf)
+static int load_func(struct topo_loader *ld, struct eeh_pe *pe, json_object *jf)
 {
 	unsigned int domain, bus, devfn;
 	uint64_t vendor, device, class_code;
@@ -221,25 +220,25 @@ static int load_func(struct loader *ld, struct eeh_pe *pe, json_object *jf)
 	int r;
 
 	if (!json_object_is_type(jf, json_type_object))
-		return fail(ld, "expected an object");
+		return topo_fail(ld, "expected an object");
 	if (!json_object_object_get_ex(jf, "bdf", &v) || !json_object_is_type(v, json_type_string))
-		return fail(ld, "missing \"bdf\" (a string like \"0000:01:00.0\")");
+		return topo_fail(ld, "missing \"bdf\" (a string like \"0000:01:00.0\")");
 	s = json_object_get_string(v);
 	if (parse_bdf(s, &domain, &bus, &devfn) < 0) {
-		len = path_push(ld, ".bdf");
-		r = fail(ld, "expected DDDD:BB:DD.F, got \"%s\"", s);
-		path_pop(ld, len);
+		len = topo_path_push(ld, ".bdf");
+		r = topo_fail(ld, "expected DDDD:BB:DD.F, got \"%s\"", s);
+		topo_path_pop(ld, len);
 		return r;
 	}
 	if (domain != pe->phb->domain)
-		return fail(ld, "%s is not in domain %04x of its PHB", s, pe->phb->domain);
-	if ((r = get_u64(ld, jf, "vendor", true, 0, 0xffff, &vendor)) ||
-	    (r = get_u64(ld, jf, "device", true, 0, 0xffff, &device)) ||
-	    (r = get_u64(ld, jf, "class", false, 0, 0xffffff, &class_code)))
+		return topo_fail(ld, "%s is not in domain %04x of its PHB", s, pe->phb->domain);
+	if ((r = topo_get_u64(ld, jf, "vendor", true, 0, 0xffff, &vendor)) ||
+	    (r = topo_get_u64(ld, jf, "device", true, 0, 0xffff, &device)) ||
+	    (r = topo_get_u64(ld, jf, "class", false, 0, 0xffffff, &class_code)))
 		return r;
 	f = model_add_func(&ld->model, pe, domain, bus, devfn, &r);
 	if (!f)
-		return r == -EEXIST ? fail(ld, "function %s is listed twice", s) : r;
+		return r == -EEXIST ? topo_fail(ld, "function %s is listed twice", s) : r;
 	f->vendor = (uint16_t)vendor;
 	f->device = (uint16_t)device;
 	f->class_code = (uint32_t)class_code;
@@ -248,18 +247,18 @@ static int load_func(struct loader *ld, struct eeh_pe *pe, json_object *jf)
 		const char *ps = json_object_get_string(v);
 
 		if (!ps || parse_bdf(ps, &pd, &pb, &pdf) < 0)
-			return fail(ld, "\"physfn\" must be a BDF");
+			return topo_fail(ld, "\"physfn\" must be a BDF");
 		f->physfn = hashmap_get(&ld->model.func_by_bdf,
 					((uint64_t)pd << 16) | (pb << 8) | pdf);
 		if (!f->physfn || f->physfn == f)
-			return fail(ld, "physfn %s must name a function listed earlier", ps);
+			return topo_fail(ld, "physfn %s must name a function listed earlier", ps);
 	}
-	if ((r = get_array(ld, jf, "bars", false, &bars)))
+	if ((r = topo_get_array(ld, jf, "bars", false, &bars)))
 		return r;
 	for (size_t i = 0; bars && i < json_object_array_length(bars); i++) {
-		len = path_push(ld, ".bars[%zu]", i);
+		len = topo_path_push(ld, ".bars[%zu]", i);
 		r = load_bar(ld, f, json_object_array_get_idx(bars, i));
-		path_pop(ld, len);
+		topo_path_pop(ld, len);
 		if (r)
 			return r;
 	}
@@ -275,124 +274,59 @@ static const struct {
 		 { "bus", EEH_PE_TYPE_BUS },
 		 { "vf", EEH_PE_TYPE_VF } };
 
-static int load_pe_state(struct loader *ld, struct eeh_pe *pe, json_object *jpe)
+/* The kernel's part of an image's PE "state" object; the backend's
+ * pe_load hook reads the rest and calls this. */
+int topology_load_pe_common(struct topo_loader *ld, struct eeh_pe *pe, json_object *st)
 {
-	json_object *st, *injs;
 	uint64_t v;
 	int r;
 
-	if (!json_object_object_get_ex(jpe, "state", &st))
-		return 0;
-	size_t len = path_push(ld, ".state");
-
-	if ((r = get_u64(ld, st, "papr", false, 0, 4, &v)))
-		goto out;
-	if (v == 3) {
-		r = fail(ld, "PAPR state 3 does not exist");
-		goto out;
-	}
-	pe->sim.state = (uint8_t)v;
-	{
-		bool perm;
-		uint64_t settle;
-
-		if ((r = get_bool(ld, st, "perm", false, &perm)) ||
-		    (r = get_u64(ld, st, "settle_until_us", false, 0, UINT64_MAX, &settle)))
-			goto out;
-		pe->sim.perm = perm;
-		pe->sim.settle_until_us = settle;
-	}
-	if ((r = get_bool(ld, st, "eeh_on", true, &pe->sim.eeh_on)) ||
-	    (r = get_u64(ld, st, "reset_at_us", false, 0, UINT64_MAX, &pe->sim.reset_at_us)) ||
-	    (r = get_u64(ld, st, "freeze_tstamp_us", false, 0, UINT64_MAX,
-			 &pe->freeze_tstamp_us)) ||
-	    (r = get_u64(ld, st, "last_error_us", false, 0, UINT64_MAX, &pe->sim.last_error_us)))
-		goto out;
-	if ((r = get_u64(ld, st, "freeze_count", false, 0, UINT32_MAX, &v)))
-		goto out;
+	if ((r = topo_get_u64(ld, st, "freeze_tstamp_us", false, 0, UINT64_MAX,
+			      &pe->freeze_tstamp_us)) ||
+	    (r = topo_get_u64(ld, st, "freeze_count", false, 0, UINT32_MAX, &v)))
+		return r;
 	pe->freeze_count = (unsigned int)v;
-	if ((r = get_u64(ld, st, "flags", false, 0, UINT32_MAX, &v)))
-		goto out;
+	if ((r = topo_get_u64(ld, st, "flags", false, 0, UINT32_MAX, &v)))
+		return r;
 	atomic_store(&pe->kflags, (uint32_t)v);
-	if ((r = get_u64(ld, st, "errors", false, 0, UINT32_MAX, &v)))
-		goto out;
-	pe->sim.errors = (uint32_t)v;
-	{
-		/* -1 no cause, -2 PHB fence, else the injection function */
-		json_object *lf;
-
-		pe->sim.last_func = -1;
-		if (json_object_object_get_ex(st, "last_func", &lf)) {
-			int64_t f = json_object_get_int64(lf);
-
-			if (!json_object_is_type(lf, json_type_int) || f < -2 ||
-			    f > EEH_ERR_FUNC_MAX) {
-				r = fail(ld, "\"last_func\" must be -2..%d", EEH_ERR_FUNC_MAX);
-				goto out;
-			}
-			pe->sim.last_func = (int)f;
-		}
-	}
-	if ((r = get_u64(ld, st, "last_addr", false, 0, UINT64_MAX, &pe->sim.last_addr)) ||
-	    (r = get_array(ld, st, "injections", false, &injs)))
-		goto out;
-	for (size_t i = 0; injs && i < json_object_array_length(injs); i++) {
-		json_object *ji = json_object_array_get_idx(injs, i);
-		uint64_t type, func, addr, mask;
-
-		if ((r = get_u64(ld, ji, "type", true, 0, 1, &type)) ||
-		    (r = get_u64(ld, ji, "func", true, 0, EEH_ERR_FUNC_MAX, &func)) ||
-		    (r = get_u64(ld, ji, "addr", true, 0, UINT64_MAX, &addr)) ||
-		    (r = get_u64(ld, ji, "mask", true, 0, UINT64_MAX, &mask)))
-			goto out;
-		if (!addr && !mask && sim_func_access((unsigned int)func) <= SIM_ACCESS_IO_ST) {
-			r = fail(ld, "an armed MMIO injection needs an address or mask");
-			goto out;
-		}
-		if ((r = sim_err_inject(pe, (unsigned int)type, (unsigned int)func, addr, mask)))
-			goto out;
-	}
-out:
-	path_pop(ld, len);
-	return r;
+	return 0;
 }
 
-static int load_pe(struct loader *ld, struct eeh_phb *phb, json_object *jpe)
+static int load_pe(struct topo_loader *ld, struct eeh_phb *phb, json_object *jpe)
 {
 	uint64_t number, addr, group, parent_no;
 	struct eeh_pe *pe, *parent = NULL;
 	json_object *v, *funcs;
 	uint8_t type = 0;
-	bool freset;
 	int r;
 
 	if (!json_object_is_type(jpe, json_type_object))
-		return fail(ld, "expected an object");
-	if ((r = get_u64(ld, jpe, "number", true, 0, UINT32_MAX, &number)) ||
-	    (r = get_u64(ld, jpe, "group", true, 0, INT32_MAX, &group)))
+		return topo_fail(ld, "expected an object");
+	if ((r = topo_get_u64(ld, jpe, "number", true, 0, UINT32_MAX, &number)) ||
+	    (r = topo_get_u64(ld, jpe, "group", true, 0, INT32_MAX, &group)))
 		return r;
 	if (!json_object_object_get_ex(jpe, "type", &v) || !v) /* absent or null */
-		return fail(ld, "missing \"type\" (device, bus or vf)");
+		return topo_fail(ld, "missing \"type\" (device, bus or vf)");
 	for (size_t i = 0; i < ARRAY_SIZE(pe_types); i++)
 		if (!strcmp(json_object_get_string(v), pe_types[i].name))
 			type = pe_types[i].type;
 	if (!type)
-		return fail(ld, "unknown PE type \"%s\" (device, bus or vf)",
+		return topo_fail(ld, "unknown PE type \"%s\" (device, bus or vf)",
 			    json_object_get_string(v));
 	if (model_pe_by_number(phb, (uint32_t)number))
-		return fail(ld, "PE number 0x%llx is listed twice", (unsigned long long)number);
+		return topo_fail(ld, "PE number 0x%llx is listed twice", (unsigned long long)number);
 	if (json_object_object_get_ex(jpe, "parent", &v) && !json_object_is_type(v, json_type_null)) {
-		if ((r = get_u64(ld, jpe, "parent", true, 0, UINT32_MAX, &parent_no)))
+		if ((r = topo_get_u64(ld, jpe, "parent", true, 0, UINT32_MAX, &parent_no)))
 			return r;
 		parent = model_pe_by_number(phb, (uint32_t)parent_no);
 		if (!parent)
-			return fail(ld, "parent PE 0x%llx must be listed earlier on this PHB",
+			return topo_fail(ld, "parent PE 0x%llx must be listed earlier on this PHB",
 				    (unsigned long long)parent_no);
 	}
-	if ((r = get_array(ld, jpe, "functions", true, &funcs)))
+	if ((r = topo_get_array(ld, jpe, "functions", true, &funcs)))
 		return r;
 	if (json_object_array_length(funcs) == 0)
-		return fail(ld, "a PE needs at least one function");
+		return topo_fail(ld, "a PE needs at least one function");
 	/* Default PE address: the config address of its first function's bus
 	 * (and device, for device and VF PEs), register fields zero. */
 	{
@@ -404,8 +338,7 @@ static int load_pe(struct loader *ld, struct eeh_phb *phb, json_object *jpe)
 				  &bus, &devfn);
 		addr = ((uint64_t)bus << 16) | (type == EEH_PE_TYPE_BUS ? 0 : (uint64_t)devfn << 8);
 	}
-	if ((r = get_u64(ld, jpe, "addr", false, addr, UINT32_MAX, &addr)) ||
-	    (r = get_bool(ld, jpe, "fundamental_reset", true, &freset)))
+	if ((r = topo_get_u64(ld, jpe, "addr", false, addr, UINT32_MAX, &addr)))
 		return r;
 	pe = model_add_pe(&ld->model, phb, (uint32_t)number, type, (uint32_t)addr, (int)group,
 			  parent, &r);
@@ -413,30 +346,30 @@ static int load_pe(struct loader *ld, struct eeh_phb *phb, json_object *jpe)
 		if (r != -EEXIST)
 			return r;
 		if (hashmap_get(&ld->model.pe_by_group, group))
-			return fail(ld, "IOMMU group %llu already belongs to another PE "
+			return topo_fail(ld, "IOMMU group %llu already belongs to another PE "
 				    "(one PE is one IOMMU group)", (unsigned long long)group);
-		return fail(ld, "PE address 0x%llx is used twice on this PHB",
+		return topo_fail(ld, "PE address 0x%llx is used twice on this PHB",
 			    (unsigned long long)addr);
 	}
-	pe->sim.no_freset = !freset;
 	for (size_t i = 0; i < json_object_array_length(funcs); i++) {
-		size_t len = path_push(ld, ".functions[%zu]", i);
+		size_t len = topo_path_push(ld, ".functions[%zu]", i);
 
 		r = load_func(ld, pe, json_object_array_get_idx(funcs, i));
-		path_pop(ld, len);
+		topo_path_pop(ld, len);
 		if (r)
 			return r;
 	}
 	if (type == EEH_PE_TYPE_VF)
 		for (struct eeh_func *f = pe->funcs; f; f = f->next)
 			if (!f->physfn)
-				return fail(ld, "function %s of a VF PE needs \"physfn\"", f->bdf);
-	if (ld->with_state && (r = load_pe_state(ld, pe, jpe)))
-		return r;
+				return topo_fail(ld, "function %s of a VF PE needs \"physfn\"", f->bdf);
+	/* The backend's part: a simulated PE's reset offer and its state. */
+	if (ld->ctx->ops && ld->ctx->ops->pe_load)
+		return ld->ctx->ops->pe_load(ld, pe, jpe, ld->with_state);
 	return 0;
 }
 
-static int load_phb(struct loader *ld, json_object *jphb)
+static int load_phb(struct topo_loader *ld, json_object *jphb)
 {
 	uint64_t index, buid, domain;
 	json_object *pes;
@@ -444,20 +377,20 @@ static int load_phb(struct loader *ld, json_object *jphb)
 	int r;
 
 	if (!json_object_is_type(jphb, json_type_object))
-		return fail(ld, "expected an object");
-	if ((r = get_u64(ld, jphb, "index", true, 0, 0xffff, &index)) ||
-	    (r = get_u64(ld, jphb, "buid", true, 0, UINT64_MAX, &buid)) ||
-	    (r = get_u64(ld, jphb, "domain", false, index, 0xffff, &domain)) ||
-	    (r = get_array(ld, jphb, "pes", true, &pes)))
+		return topo_fail(ld, "expected an object");
+	if ((r = topo_get_u64(ld, jphb, "index", true, 0, 0xffff, &index)) ||
+	    (r = topo_get_u64(ld, jphb, "buid", true, 0, UINT64_MAX, &buid)) ||
+	    (r = topo_get_u64(ld, jphb, "domain", false, index, 0xffff, &domain)) ||
+	    (r = topo_get_array(ld, jphb, "pes", true, &pes)))
 		return r;
 	phb = model_add_phb(ld->ctx, &ld->model, (unsigned int)index, buid, (unsigned int)domain, &r);
 	if (!phb)
-		return r == -EEXIST ? fail(ld, "PHB index, BUID or domain is used twice") : r;
+		return r == -EEXIST ? topo_fail(ld, "PHB index, BUID or domain is used twice") : r;
 	for (size_t i = 0; i < json_object_array_length(pes); i++) {
-		size_t len = path_push(ld, ".pes[%zu]", i);
+		size_t len = topo_path_push(ld, ".pes[%zu]", i);
 
 		r = load_pe(ld, phb, json_object_array_get_idx(pes, i));
-		path_pop(ld, len);
+		topo_path_pop(ld, len);
 		if (r)
 			return r;
 	}
@@ -483,7 +416,7 @@ static void mark_multifunction(struct eeh_model *m)
 
 int topology_load_json(struct eeh_ctx *ctx, json_object *root, const char *origin)
 {
-	struct loader ld = { .ctx = ctx, .origin = origin };
+	struct topo_loader ld = { .ctx = ctx, .origin = origin };
 	json_object *phbs, *v;
 	uint64_t max_freezes, clock_us;
 	bool enabled;
@@ -491,26 +424,26 @@ int topology_load_json(struct eeh_ctx *ctx, json_object *root, const char *origi
 
 	model_init(&ld.model);
 	if (!json_object_is_type(root, json_type_object)) {
-		r = fail(&ld, "the top level must be an object");
+		r = topo_fail(&ld, "the top level must be an object");
 		goto out;
 	}
 	/* A JSON null is present but has no string. */
 	if (json_object_object_get_ex(root, "format", &v) &&
 	    (!json_object_is_type(v, json_type_string) ||
 	     strcmp(json_object_get_string(v), TOPOLOGY_FORMAT) != 0)) {
-		r = fail(&ld, "unknown format \"%s\" (expected \"%s\")",
+		r = topo_fail(&ld, "unknown format \"%s\" (expected \"%s\")",
 			 v ? json_object_get_string(v) : "null", TOPOLOGY_FORMAT);
 		goto out;
 	}
 	ld.with_state = json_object_object_get_ex(root, "clock_us", NULL);
-	if ((r = get_u64(&ld, root, "max_freezes", false, EEH_DEFAULT_MAX_FREEZES, UINT32_MAX,
+	if ((r = topo_get_u64(&ld, root, "max_freezes", false, EEH_DEFAULT_MAX_FREEZES, UINT32_MAX,
 			 &max_freezes)) ||
-	    (r = get_u64(&ld, root, "clock_us", false, 0, UINT64_MAX, &clock_us)) ||
-	    (r = get_bool(&ld, root, "eeh_enabled", true, &enabled)) ||
-	    (r = get_array(&ld, root, "phbs", true, &phbs)))
+	    (r = topo_get_u64(&ld, root, "clock_us", false, 0, UINT64_MAX, &clock_us)) ||
+	    (r = topo_get_bool(&ld, root, "eeh_enabled", true, &enabled)) ||
+	    (r = topo_get_array(&ld, root, "phbs", true, &phbs)))
 		goto out;
 	if (json_object_array_length(phbs) == 0) {
-		r = fail(&ld, "\"phbs\" is empty: a host needs at least one PHB");
+		r = topo_fail(&ld, "\"phbs\" is empty: a host needs at least one PHB");
 		goto out;
 	}
 	for (size_t i = 0; i < json_object_array_length(phbs); i++) {
@@ -655,36 +588,13 @@ static json_object *func_to_json(struct eeh_func *f, bool with_state)
 	return jf;
 }
 
-static json_object *pe_state_to_json(struct eeh_pe *pe)
+/* The kernel's part of an image's PE "state" object (pe_save_state). */
+void topology_save_pe_common(struct eeh_pe *pe, json_object *st)
 {
-	json_object *st = json_object_new_object(), *injs = json_object_new_array();
-
-	json_object_object_add(st, "papr", json_object_new_int(pe->sim.state));
-	json_object_object_add(st, "perm", json_object_new_boolean(pe->sim.perm));
-	json_object_object_add(st, "eeh_on", json_object_new_boolean(pe->sim.eeh_on));
-	json_object_object_add(st, "reset_at_us", json_object_new_int64((int64_t)pe->sim.reset_at_us));
-	json_object_object_add(st, "settle_until_us",
-			       json_object_new_int64((int64_t)pe->sim.settle_until_us));
 	json_object_object_add(st, "freeze_count", json_object_new_int64(pe->freeze_count));
 	json_object_object_add(st, "freeze_tstamp_us",
 			       json_object_new_int64((int64_t)pe->freeze_tstamp_us));
 	json_object_object_add(st, "flags", json_object_new_int64(atomic_load(&pe->kflags)));
-	json_object_object_add(st, "errors", json_object_new_int64(pe->sim.errors));
-	json_object_object_add(st, "last_func", json_object_new_int(pe->sim.last_func));
-	json_object_object_add(st, "last_addr", hex(pe->sim.last_addr));
-	json_object_object_add(st, "last_error_us",
-			       json_object_new_int64((int64_t)pe->sim.last_error_us));
-	for (struct sim_injection *inj = pe->inject; inj; inj = inj->next) {
-		json_object *ji = json_object_new_object();
-
-		json_object_object_add(ji, "type", json_object_new_int((int)inj->type));
-		json_object_object_add(ji, "func", json_object_new_int((int)inj->func));
-		json_object_object_add(ji, "addr", hex(inj->addr));
-		json_object_object_add(ji, "mask", hex(inj->mask));
-		json_object_array_add(injs, ji);
-	}
-	json_object_object_add(st, "injections", injs);
-	return st;
 }
 
 json_object *topology_to_json(struct eeh_ctx *ctx, bool with_state)
@@ -717,14 +627,13 @@ json_object *topology_to_json(struct eeh_ctx *ctx, bool with_state)
 			if (pe->parent)
 				json_object_object_add(jpe, "parent",
 						       json_object_new_int64(pe->parent->number));
-			if (pe->sim.no_freset)
-				json_object_object_add(jpe, "fundamental_reset",
-						       json_object_new_boolean(false));
+			if (ctx->ops && ctx->ops->pe_save)
+				ctx->ops->pe_save(pe, jpe);
 			eeh_func_foreach(pe, f)
 				json_object_array_add(funcs, func_to_json(f, with_state));
 			json_object_object_add(jpe, "functions", funcs);
-			if (with_state)
-				json_object_object_add(jpe, "state", pe_state_to_json(pe));
+			if (with_state && ctx->ops && ctx->ops->pe_save_state)
+				json_object_object_add(jpe, "state", ctx->ops->pe_save_state(pe));
 			json_object_array_add(pes, jpe);
 		}
 		json_object_object_add(jphb, "pes", pes);
@@ -777,6 +686,12 @@ static int write_json_file(struct eeh_ctx *ctx, const char *path, json_object *r
 	return r;
 }
 
+/* Only a backend that saves PE state has state worth saving (the simulator). */
+static bool topology_has_state(struct eeh_ctx *ctx)
+{
+	return ctx->ops && ctx->ops->pe_save_state;
+}
+
 EEH_EXPORT int eeh_save_topology(struct eeh_ctx *ctx, const char *path)
 {
 	json_object *root;
@@ -784,96 +699,10 @@ EEH_EXPORT int eeh_save_topology(struct eeh_ctx *ctx, const char *path)
 
 	if (!ctx || !path)
 		return -EINVAL;
-	root = topology_to_json(ctx, eeh_is_sim(ctx));
+	root = topology_to_json(ctx, topology_has_state(ctx));
 	r = write_json_file(ctx, path, root);
 	json_object_put(root);
 	return r;
-}
-
-/* ---- constructors ---- */
-
-static int new_sim_common(struct eeh_ctx **out, struct eeh_ctx *ctx, int r)
-{
-	if (r < 0) {
-		eeh_unref(ctx);
-		return r;
-	}
-	*out = ctx;
-	return 0;
-}
-
-EEH_EXPORT int eeh_new_sim(const char *topology, struct eeh_ctx **out)
-{
-	struct eeh_ctx *ctx;
-
-	if (!out)
-		return -EINVAL;
-	*out = NULL;
-	ctx = ctx_alloc();
-	if (!ctx)
-		return -ENOMEM;
-	sim_attach(ctx);
-	return new_sim_common(out, ctx,
-			      topology ? topology_load_file(ctx, topology)
-				       : topology_load_string(ctx, topology_builtin_json, "built-in"));
-}
-
-EEH_EXPORT int eeh_new_sim_json(const char *json, struct eeh_ctx **out)
-{
-	struct eeh_ctx *ctx;
-
-	if (!out || !json)
-		return -EINVAL;
-	*out = NULL;
-	ctx = ctx_alloc();
-	if (!ctx)
-		return -ENOMEM;
-	sim_attach(ctx);
-	return new_sim_common(out, ctx, topology_load_string(ctx, json, "topology"));
-}
-
-EEH_EXPORT int eeh_new_sim_image(const char *image, const char *topology, struct eeh_ctx **out)
-{
-	struct eeh_ctx *ctx;
-	size_t len;
-	char *lock;
-	int r;
-
-	if (!out || !image || !*image)
-		return -EINVAL;
-	*out = NULL;
-	ctx = ctx_alloc();
-	if (!ctx)
-		return -ENOMEM;
-	sim_attach(ctx);
-	ctx->image_path = strdup(image);
-	len = strlen(image) + 6;
-	lock = malloc(len);
-	if (!ctx->image_path || !lock) {
-		free(lock);
-		return new_sim_common(out, ctx, -ENOMEM);
-	}
-	/* The lock lives in a side file: the image itself is replaced by
-	 * rename on every save, which would drop a lock held on it. */
-	snprintf(lock, len, "%s.lock", image);
-	ctx->image_lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (ctx->image_lock_fd < 0) {
-		r = -errno;
-		err(ctx, "%s: cannot open lock file: %s", lock, strerror(errno));
-		free(lock);
-		return new_sim_common(out, ctx, r);
-	}
-	free(lock);
-	while (flock(ctx->image_lock_fd, LOCK_EX) < 0)
-		if (errno != EINTR)
-			return new_sim_common(out, ctx, -errno);
-	if (access(image, F_OK) == 0)
-		r = topology_load_file(ctx, image);
-	else if (topology)
-		r = topology_load_file(ctx, topology);
-	else
-		r = topology_load_string(ctx, topology_builtin_json, "built-in");
-	return new_sim_common(out, ctx, r);
 }
 
 EEH_EXPORT int eeh_sim_save(struct eeh_ctx *ctx)

@@ -105,16 +105,6 @@ EEH_EXPORT int eeh_container_open(struct eeh_ctx *ctx, int fd, unsigned int flag
  */
 static pthread_rwlock_t route_lock = PTHREAD_RWLOCK_INITIALIZER;
 
-void container_route_read_lock(void)
-{
-	pthread_rwlock_rdlock(&route_lock);
-}
-
-void container_route_read_unlock(void)
-{
-	pthread_rwlock_unlock(&route_lock);
-}
-
 /* Route PE ops on the group's PE through a kernel container, and stop. */
 static void route_pe(struct eeh_container *c, struct eeh_pe *pe, bool on)
 {
@@ -330,17 +320,14 @@ EEH_EXPORT int eeh_container_spapr_info(struct eeh_container *c,
 	return rc < 0 ? rc : 0;
 }
 
-void container_read_lock(struct eeh_container *c)
-{
-	pthread_rwlock_rdlock(&c->lock);
-}
+struct container_target {
+	int fd;               /* container fd, -1 when simulated */
+	struct eeh_pe *pe;    /* simulated: the group's PE */
+};
 
-void container_read_unlock(struct eeh_container *c)
-{
-	pthread_rwlock_unlock(&c->lock);
-}
-
-int container_check_locked(struct eeh_container *c, struct container_target *t)
+/* The rule with the read lock held: 0 and *t, or -ENODEV, -EPERM,
+ * -EOPNOTSUPP. */
+static int check_locked(struct eeh_container *c, struct container_target *t)
 {
 	if (!c->eeh)
 		return -EOPNOTSUPP;
@@ -353,6 +340,50 @@ int container_check_locked(struct eeh_container *c, struct container_target *t)
 		return -EPERM;
 	t->fd = c->fd;
 	t->pe = c->groups[0].pe;
-	t->ctx = c->ctx;
 	return 0;
+}
+
+static int op_locked(struct eeh_container *c, struct vfio_eeh_pe_op *op, pe_op_engine engine)
+{
+	struct container_target t;
+	int rc = check_locked(c, &t);
+
+	if (!rc)
+		rc = pe_op_validate(op);
+	if (!rc)
+		rc = t.fd >= 0 ? sys_ioctl(c->ctx, t.fd, VFIO_EEH_PE_OP, op) : engine(t.pe, op);
+	return rc;
+}
+
+int container_run_pe_op(struct eeh_container *c, struct vfio_eeh_pe_op *op,
+			pe_op_engine engine)
+{
+	int rc;
+
+	pthread_rwlock_rdlock(&c->lock);
+	rc = op_locked(c, op, engine);
+	pthread_rwlock_unlock(&c->lock);
+	return rc;
+}
+
+int container_pe_op_routed(struct eeh_pe *pe, struct vfio_eeh_pe_op *op, pe_op_engine engine,
+			   bool *routed)
+{
+	struct eeh_container *c;
+	int rc = 0;
+
+	*routed = false;
+	/* No close can free the container while the route lock is held. */
+	pthread_rwlock_rdlock(&route_lock);
+	c = atomic_load(&pe->container);
+	if (c) {
+		pthread_rwlock_rdlock(&c->lock);
+		/* Groups join and leave (and routes change) under its write lock. */
+		*routed = atomic_load(&pe->container) == c;
+		if (*routed)
+			rc = op_locked(c, op, engine);
+		pthread_rwlock_unlock(&c->lock);
+	}
+	pthread_rwlock_unlock(&route_lock);
+	return rc;
 }

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The simulator's part of topology files and images (doc/topology.md):
+ * a PE's "fundamental_reset" and, in an image, its PAPR state, error
+ * counters and armed injections. topology.c calls these through the
+ * backend's pe_load/pe_save/pe_save_state hooks.
+ */
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "sim.h"
+
+static json_object *hex(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+	return json_object_new_string(buf);
+}
+
+static int load_papr(struct topo_loader *ld, struct sim_pe *sp, json_object *st)
+{
+	uint64_t v, settle;
+	bool perm;
+	int r;
+
+	if ((r = topo_get_u64(ld, st, "papr", false, 0, 4, &v)))
+		return r;
+	if (v == 3)
+		return topo_fail(ld, "PAPR state 3 does not exist");
+	sp->state = (uint8_t)v;
+	if ((r = topo_get_bool(ld, st, "perm", false, &perm)) ||
+	    (r = topo_get_u64(ld, st, "settle_until_us", false, 0, UINT64_MAX, &settle)))
+		return r;
+	sp->perm = perm;
+	sp->settle_until_us = settle;
+	if ((r = topo_get_bool(ld, st, "eeh_on", true, &sp->eeh_on)) ||
+	    (r = topo_get_u64(ld, st, "reset_at_us", false, 0, UINT64_MAX, &sp->reset_at_us)))
+		return r;
+	return 0;
+}
+
+static int load_last_error(struct topo_loader *ld, struct sim_pe *sp, json_object *st)
+{
+	json_object *lf;
+	uint64_t v;
+	int r;
+
+	if ((r = topo_get_u64(ld, st, "last_error_us", false, 0, UINT64_MAX, &sp->last_error_us)) ||
+	    (r = topo_get_u64(ld, st, "errors", false, 0, UINT32_MAX, &v)))
+		return r;
+	sp->errors = (uint32_t)v;
+	/* -1 no cause, -2 PHB fence, else the injection function */
+	sp->last_func = -1;
+	if (json_object_object_get_ex(st, "last_func", &lf)) {
+		int64_t f = json_object_get_int64(lf);
+
+		if (!json_object_is_type(lf, json_type_int) || f < -2 || f > EEH_ERR_FUNC_MAX)
+			return topo_fail(ld, "\"last_func\" must be -2..%d", EEH_ERR_FUNC_MAX);
+		sp->last_func = (int)f;
+	}
+	return topo_get_u64(ld, st, "last_addr", false, 0, UINT64_MAX, &sp->last_addr);
+}
+
+static int load_injections(struct topo_loader *ld, struct eeh_pe *pe, json_object *st)
+{
+	json_object *injs;
+	int r;
+
+	if ((r = topo_get_array(ld, st, "injections", false, &injs)))
+		return r;
+	for (size_t i = 0; injs && i < json_object_array_length(injs); i++) {
+		json_object *ji = json_object_array_get_idx(injs, i);
+		uint64_t type, func, addr, mask;
+
+		if ((r = topo_get_u64(ld, ji, "type", true, 0, 1, &type)) ||
+		    (r = topo_get_u64(ld, ji, "func", true, 0, EEH_ERR_FUNC_MAX, &func)) ||
+		    (r = topo_get_u64(ld, ji, "addr", true, 0, UINT64_MAX, &addr)) ||
+		    (r = topo_get_u64(ld, ji, "mask", true, 0, UINT64_MAX, &mask)))
+			return r;
+		if (!addr && !mask && sim_func_access((unsigned int)func) <= SIM_ACCESS_IO_ST)
+			return topo_fail(ld, "an armed MMIO injection needs an address or mask");
+		if ((r = sim_err_inject(pe, (unsigned int)type, (unsigned int)func, addr, mask)))
+			return r;
+	}
+	return 0;
+}
+
+static int load_state(struct topo_loader *ld, struct eeh_pe *pe, json_object *jpe)
+{
+	struct sim_pe *sp = sim_pe_of(pe);
+	json_object *st;
+	size_t len;
+	int r;
+
+	if (!json_object_object_get_ex(jpe, "state", &st))
+		return 0;
+	len = topo_path_push(ld, ".state");
+	if (!(r = load_papr(ld, sp, st)) && !(r = topology_load_pe_common(ld, pe, st)) &&
+	    !(r = load_last_error(ld, sp, st)))
+		r = load_injections(ld, pe, st);
+	topo_path_pop(ld, len);
+	return r;
+}
+
+int sim_pe_load(struct topo_loader *ld, struct eeh_pe *pe, json_object *jpe, bool with_state)
+{
+	bool freset;
+	int r;
+
+	if ((r = topo_get_bool(ld, jpe, "fundamental_reset", true, &freset)))
+		return r;
+	sim_pe_of(pe)->no_freset = !freset;
+	pe->sim.no_freset = !freset;
+	return with_state ? load_state(ld, pe, jpe) : 0;
+}
+
+void sim_pe_save(struct eeh_pe *pe, json_object *jpe)
+{
+	if (sim_pe_of(pe)->no_freset)
+		json_object_object_add(jpe, "fundamental_reset", json_object_new_boolean(false));
+}
+
+json_object *sim_pe_save_state(struct eeh_pe *pe)
+{
+	json_object *st = json_object_new_object(), *injs = json_object_new_array();
+	struct sim_pe *sp = sim_pe_of(pe);
+
+	json_object_object_add(st, "papr", json_object_new_int(sp->state));
+	json_object_object_add(st, "perm", json_object_new_boolean(sp->perm));
+	json_object_object_add(st, "eeh_on", json_object_new_boolean(sp->eeh_on));
+	json_object_object_add(st, "reset_at_us", json_object_new_int64((int64_t)sp->reset_at_us));
+	json_object_object_add(st, "settle_until_us",
+			       json_object_new_int64((int64_t)sp->settle_until_us));
+	topology_save_pe_common(pe, st);
+	json_object_object_add(st, "errors", json_object_new_int64(sp->errors));
+	json_object_object_add(st, "last_func", json_object_new_int(sp->last_func));
+	json_object_object_add(st, "last_addr", hex(sp->last_addr));
+	json_object_object_add(st, "last_error_us",
+			       json_object_new_int64((int64_t)sp->last_error_us));
+	for (struct sim_injection *inj = sp->inject; inj; inj = inj->next) {
+		json_object *ji = json_object_new_object();
+
+		json_object_object_add(ji, "type", json_object_new_int((int)inj->type));
+		json_object_object_add(ji, "func", json_object_new_int((int)inj->func));
+		json_object_object_add(ji, "addr", hex(inj->addr));
+		json_object_object_add(ji, "mask", hex(inj->mask));
+		json_object_array_add(injs, ji);
+	}
+	json_object_object_add(st, "injections", injs);
+	return st;
+}
