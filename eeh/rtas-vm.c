@@ -452,16 +452,16 @@ EEH_EXPORT int eeh_vm_reset(struct eeh_vm *vm)
 }
 
 /*
- * Fundamental reset offered? Learnt once: the simulated host's slot says
- * so; a kernel silently falls back to a hot reset, so other backends
- * count as offering it.
+ * Fundamental reset offered? Learnt once from the backend: a slot may lack
+ * it (the simulated host's slot says so); a kernel silently falls back to
+ * a hot reset, so backends without EEH_BACKEND_CAP_FRESET offer it.
  */
 bool rtas_phb_freset_offered(struct rtas_phb *phb)
 {
 	int offered = atomic_load(&phb->freset);
 
 	if (offered < 0) {
-		offered = !(phb->pe && eeh_is_sim(eeh_pe_ctx(phb->pe)) && phb->pe->sim.no_freset);
+		offered = !phb->pe || pe_offers_freset(phb->pe);
 		atomic_store(&phb->freset, offered);
 	}
 	return offered;

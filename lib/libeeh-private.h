@@ -132,12 +132,6 @@ struct eeh_pe {
 	uint32_t addr;
 	int group;
 	unsigned int freeze_count;
-	/* TRANSITIONAL, a copy of the simulator's no_freset for the one reader
-	 * left (eeh/rtas.c fundamental_reset_offered()), which is to call
-	 * pe_offers_freset() instead; then this goes. Written by sim-image.c. */
-	struct {
-		bool no_freset;
-	} sim;
 	uint64_t freeze_tstamp_us;
 	char name[32];
 	/* hot: read by GET_STATE */

@@ -112,7 +112,6 @@ int sim_pe_load(struct topo_loader *ld, struct eeh_pe *pe, json_object *jpe, boo
 	if ((r = topo_get_bool(ld, jpe, "fundamental_reset", true, &freset)))
 		return r;
 	sim_pe_of(pe)->no_freset = !freset;
-	pe->sim.no_freset = !freset;
 	return with_state ? load_state(ld, pe, jpe) : 0;
 }
 
