@@ -978,9 +978,10 @@ void eeh_recovery_set_logging(struct eeh_recovery *rec, bool on);
  * host, each one injected, detected by the device traffic it breaks,
  * recovered, and checked against the model's prediction (recovered, or
  * permanently failed past the freeze limit). Faults come in trials of
- * trial_len faults; each trial runs on a fresh host from its own seed, so
- * shard I of N (the trials t with t % N == I - 1) is a disjoint slice and
- * the shards together give exactly the cases of the whole campaign.
+ * trial_len faults; each trial runs on a fresh host from its own seed.
+ * Shard I of N runs cases [count*(I-1)/N, count*I/N): shard sizes differ
+ * by at most one case (a shard may be empty when count < N), shards are
+ * disjoint, and together they give exactly the cases of the whole campaign.
  */
 struct eeh_campaign_opts {
 	uint64_t seed;

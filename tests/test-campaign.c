@@ -119,6 +119,37 @@ static void shards_are_disjoint_and_make_the_whole(void)
 	CU_ASSERT_EQUAL(parts.recovered, whole.recovered);
 }
 
+/* 8 trials of 40 over 3 shards: by trial they would hold 120, 100 and 80. */
+static void shard_sizes_differ_by_at_most_one(void)
+{
+	struct eeh_campaign_opts o = { .seed = 5, .count = 300, .trial_len = 40, .nshards = 3 };
+	struct tally whole = { 0 };
+	unsigned int want[] = { 100, 100, 100 };
+
+	CU_ASSERT_EQUAL(eeh_campaign_run(&(struct eeh_campaign_opts){ .seed = 5, .count = 300,
+								      .trial_len = 40 },
+					 on_case, &whole), 0);
+	for (o.shard = 1; o.shard <= 3; o.shard++) {
+		struct tally one = { 0 };
+
+		CU_ASSERT_EQUAL(eeh_campaign_shard_size(&o), (int)want[o.shard - 1]);
+		CU_ASSERT_EQUAL(eeh_campaign_run(&o, on_case, &one), 0);
+		CU_ASSERT_EQUAL(one.cases, want[o.shard - 1]);
+		/* consecutive: shard 2 holds cases 100..199 */
+		for (unsigned int i = 0; i < 300; i++)
+			CU_ASSERT_EQUAL(one.seen[i], i / 100 == o.shard - 1);
+	}
+	o.count = 10;
+	o.nshards = 4;
+	for (o.shard = 1; o.shard <= 4; o.shard++)
+		CU_ASSERT(eeh_campaign_shard_size(&o) == 2 || eeh_campaign_shard_size(&o) == 3);
+	/* more shards than cases: some are empty, none is refused */
+	o.count = 2;
+	o.shard = 1;
+	CU_ASSERT_EQUAL(eeh_campaign_shard_size(&o), 0);
+	CU_ASSERT_EQUAL(eeh_campaign_run(&o, on_case, &whole), 0);
+}
+
 /* A one-PE host with freezes a second apart on average: the window fills. */
 static const char one_pe[] =
 	"{ \"format\": \"libeeh-topology-1\", \"max_freezes\": 2, \"phbs\": [ { \"index\": 0,"
@@ -198,6 +229,7 @@ static const struct test tests[] = {
 	TEST(builtin_campaign_passes_and_covers_every_path),
 	TEST(same_seed_same_cases_other_seed_other_cases),
 	TEST(shards_are_disjoint_and_make_the_whole),
+	TEST(shard_sizes_differ_by_at_most_one),
 	TEST(dense_faults_fail_every_third_freeze),
 	TEST(io_bar_on_a_4_byte_boundary_is_restored_and_passes),
 	TEST(bad_options_are_refused),

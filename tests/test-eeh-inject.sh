@@ -108,17 +108,53 @@ expect_out campaign-tap "^ok 20 - case 000019"
 "$INJ" campaign --seed 5 --count 300 --junit "$tmp/a.xml" >/dev/null
 "$INJ" campaign --seed 5 --count 300 --junit "$tmp/b.xml" >/dev/null
 "$INJ" campaign --seed 6 --count 300 --junit "$tmp/c.xml" >/dev/null
-check same-seed 0 cmp "$tmp/a.xml" "$tmp/b.xml"
-check other-seed 1 cmp -s "$tmp/a.xml" "$tmp/c.xml"
+# JUnit time is wall time, which varies: compare the cases without it.
+nowall() { sed 's/ time="[^"]*"//g' "$1" >"$1.nowall"; }
+for f in a b c; do nowall "$tmp/$f.xml"; done
+check same-seed 0 cmp "$tmp/a.xml.nowall" "$tmp/b.xml.nowall"
+check other-seed 1 cmp -s "$tmp/a.xml.nowall" "$tmp/c.xml.nowall"
 # Shards are disjoint and together hold exactly the cases of one run
 for i in 1 2 3; do
 	"$INJ" campaign --seed 5 --count 300 --trial-len 40 --shard $i/3 --junit "$tmp/s$i.xml" \
 		>/dev/null
 done
 "$INJ" campaign --seed 5 --count 300 --trial-len 40 --junit "$tmp/full.xml" >/dev/null
-grep '<testcase' "$tmp/full.xml" | sort >"$tmp/full.cases"
-cat "$tmp"/s?.xml | grep '<testcase' | sort >"$tmp/shard.cases"
+grep '<testcase' "$tmp/full.xml" | sed 's/ time="[^"]*"//' | sort >"$tmp/full.cases"
+cat "$tmp"/s?.xml | grep '<testcase' | sed 's/ time="[^"]*"//' | sort >"$tmp/shard.cases"
 check shards-merge 0 cmp "$tmp/full.cases" "$tmp/shard.cases"
 check shards-disjoint 0 test "$(sort -u "$tmp/shard.cases" | wc -l)" -eq 300
+
+# Shards differ in size by at most one case; an empty shard is warned about
+for i in 1 2 3; do
+	check "shard-size $i" 0 "$INJ" campaign --seed 5 --count 300 --trial-len 40 --shard $i/3
+	expect_out "shard-size $i" "Campaign seed 5: 100 faults (shard $i/3 of 300)"
+done
+check shard-empty 0 "$INJ" campaign --count 2 --shard 1/3
+expect_out shard-empty "warning: shard 1/3 is empty"
+
+# The campaign table adds up: every PE fault ends in exactly one outcome
+# column (recovered + parent + perm + removed), recovered = thaw + reset +
+# hotplug, and the kinds in the summary add up to the faults drawn.
+check table 0 "$INJ" campaign --seed 1 --count 2000
+expect_out table "A fence counts once for every PE under the PHB"
+expect_out table "min/p50/p90/p99/max"
+expect_out table "removed"
+cp "$tmp/out" "$tmp/table"
+check table-adds-up 0 awk '/^phb|^total/ { n++; if ($2 != $3 + $7 + $8 + $9 || $3 != $4 + $5 + $6) bad++ }
+	/faults by kind:/ { k = $4 + $6 + $8 + $10 } /^Campaign seed/ { drawn = $4 }
+	END { exit !(n >= 2 && !bad && k == drawn && k == 2000) }' "$tmp/table"
+check table-has-removed 0 awk '/^phb/ { s += $9 } END { exit !(s > 0) }' "$tmp/table"
+check kinds-one-word 0 "$INJ" campaign --seed 1 --count 200 --json
+expect_out kinds-one-word '"storm": '
+expect_out kinds-one-word '"p99": '
+expect_out kinds-one-word '"removed": '
+check kinds-tap 0 "$INJ" campaign --seed 1 --count 200 --tap
+expect_out kinds-tap '^ok [0-9]* - case [0-9]* storm phb'
+
+# JUnit time is wall time; the virtual time is a property
+check junit-times 0 "$INJ" campaign --seed 1 --count 50 --junit -
+expect_out junit-times '<property name="virtual_s" value="[0-9.]*"/>'
+expect_out junit-times '<property name="virtual_ms" value="7050.000"/>'
+check junit-wall 1 grep -q 'time="7.050000"' "$tmp/out"
 
 finish test-eeh-inject

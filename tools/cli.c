@@ -70,6 +70,19 @@ void cli_print_json(json_object *obj)
 							 JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+void cli_xml_escape(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
 json_object *cli_hex(uint64_t v)
 {
 	char buf[24];

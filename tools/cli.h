@@ -31,6 +31,8 @@ struct cli_opts {
 struct eeh_pe *cli_pe(const char *prog, struct eeh_ctx *ctx, const char *name);
 
 void cli_print_json(json_object *obj);
+/* Text for an XML attribute or element: <, >, & and " escaped. */
+void cli_xml_escape(FILE *f, const char *s);
 json_object *cli_hex(uint64_t v);
 /* A PE as a JSON object (number, type, phb, addr, group, state...). */
 json_object *cli_pe_json(struct eeh_pe *pe, bool with_funcs);

@@ -19,27 +19,37 @@ static const char campaign_help[] =
 	"                  [--trial-len L] [--interval MS] [--json] [--junit FILE] [--tap]\n"
 	"                  [--no-progress]\n"
 	"\n"
-	"Draw N random faults (default 1000; IOA bus errors 0..19 with addresses in\n"
-	"the PEs' BARs, freezes, PHB fences, bursts) over the simulated host,\n"
+	"Draw N random faults (default 1000) of four kinds: ioa (an IOA bus error\n"
+	"0..19 with an address in the PE's BARs), freeze, fence (a PHB fence),\n"
+	"storm (a burst of IOA errors on one PE) over the simulated host,\n"
 	"trip each with the traffic it breaks, run the recovery driver with random\n"
 	"driver behaviours, and check every PE against the model: recovered on the\n"
 	"path the drivers' answers call for, in the kernel's virtual time, or\n"
 	"permanently failed past the freeze limit (then its adapter is replaced).\n"
 	"The same seed gives the same run. Faults come in trials of L (default\n"
-	"100), each on a fresh host; --shard I/N runs trials I-1, I-1+N, ... so\n"
-	"shards are disjoint and their JUnit files hold the cases of one run.\n"
+	"100), each on a fresh host; --shard I/N runs the I-th of N consecutive\n"
+	"slices of the cases (sizes differ by at most one; an empty one is warned\n"
+	"about): shards are disjoint and 'eeh-inject merge' joins their reports.\n"
 	"--interval is the mean virtual time between faults (default 600000 ms).\n"
 	"\n"
-	"Output: a per-PE summary; --json; --junit FILE (JUnit XML, '-' for stdout);\n"
+	"Output: a per-PE summary (each PE fault in one outcome column: recovered,\n"
+	"parent, perm, removed; recovery time min/p50/p90/p99/max); --json;\n"
+	"--junit FILE (JUnit XML: time is wall time, virtual time a property;\n"
+	"'-' for stdout);\n"
 	"--tap (TAP 13 on stdout). A progress bar shows on a terminal.\n"
 	"Exit status: 0 every case passed, 1 a case failed, 2 bad input.\n";
 
 struct pe_stats {
 	char name[24];
-	unsigned int faults, recoveries, resets, perm, replaced;
-	unsigned int thaw, reset_path, hotplug, by_parent;
+	unsigned int faults, recoveries, by_parent, perm, removed, resets, replaced;
+	unsigned int thaw, reset_path, hotplug; /* the path of each recovery */
 	uint64_t *times_us;
 	size_t ntimes, captimes;
+};
+
+/* Per-PE recovery times: nearest-rank percentiles, virtual ms. */
+struct time_stats {
+	double min, p50, p90, p99, max;
 };
 
 struct run {
@@ -49,14 +59,26 @@ struct run {
 	unsigned int done, total, failed;
 	unsigned int faults_by_kind[4];
 	json_object *failures;
-	FILE *junit;     /* the test cases, until the suite header is known */
-	double junit_s;  /* virtual seconds of recovery in the cases */
+	FILE *junit;    /* the test cases, until the suite header is known */
 	bool tap, progress;
 	unsigned int tap_no;
 	uint64_t virt_us, trial_us; /* virtual time: finished trials, this trial */
 	unsigned int trial;
 	int last_pct;
+	struct timespec last; /* when the previous case ended (wall clock) */
+	double wall_s;
 };
+
+static double since(struct timespec *t)
+{
+	struct timespec now;
+	double d;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	d = (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+	*t = now;
+	return d;
+}
 
 static struct pe_stats *stats_for(struct run *r, const char *name)
 {
@@ -89,19 +111,6 @@ static void add_time(struct pe_stats *s, uint64_t us)
 	s->times_us[s->ntimes++] = us;
 }
 
-static void xml_escape(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
-
 static void case_name(const struct eeh_campaign_case *c, char *buf, size_t len)
 {
 	snprintf(buf, len, "case %06u %s %s%s%s", c->index, eeh_fault_kind_name(c->kind), c->target,
@@ -125,36 +134,65 @@ static void progress(struct run *r)
 	fflush(stderr);
 }
 
+/* Every PE result ends in exactly one outcome column. */
+static void count_outcome(struct pe_stats *s, const struct eeh_campaign_pe *p)
+{
+	s->faults++;
+	s->resets += p->resets;
+	switch (p->outcome) {
+	case EEH_RECOVERY_RECOVERED:
+		s->recoveries++;
+		add_time(s, p->recovery_us);
+		s->thaw += p->path == EEH_RECOVERY_PATH_THAW;
+		s->reset_path += p->path == EEH_RECOVERY_PATH_RESET;
+		s->hotplug += p->path == EEH_RECOVERY_PATH_HOTPLUG;
+		break;
+	case EEH_RECOVERY_NOT_FROZEN:
+		s->by_parent++; /* its parent's reset recovered it */
+		break;
+	case EEH_RECOVERY_PERM_FAILED:
+		s->perm++;
+		break;
+	case EEH_RECOVERY_REMOVED:
+		s->removed++; /* its parent failed permanently and took it away */
+		break;
+	}
+	s->replaced += p->replaced && p->outcome == EEH_RECOVERY_PERM_FAILED;
+}
+
+static void junit_case(struct run *r, const struct eeh_campaign_case *c, const char *name,
+		       uint64_t case_us, double wall_s)
+{
+	fprintf(r->junit, "    <testcase classname=\"eeh-inject.campaign.trial%04u\" name=\"",
+		c->trial);
+	cli_xml_escape(r->junit, name);
+	/* time is wall time (what CI budgets); the recovery's virtual time is a property */
+	fprintf(r->junit, "\" time=\"%.6f\">\n      <properties><property name=\"virtual_ms\" "
+		"value=\"%.3f\"/></properties>\n", wall_s, (double)case_us / 1000);
+	if (!c->passed) {
+		fputs("      <failure message=\"", r->junit);
+		cli_xml_escape(r->junit, c->message);
+		fputs("\"/>\n", r->junit);
+	}
+	fputs("    </testcase>\n", r->junit);
+}
+
 static int on_case(const struct eeh_campaign_case *c, void *data)
 {
 	struct run *r = data;
 	uint64_t case_us = 0;
+	double wall_s = since(&r->last);
 	char name[96];
 
 	r->done++;
 	r->faults_by_kind[c->kind]++;
 	for (unsigned int i = 0; i < c->npes; i++) {
-		const struct eeh_campaign_pe *p = &c->pes[i];
-		struct pe_stats *s = stats_for(r, p->pe);
+		struct pe_stats *s = stats_for(r, c->pes[i].pe);
 
 		if (!s)
 			return 1;
-		s->faults++;
-		s->resets += p->resets;
-		if (p->outcome == EEH_RECOVERY_RECOVERED) {
-			s->recoveries++;
-			add_time(s, p->recovery_us);
-			s->thaw += p->path == EEH_RECOVERY_PATH_THAW;
-			s->reset_path += p->path == EEH_RECOVERY_PATH_RESET;
-			s->hotplug += p->path == EEH_RECOVERY_PATH_HOTPLUG;
-		} else if (p->outcome == EEH_RECOVERY_NOT_FROZEN) {
-			s->recoveries++;
-			s->by_parent++; /* its parent's reset recovered it */
-		} else if (p->outcome == EEH_RECOVERY_PERM_FAILED) {
-			s->perm++;
-		}
-		s->replaced += p->replaced && p->outcome == EEH_RECOVERY_PERM_FAILED;
-		case_us += p->recovery_us;
+		count_outcome(s, &c->pes[i]);
+		case_us += c->pes[i].recovery_us;
 	}
 	if (c->trial != r->trial) {
 		r->virt_us += r->trial_us;
@@ -175,20 +213,8 @@ static int on_case(const struct eeh_campaign_case *c, void *data)
 	}
 	if (r->junit || r->tap)
 		case_name(c, name, sizeof(name));
-	if (r->junit) {
-		fprintf(r->junit, "    <testcase classname=\"eeh-inject.campaign.trial%04u\" name=\"",
-			c->trial);
-		xml_escape(r->junit, name);
-		fprintf(r->junit, "\" time=\"%.3f\"", (double)case_us / 1e6);
-		r->junit_s += (double)case_us / 1e6;
-		if (c->passed) {
-			fputs("/>\n", r->junit);
-		} else {
-			fputs(">\n      <failure message=\"", r->junit);
-			xml_escape(r->junit, c->message);
-			fputs("\"/>\n    </testcase>\n", r->junit);
-		}
-	}
+	if (r->junit)
+		junit_case(r, c, name, case_us, wall_s);
 	if (r->tap) {
 		printf("%s %u - %s\n", c->passed ? "ok" : "not ok", ++r->tap_no, name);
 		if (!c->passed)
@@ -206,15 +232,25 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void time_stats(struct pe_stats *s, double *min, double *med, double *max)
+/* Nearest rank: the smallest time with at least p% of the times at or below it. */
+static double rank_ms(const struct pe_stats *s, unsigned int pct)
 {
-	*min = *med = *max = 0;
+	size_t k = (s->ntimes * pct + 99) / 100;
+
+	return (double)s->times_us[k ? k - 1 : 0] / 1000;
+}
+
+static void time_stats(struct pe_stats *s, struct time_stats *t)
+{
+	memset(t, 0, sizeof(*t));
 	if (!s->ntimes)
 		return;
 	qsort(s->times_us, s->ntimes, sizeof(*s->times_us), cmp_u64);
-	*min = (double)s->times_us[0] / 1000;
-	*med = (double)s->times_us[s->ntimes / 2] / 1000;
-	*max = (double)s->times_us[s->ntimes - 1] / 1000;
+	t->min = (double)s->times_us[0] / 1000;
+	t->p50 = rank_ms(s, 50);
+	t->p90 = rank_ms(s, 90);
+	t->p99 = rank_ms(s, 99);
+	t->max = (double)s->times_us[s->ntimes - 1] / 1000;
 }
 
 static int cmp_pe(const void *a, const void *b)
@@ -227,42 +263,61 @@ static int cmp_pe(const void *a, const void *b)
 	return xp != yp ? (xp < yp ? -1 : 1) : xn != yn ? (xn < yn ? -1 : 1) : 0;
 }
 
-static void print_summary(struct run *r, double wall_s)
+static void print_kinds(struct run *r)
+{
+	printf("  faults by kind:");
+	for (unsigned int k = 0; k < 4; k++)
+		printf("%s %u %s", k ? "," : "", r->faults_by_kind[k],
+		       eeh_fault_kind_name((enum eeh_fault_kind)k));
+	printf("\n");
+}
+
+static void print_summary(struct run *r)
 {
 	const struct eeh_campaign_opts *o = r->o;
-	unsigned int tf = 0, tr = 0, tres = 0, tp = 0;
+	struct pe_stats t = { .faults = 0 };
 
 	printf("Campaign seed %llu: %u fault%s", (unsigned long long)o->seed, r->done,
 	       r->done == 1 ? "" : "s");
 	if (o->shard)
 		printf(" (shard %u/%u of %u)", o->shard, o->nshards, o->count);
 	printf(" on the %s host\n", o->topology ? o->topology : "built-in simulated");
-	printf("  %u IOA bus errors, %u bursts, %u freezes, %u PHB fences\n\n",
-	       r->faults_by_kind[EEH_FAULT_IOA], r->faults_by_kind[EEH_FAULT_STORM],
-	       r->faults_by_kind[EEH_FAULT_FREEZE], r->faults_by_kind[EEH_FAULT_FENCE]);
-	printf("%-12s %7s %10s %6s %6s %8s %7s %7s %5s   %s\n", "PE", "faults", "recovered", "thaw",
-	       "reset", "hotplug", "parent", "resets", "perm", "recovery ms min/median/max");
+	print_kinds(r);
+	printf("  A PE's faults = recovered + parent + perm + removed; recovered = thaw + reset +\n"
+	       "  hotplug (its path). A fence counts once for every PE under the PHB, so the PE\n"
+	       "  faults add up to more than the faults drawn. parent: recovered by its parent\n"
+	       "  PE's reset; removed: its parent failed permanently. Times: recovered, virtual ms.\n\n");
+	printf("%-12s %6s %9s %5s %5s %7s %6s %5s %7s %6s   %s\n", "PE", "faults", "recovered",
+	       "thaw", "reset", "hotplug", "parent", "perm", "removed", "resets",
+	       "recovery ms min/p50/p90/p99/max");
 	for (size_t i = 0; i < r->npes; i++) {
 		struct pe_stats *s = &r->pes[i];
-		double mn, md, mx;
+		struct time_stats ts;
 
-		time_stats(s, &mn, &md, &mx);
-		printf("%-12s %7u %10u %6u %6u %8u %7u %7u %5u   %.0f / %.0f / %.0f\n", s->name,
-		       s->faults, s->recoveries, s->thaw, s->reset_path, s->hotplug, s->by_parent,
-		       s->resets, s->perm, mn, md, mx);
-		tf += s->faults;
-		tr += s->recoveries;
-		tres += s->resets;
-		tp += s->perm;
+		time_stats(s, &ts);
+		printf("%-12s %6u %9u %5u %5u %7u %6u %5u %7u %6u   %.0f / %.0f / %.0f / %.0f / %.0f\n",
+		       s->name, s->faults, s->recoveries, s->thaw, s->reset_path, s->hotplug,
+		       s->by_parent, s->perm, s->removed, s->resets, ts.min, ts.p50, ts.p90, ts.p99,
+		       ts.max);
+		t.faults += s->faults;
+		t.recoveries += s->recoveries;
+		t.thaw += s->thaw;
+		t.reset_path += s->reset_path;
+		t.hotplug += s->hotplug;
+		t.by_parent += s->by_parent;
+		t.perm += s->perm;
+		t.removed += s->removed;
+		t.resets += s->resets;
 	}
-	printf("%-12s %7u %10u %6s %6s %8s %7s %7u %5u\n\n", "total", tf, tr, "", "", "", "", tres,
-	       tp);
+	printf("%-12s %6u %9u %5u %5u %7u %6u %5u %7u %6u\n\n", "total", t.faults, t.recoveries,
+	       t.thaw, t.reset_path, t.hotplug, t.by_parent, t.perm, t.removed, t.resets);
 	printf("%s: %u of %u cases passed; %u permanent failure%s past the freeze limit "
 	       "(adapters replaced)\n",
-	       r->failed ? "FAIL" : "PASS", r->done - r->failed, r->done, tp, tp == 1 ? "" : "s");
+	       r->failed ? "FAIL" : "PASS", r->done - r->failed, r->done, t.perm,
+	       t.perm == 1 ? "" : "s");
 	printf("%.3f s wall for %.1f h of virtual host time (%.0f inject->recover cycles/s)\n",
-	       wall_s, (double)(r->virt_us + r->trial_us) / 3.6e9,
-	       wall_s > 0 ? r->done / wall_s : 0.0);
+	       r->wall_s, (double)(r->virt_us + r->trial_us) / 3.6e9,
+	       r->wall_s > 0 ? r->done / r->wall_s : 0.0);
 	if (r->failed) {
 		size_t n = json_object_array_length(r->failures);
 
@@ -278,39 +333,76 @@ static void print_summary(struct run *r, double wall_s)
 	}
 }
 
+static void add_int(json_object *o, const char *key, unsigned int v)
+{
+	json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+/* Recovery times: percentiles and a histogram [[ms, count], ...] that
+ * 'eeh-inject merge' and the HTML report read back. */
+static json_object *times_json(struct pe_stats *s)
+{
+	json_object *t = json_object_new_object(), *h = json_object_new_array();
+	struct time_stats ts;
+
+	time_stats(s, &ts);
+	json_object_object_add(t, "min", json_object_new_double(ts.min));
+	json_object_object_add(t, "p50", json_object_new_double(ts.p50));
+	json_object_object_add(t, "median", json_object_new_double(ts.p50));
+	json_object_object_add(t, "p90", json_object_new_double(ts.p90));
+	json_object_object_add(t, "p99", json_object_new_double(ts.p99));
+	json_object_object_add(t, "max", json_object_new_double(ts.max));
+	for (size_t i = 0; i < s->ntimes;) {
+		size_t j = i;
+		json_object *b = json_object_new_array();
+
+		while (j < s->ntimes && s->times_us[j] == s->times_us[i])
+			j++;
+		json_object_array_add(b, json_object_new_double((double)s->times_us[i] / 1000));
+		json_object_array_add(b, json_object_new_int64((int64_t)(j - i)));
+		json_object_array_add(h, b);
+		i = j;
+	}
+	json_object_object_add(t, "histogram", h);
+	return t;
+}
+
 static json_object *summary_json(struct run *r)
 {
 	json_object *j = json_object_new_object(), *pes = json_object_new_array();
+	json_object *kinds = json_object_new_object();
 	const struct eeh_campaign_opts *o = r->o;
 
 	json_object_object_add(j, "seed", json_object_new_int64((int64_t)o->seed));
-	json_object_object_add(j, "count", json_object_new_int((int)o->count));
+	add_int(j, "count", o->count);
 	if (o->shard) {
-		json_object_object_add(j, "shard", json_object_new_int((int)o->shard));
-		json_object_object_add(j, "shards", json_object_new_int((int)o->nshards));
+		add_int(j, "shard", o->shard);
+		add_int(j, "shards", o->nshards);
 	}
-	json_object_object_add(j, "cases", json_object_new_int((int)r->done));
-	json_object_object_add(j, "failed", json_object_new_int((int)r->failed));
+	add_int(j, "cases", r->done);
+	add_int(j, "failed", r->failed);
 	json_object_object_add(j, "passed", json_object_new_boolean(r->failed == 0));
+	for (unsigned int k = 0; k < 4; k++)
+		add_int(kinds, eeh_fault_kind_name((enum eeh_fault_kind)k), r->faults_by_kind[k]);
+	json_object_object_add(j, "faults_by_kind", kinds);
+	json_object_object_add(j, "wall_s", json_object_new_double(r->wall_s));
+	json_object_object_add(j, "virtual_s",
+			       json_object_new_double((double)(r->virt_us + r->trial_us) / 1e6));
 	for (size_t i = 0; i < r->npes; i++) {
 		struct pe_stats *s = &r->pes[i];
-		json_object *p = json_object_new_object(), *t = json_object_new_object();
-		double mn, md, mx;
+		json_object *p = json_object_new_object();
 
-		time_stats(s, &mn, &md, &mx);
 		json_object_object_add(p, "pe", json_object_new_string(s->name));
-		json_object_object_add(p, "faults", json_object_new_int((int)s->faults));
-		json_object_object_add(p, "recoveries", json_object_new_int((int)s->recoveries));
-		json_object_object_add(p, "thaw", json_object_new_int((int)s->thaw));
-		json_object_object_add(p, "reset", json_object_new_int((int)s->reset_path));
-		json_object_object_add(p, "hotplug", json_object_new_int((int)s->hotplug));
-		json_object_object_add(p, "by_parent_reset", json_object_new_int((int)s->by_parent));
-		json_object_object_add(p, "reset_attempts", json_object_new_int((int)s->resets));
-		json_object_object_add(p, "permanent_failures", json_object_new_int((int)s->perm));
-		json_object_object_add(t, "min", json_object_new_double(mn));
-		json_object_object_add(t, "median", json_object_new_double(md));
-		json_object_object_add(t, "max", json_object_new_double(mx));
-		json_object_object_add(p, "recovery_ms", t);
+		add_int(p, "faults", s->faults);
+		add_int(p, "recoveries", s->recoveries);
+		add_int(p, "thaw", s->thaw);
+		add_int(p, "reset", s->reset_path);
+		add_int(p, "hotplug", s->hotplug);
+		add_int(p, "by_parent_reset", s->by_parent);
+		add_int(p, "permanent_failures", s->perm);
+		add_int(p, "removed", s->removed);
+		add_int(p, "reset_attempts", s->resets);
+		json_object_object_add(p, "recovery_ms", times_json(s));
 		json_object_array_add(pes, p);
 	}
 	json_object_object_add(j, "pes", pes);
@@ -327,9 +419,10 @@ static void write_junit(struct run *r, FILE *out)
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<testsuites tests=\"%u\" failures=\"%u\" time=\"%.3f\">\n"
 		"  <testsuite name=\"eeh-inject campaign seed %llu count %u\" tests=\"%u\" "
-		"failures=\"%u\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n",
-		r->done, r->failed, r->junit_s, (unsigned long long)r->o->seed, r->o->count, r->done,
-		r->failed, r->junit_s);
+		"failures=\"%u\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n"
+		"    <properties><property name=\"virtual_s\" value=\"%.3f\"/></properties>\n",
+		r->done, r->failed, r->wall_s, (unsigned long long)r->o->seed, r->o->count, r->done,
+		r->failed, r->wall_s, (double)(r->virt_us + r->trial_us) / 1e6);
 	rewind(r->junit);
 	while ((n = fread(buf, 1, sizeof(buf), r->junit)) > 0)
 		fwrite(buf, 1, n, out);
@@ -359,7 +452,7 @@ static int open_junit(struct run *r, const char *junit, FILE **out)
 
 /* The exit code of a run that returned rc, and its report unless stdout
  * already carries another one (TAP, JUnit). */
-static int report(struct run *r, int rc, bool json, bool summary, double wall_s)
+static int report(struct run *r, int rc, bool json, bool summary)
 {
 	if (rc < 0) {
 		fprintf(stderr, "%s campaign: %s\n", prog,
@@ -372,7 +465,7 @@ static int report(struct run *r, int rc, bool json, bool summary, double wall_s)
 		cli_print_json(j);
 		json_object_put(j);
 	} else if (summary) {
-		print_summary(r, wall_s);
+		print_summary(r);
 	}
 	return r->failed ? EXIT_REFUSED : EXIT_OK;
 }
@@ -391,7 +484,7 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 	const char *junit = NULL;
 	FILE *junit_out = NULL;
 	bool json = co->json, no_progress = false;
-	struct timespec t0, t1;
+	struct timespec t0;
 	uint64_t v;
 	int c, rc;
 
@@ -460,9 +553,14 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 	}
 	if (r.tap)
 		printf("TAP version 13\n1..%u\n", r.total);
+	if (r.total == 0)
+		fprintf(stderr, "%s campaign: warning: shard %u/%u is empty (%u case%s over %u "
+			"shards)\n", prog, o.shard, o.nshards, o.count, o.count == 1 ? "" : "s",
+			o.nshards);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r.last = t0;
 	rc = eeh_campaign_run(&o, on_case, &r);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	r.wall_s = since(&t0);
 	if (r.npes)
 		qsort(r.pes, r.npes, sizeof(*r.pes), cmp_pe);
 	if (r.progress)
@@ -473,8 +571,7 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 		if (junit_out != stdout)
 			fclose(junit_out);
 	}
-	rc = report(&r, rc, json, !r.tap && !(junit && !strcmp(junit, "-")),
-		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	rc = report(&r, rc, json, !r.tap && !(junit && !strcmp(junit, "-")));
 	for (size_t i = 0; i < r.npes; i++)
 		free(r.pes[i].times_us);
 	free(r.pes);
