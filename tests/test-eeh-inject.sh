@@ -95,6 +95,75 @@ check scenario-bad-step 2 "$INJ" scenario "$tmp/bad.json"
 printf 'not json' >"$tmp/bad2.json"
 check scenario-not-json 2 "$INJ" scenario "$tmp/bad2.json"
 
+# A scenario is checked against its format: an unknown key is an error at
+# FILE:LINE:COLUMN (a misspelled expectation no longer passes silently)
+cat >"$tmp/typo.json" <<'JSON'
+{ "topology": "builtin",
+  "steps": [ { "freeze": "phb0:pe1" },
+             { "recover": "phb0:pe1", "expct": "permanent-failure" } ] }
+JSON
+check scenario-typo 2 "$INJ" scenario "$tmp/typo.json"
+expect_out scenario-typo "typo.json:3:39: unknown key 'expct' in a recover step (did you mean 'expect'?)"
+printf '{ "steps": [], "driver": [] }' >"$tmp/rootkey.json"
+check scenario-root-key 2 "$INJ" scenario "$tmp/rootkey.json"
+expect_out scenario-root-key "rootkey.json:1:16: unknown key 'driver' in the scenario"
+printf '{ "drivers": [ { "function": "0000:01:00.0", "slot_rest": "none" } ],\n "steps": [] }' \
+	>"$tmp/drvkey.json"
+check scenario-driver-key 2 "$INJ" scenario "$tmp/drvkey.json"
+expect_out scenario-driver-key "drvkey.json:1:46: unknown key 'slot_rest' in a driver (did you mean 'slot_reset'?)"
+printf '{ "steps": [ { "repeat": 2, "steps": [ { "wait_ms": 1, "state": "x" } ] } ] }' \
+	>"$tmp/nested.json"
+check scenario-nested-key 2 "$INJ" scenario "$tmp/nested.json"
+expect_out scenario-nested-key "nested.json:1:56: unknown key 'state' in a wait_ms step"
+printf '{ "steps": [ { "freeze": 1, "recover": 1 } ] }' >"$tmp/two.json"
+check scenario-two-actions 2 "$INJ" scenario "$tmp/two.json"
+expect_out scenario-two-actions "two.json:1:29: a step has one action: 'recover' after 'freeze'"
+# A missing file and a syntax error are told apart; the syntax error has its place
+check scenario-missing 2 "$INJ" scenario "$tmp/nothing-here.json"
+expect_out scenario-missing "nothing-here.json: cannot find the scenario: No such file"
+printf '{ "steps": [ { "freeze": 1 }\n  { "wait_ms": 2 } ] }' >"$tmp/syntax.json"
+check scenario-syntax 2 "$INJ" scenario "$tmp/syntax.json"
+expect_out scenario-syntax "syntax.json:2:3: JSON syntax error"
+
+# A failed expectation says which field, what was expected and what happened
+cat >"$tmp/wrong2.json" <<'JSON'
+{ "steps": [ { "freeze": "phb0:pe1" },
+             { "recover": "phb0:pe1", "expect": "recovered", "resets": 0 },
+             { "freeze": "phb0:pe1" },
+             { "expect_state": "phb0:pe1", "state": "normal" } ] }
+JSON
+check scenario-which-field 1 "$INJ" scenario "$tmp/wrong2.json"
+expect_out scenario-which-field "resets: expected 0, got 1"
+expect_out scenario-which-field "state: expected normal, got stopped"
+# ... in every report: JSON, TAP, JUnit
+check scenario-json 1 "$INJ" scenario --json "$tmp/wrong2.json" "$S/doc/examples/thaw.json"
+expect_out scenario-json '"field": "resets"'
+expect_out scenario-json '"expected": "normal"'
+expect_out scenario-json '"actual": "stopped"'
+expect_out scenario-json '"result": "pass"'
+check scenario-tap 2 "$INJ" scenario --tap "$tmp/wrong2.json" "$tmp/typo.json"
+expect_out scenario-tap '^1..5$'
+expect_out scenario-tap '^not ok 2 - .*wrong2.json: step 2: recover'
+expect_out scenario-tap '^  field: state$'
+expect_out scenario-tap "^not ok 5 - .*typo.json: 3:39: unknown key 'expct'"
+check scenario-junit 2 "$INJ" scenario --junit "$tmp/scen.xml" "$tmp/wrong2.json" "$tmp/syntax.json"
+check scenario-junit-file 0 grep -q '<testsuites tests="5" failures="2" errors="1"' "$tmp/scen.xml"
+check scenario-junit-failure 0 grep -q 'failure message="resets: expected 0, got 1"' "$tmp/scen.xml"
+check scenario-junit-virtual 0 grep -q '<property name="virtual_us" value="7050000"/>' "$tmp/scen.xml"
+for f in "$S"/doc/examples/*.json; do
+	check "scenario-tap $(basename "$f")" 0 "$INJ" scenario --tap "$f"
+done
+check scenario-junit-stdout-and-tap 2 "$INJ" scenario --tap --junit - "$tmp/wrong2.json"
+
+# An unknown option is one line and points at --help
+check bad-option 2 "$INJ" campaign --bogus
+expect_out bad-option "^eeh-inject campaign: unknown option '--bogus'; try 'eeh-inject campaign --help'$"
+check bad-option-one-line 0 test "$(wc -l <"$tmp/err")" -eq 1
+check missing-value 2 "$INJ" scenario --junit
+expect_out missing-value "missing value for '--junit'"
+check top-bad-option 2 "$INJ" --frobnicate
+check top-bad-option-one-line 0 test "$(wc -l <"$tmp/err")" -eq 1
+
 # Campaigns
 check campaign 0 "$INJ" campaign --seed 1 --count 1000
 expect_out campaign "PASS: 1000 of 1000 cases passed"

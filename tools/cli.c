@@ -213,6 +213,7 @@ static int parse_common(int *argc, char ***argv, struct cli_opts *o, const struc
 	int c;
 
 	o->image = getenv("EEH_IMAGE");
+	opterr = 0; /* cli_bad_option() says it in one line */
 	while ((c = getopt_long(*argc, *argv, "+t:i:jvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -234,8 +235,7 @@ static int parse_common(int *argc, char ***argv, struct cli_opts *o, const struc
 			printf("%s %s\n", t->name, PACKAGE_VERSION);
 			return EXIT_OK;
 		default:
-			cli_usage(t, stderr);
-			return EXIT_USAGE;
+			return cli_bad_option(t->name, NULL, *argv, "+t:i:jvhV");
 		}
 	}
 	*argc -= optind;
@@ -256,10 +256,33 @@ int cli_parse_u64(const char *s, uint64_t *v)
 	return end == s || *end || errno || s[0] == '-' ? -1 : 0;
 }
 
+int cli_bad_option(const char *prog, const char *cmd, char **argv, const char *optstring)
+{
+	const char *word = optind > 0 ? argv[optind - 1] : "?";
+	bool sub = cmd && strcmp(prog, cmd);
+	char letter[3] = { '-', (char)optopt, '\0' };
+	const char *known = optopt ? strchr(optstring, optopt) : NULL;
+	bool missing = known && known[1] == ':';
+
+	/* An unknown letter in a cluster (-qx): name the letter. */
+	if (optopt && !missing && word[0] == '-' && word[1] != '-')
+		word = letter;
+	fprintf(stderr, "%s%s%s: %s '%s'; try '%s%s%s --help'\n", prog, sub ? " " : "",
+		sub ? cmd : "", missing ? "missing value for" : "unknown option", word, prog,
+		sub ? " " : "", sub ? cmd : "");
+	return EXIT_USAGE;
+}
+
 int cli_need_args(const char *prog, int argc, char **argv, int n)
 {
 	if (argc - 1 == n)
 		return 0;
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "%s %s: unknown option '%s'; try '%s %s --help'\n", prog,
+				argv[0], argv[i], prog, argv[0]);
+			return -1;
+		}
 	fprintf(stderr, "%s %s: expected %d argument%s, got %d (see '%s %s --help')\n", prog,
 		argv[0], n, n == 1 ? "" : "s", argc - 1, prog, argv[0]);
 	return -1;

@@ -86,6 +86,10 @@ int cli_main(const struct cli_tool *tool, int argc, char **argv);
  * 0, or -1 for anything else. */
 int cli_parse_u64(const char *s, uint64_t *v);
 
+/* After getopt_long returned '?' or ':' for argv (opterr is 0 in the tools):
+ * one line naming the option, then "try 'PROG CMD --help'". Returns EXIT_USAGE. */
+int cli_bad_option(const char *prog, const char *cmd, char **argv, const char *optstring);
+
 /* The operand count check: prints "PROG CMD: expected N arguments, got M"
  * and returns -1 unless argv holds the command word and n operands. */
 int cli_need_args(const char *prog, int argc, char **argv, int n);

@@ -525,7 +525,7 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 			no_progress = true;
 			break;
 		default:
-			return EXIT_USAGE;
+			return cli_bad_option(prog, "campaign", argv, "s:n:S:L:I:J:Tjq");
 		}
 	}
 	if (optind != argc) {

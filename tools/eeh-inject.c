@@ -9,17 +9,8 @@
 #include <string.h>
 
 #include "eeh-inject.h"
-#include "scenario.h"
 
 static const char *prog = "eeh-inject";
-
-static const char scenario_help[] =
-	"Usage: eeh-inject scenario [--verbose] FILE...\n"
-	"\n"
-	"Run scenario files: a host, driver behaviours per function and steps\n"
-	"(inject, freeze, fence, access, wait_ms, expect_state, recover with\n"
-	"expectations, replace, repeat). Format: doc/scenarios.md.\n"
-	"Exit status: 0 every expectation held, 1 one failed, 2 a bad file.\n";
 
 /* ---- list-funcs ---- */
 
@@ -365,7 +356,7 @@ static int cmd_oneshot(struct eeh_ctx *ctx, int argc, char **argv, const struct 
 			json = true;
 			break;
 		default:
-			return EXIT_USAGE;
+			return cli_bad_option(prog, NULL, argv, "f:a:m:j");
 		}
 	}
 	if (optind != argc - 1) {
@@ -388,40 +379,6 @@ static int cmd_oneshot(struct eeh_ctx *ctx, int argc, char **argv, const struct 
 	json_object_put(j);
 	return rc;
 }
-
-/* ---- scenario ---- */
-
-static int cmd_scenario(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *co)
-{
-	int worst = 0;
-	bool verbose = co->verbose > 0;
-	int first = 1;
-
-	(void)ctx; /* each file names its own host */
-	if (argc > 1 && (!strcmp(argv[1], "--verbose") || !strcmp(argv[1], "-v"))) {
-		verbose = true;
-		first = 2;
-	}
-	if (first >= argc) {
-		fprintf(stderr, "%s scenario: name at least one scenario file\n", prog);
-		return EXIT_USAGE;
-	}
-	for (int i = first; i < argc; i++) {
-		int r = scenario_run_file(argv[i], stdout, verbose);
-
-		if (r > worst)
-			worst = r;
-	}
-	return worst;
-}
-
-static const struct cli_command scenario_cmd = {
-	.name = "scenario",
-	.args = "FILE...",
-	.summary = "run scenario files (doc/scenarios.md)",
-	.help = scenario_help,
-	.run = cmd_scenario,
-};
 
 static const struct cli_command list_funcs_cmd = {
 	.name = "list-funcs",
@@ -452,7 +409,7 @@ static const struct cli_command oneshot_cmd = {
 };
 
 static const struct cli_command *const commands[] = {
-	&inject_campaign, &scenario_cmd, &list_funcs_cmd, &log_cmd, NULL,
+	&inject_campaign, &inject_scenario, &list_funcs_cmd, &log_cmd, NULL,
 };
 
 static const struct cli_tool eeh_inject = {
@@ -462,7 +419,7 @@ static const struct cli_tool eeh_inject = {
 		"                  [--recover]\n"
 		"       eeh-inject [OPTIONS] PE --freeze | --fence\n"
 		"       eeh-inject [OPTIONS] campaign [--seed S] [--count N] [--shard I/N] ...\n"
-		"       eeh-inject [OPTIONS] scenario FILE...\n"
+		"       eeh-inject [OPTIONS] scenario [--json|--junit FILE|--tap] FILE...\n"
 		"       eeh-inject list-funcs\n"
 		"       eeh-inject [OPTIONS] log PE\n"
 		"\n"

@@ -6,5 +6,6 @@
 #include "cli.h"
 
 extern const struct cli_command inject_campaign; /* tools/eeh-inject-campaign.c */
+extern const struct cli_command inject_scenario; /* tools/eeh-inject-scenario.c */
 
 #endif

@@ -7,8 +7,10 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -32,6 +34,8 @@ struct scen {
 	unsigned int ndrv;
 	unsigned int step_no, failed;
 	bool bad;
+	struct scenario_report *rep;
+	struct timespec step_start;
 };
 
 static enum eeh_ers_result sd_detected(struct eeh_func *f, enum eeh_channel_state st, void *d)
@@ -72,6 +76,10 @@ static int bad(struct scen *s, const char *fmt, ...)
 {
 	va_list ap;
 
+	va_start(ap, fmt);
+	if (!s->bad)
+		vsnprintf(s->rep->error, sizeof(s->rep->error), fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "eeh-inject: %s: ", s->path);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -81,21 +89,71 @@ static int bad(struct scen *s, const char *fmt, ...)
 	return -1;
 }
 
+static double wall_since(struct timespec *t)
+{
+	struct timespec now;
+	double d;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	d = (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+	*t = now;
+	return d;
+}
+
+/* Record a checked step; field/expected/actual name what failed. */
+static void vcheck(struct scen *s, bool ok, const char *field, const char *expected,
+		   const char *actual, const char *fmt, va_list ap)
+{
+	struct scenario_report *rep = s->rep;
+	struct scenario_check *c, *n = realloc(rep->checks, (rep->nchecks + 1) * sizeof(*n));
+
+	if (!ok)
+		s->failed++;
+	if (!n)
+		return;
+	rep->checks = n;
+	c = &n[rep->nchecks++];
+	memset(c, 0, sizeof(*c));
+	c->step = s->step_no;
+	c->ok = ok;
+	vsnprintf(c->text, sizeof(c->text), fmt, ap);
+	if (!ok && field) {
+		snprintf(c->field, sizeof(c->field), "%s", field);
+		snprintf(c->expected, sizeof(c->expected), "%s", expected);
+		snprintf(c->actual, sizeof(c->actual), "%s", actual);
+	}
+	c->virt_us = eeh_clock_now_us(s->ctx);
+	c->wall_s = wall_since(&s->step_start);
+	if (s->out && (!ok || s->verbose)) {
+		fprintf(s->out, "  step %-3u %s  %s", s->step_no, ok ? "ok  " : "FAIL", c->text);
+		if (!ok && field)
+			fprintf(s->out, "\n           %s: expected %s, got %s", field, expected, actual);
+		fputc('\n', s->out);
+	}
+}
+
 static void result(struct scen *s, bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void result(struct scen *s, bool ok, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!ok)
-		s->failed++;
-	if (!ok || s->verbose) {
-		fprintf(s->out, "  step %-3u %s  ", s->step_no, ok ? "ok  " : "FAIL");
-		va_start(ap, fmt);
-		vfprintf(s->out, fmt, ap);
-		va_end(ap);
-		fputc('\n', s->out);
-	}
+	va_start(ap, fmt);
+	vcheck(s, ok, NULL, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* A step whose expectation on one field held or not. */
+static void expect(struct scen *s, bool ok, const char *field, const char *expected,
+		   const char *actual, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void expect(struct scen *s, bool ok, const char *field, const char *expected,
+		   const char *actual, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vcheck(s, ok, field, expected, actual, fmt, ap);
+	va_end(ap);
 }
 
 static const char *str_of(json_object *o, const char *key)
@@ -361,26 +419,73 @@ static int step_expect_state(struct scen *s, json_object *st, struct eeh_pe *pe)
 	int cur = -1;
 
 	for (size_t i = 0; want && i < sizeof(states) / sizeof(states[0]); i++) {
+		const char *got = "error";
+		bool ok;
+
 		if (strcmp(want, states[i].name))
 			continue;
 		eeh_pe_papr_state(pe, &cur, &ms);
-		result(s, cur == states[i].state &&
-				  (states[i].perm < 0 || (states[i].perm == 1) == (ms == 0)),
-		       "%s is %s (PAPR state %d%s)", eeh_pe_name(pe), want, cur,
-		       cur == 5 && ms == 0 ? ", permanent" : "");
+		for (size_t k = 0; k < sizeof(states) / sizeof(states[0]); k++)
+			if (states[k].state == cur && (states[k].perm < 0 || (states[k].perm == 1) == (ms == 0)))
+				got = states[k].name;
+		ok = cur == states[i].state && (states[i].perm < 0 || (states[i].perm == 1) == (ms == 0));
+		expect(s, ok, "state", want, got, "%s is %s (PAPR state %d%s)", eeh_pe_name(pe), got,
+		       cur, cur == 5 && ms == 0 ? ", permanent" : "");
 		return 0;
 	}
 	return bad(s, "step %u: 'state' is normal, reset, stopped, stopped-dma, unavailable or "
 		   "permanent", s->step_no);
 }
 
+/* The first of a recover step's expectations that failed. */
+struct miss {
+	const char *field;
+	char expected[64], actual[64];
+};
+
+static void missed(struct miss *m, const char *field, const char *expected, const char *actual)
+{
+	if (m->field)
+		return;
+	m->field = field;
+	snprintf(m->expected, sizeof(m->expected), "%s", expected);
+	snprintf(m->actual, sizeof(m->actual), "%s", actual);
+}
+
+static void check_recovery(struct scen *s, json_object *st, const struct eeh_recovery_result *res,
+			   uint64_t within, uint64_t resets, struct miss *m)
+{
+	const char *want = str_of(st, "expect"), *path = str_of(st, "path");
+	uint64_t took_us = res->end_us - res->start_us;
+	char a[32], b[32];
+	json_object *v;
+
+	(void)s;
+	if (want && strcmp(want, eeh_recovery_outcome_name(res->outcome)))
+		missed(m, "expect", want, eeh_recovery_outcome_name(res->outcome));
+	if (path && strcmp(path, eeh_recovery_path_name(res->path)))
+		missed(m, "path", path, eeh_recovery_path_name(res->path));
+	if (within != UINT64_MAX && took_us > within * 1000) {
+		snprintf(a, sizeof(a), "at most %llu ms", (unsigned long long)within);
+		snprintf(b, sizeof(b), "%.3f ms", (double)took_us / 1000);
+		missed(m, "within_ms", a, b);
+	}
+	if (resets != UINT64_MAX && res->reset_attempts != resets) {
+		snprintf(a, sizeof(a), "%llu", (unsigned long long)resets);
+		snprintf(b, sizeof(b), "%u", res->reset_attempts);
+		missed(m, "resets", a, b);
+	}
+	if (json_object_object_get_ex(st, "fell_back_to_hot", &v) &&
+	    json_object_get_boolean(v) != res->fell_back_to_hot)
+		missed(m, "fell_back_to_hot", json_object_get_boolean(v) ? "true" : "false",
+		       res->fell_back_to_hot ? "true" : "false");
+}
+
 static int step_recover(struct scen *s, json_object *st, struct eeh_pe *pe)
 {
 	struct eeh_recovery_result res;
-	const char *want = str_of(st, "expect"), *path = str_of(st, "path");
+	struct miss m = { 0 };
 	uint64_t within, resets;
-	json_object *v;
-	bool ok;
 	int r;
 
 	if (u64_of(s, st, "within_ms", UINT64_MAX, &within) ||
@@ -388,23 +493,18 @@ static int step_recover(struct scen *s, json_object *st, struct eeh_pe *pe)
 		return -1;
 	r = eeh_recovery_run(s->rec, pe, &res);
 	if (r < 0) {
-		result(s, false, "recover %s: %s", eeh_pe_name(pe), strerror(-r));
+		expect(s, false, "recover", "a recovery run", strerror(-r), "recover %s: %s",
+		       eeh_pe_name(pe), strerror(-r));
 		return 0;
 	}
-	ok = !want || !strcmp(want, eeh_recovery_outcome_name(res.outcome));
-	ok = ok && (!path || !strcmp(path, eeh_recovery_path_name(res.path)));
-	ok = ok && (within == UINT64_MAX || res.end_us - res.start_us <= within * 1000);
-	ok = ok && (resets == UINT64_MAX || res.reset_attempts == resets);
-	if (json_object_object_get_ex(st, "fell_back_to_hot", &v))
-		ok = ok && json_object_get_boolean(v) == res.fell_back_to_hot;
-	result(s, ok, "recover %s: %s via %s, %u reset%s%s in %llu ms (freeze %u)%s%s",
-	       eeh_pe_name(pe), eeh_recovery_outcome_name(res.outcome),
-	       eeh_recovery_path_name(res.path), res.reset_attempts,
-	       res.reset_attempts == 1 ? "" : "s",
+	check_recovery(s, st, &res, within, resets, &m);
+	expect(s, !m.field, m.field, m.expected, m.actual,
+	       "recover %s: %s via %s, %u reset%s%s in %llu ms (freeze %u)", eeh_pe_name(pe),
+	       eeh_recovery_outcome_name(res.outcome), eeh_recovery_path_name(res.path),
+	       res.reset_attempts, res.reset_attempts == 1 ? "" : "s",
 	       res.fell_back_to_hot ? " (fundamental asked, hot done)"
 	       : res.fundamental    ? " (fundamental)" : "",
-	       (unsigned long long)(res.end_us - res.start_us) / 1000, res.freeze_count,
-	       ok ? "" : "; expected ", ok ? "" : want ? want : "(see the step)");
+	       (unsigned long long)(res.end_us - res.start_us) / 1000, res.freeze_count);
 	return 0;
 }
 
@@ -482,33 +582,51 @@ static int run_steps(struct scen *s, json_object *steps)
 	return 0;
 }
 
-int scenario_run_file(const char *path, FILE *out, bool verbose)
+int scenario_run_file(const char *path, FILE *out, bool verbose, struct scenario_report *rep)
 {
-	struct scen s = { .path = path, .out = out, .verbose = verbose };
-	json_object *root = json_object_from_file(path), *steps;
+	struct scen s = { .path = path, .out = out, .verbose = verbose, .rep = rep };
+	json_object *root, *steps;
+	struct timespec t0;
 	const char *desc;
 	int rc;
 
-	if (!root) {
-		fprintf(stderr, "eeh-inject: %s: cannot read a JSON scenario\n", path);
-		return 2;
-	}
+	memset(rep, 0, sizeof(*rep));
+	rep->path = path;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	s.step_start = t0;
+	root = scenario_load(path, rep->error, sizeof(rep->error));
+	if (!root)
+		return rep->rc = 2;
 	desc = str_of(root, "description");
+	snprintf(rep->description, sizeof(rep->description), "%s", desc ? desc : "");
 	if (!json_object_object_get_ex(root, "steps", &steps)) {
 		bad(&s, "no 'steps'");
 	} else if (open_host(&s, root) == 0 && load_drivers(&s, root) == 0) {
-		fprintf(out, "%s%s%s\n", path, desc ? ": " : "", desc ? desc : "");
+		if (out)
+			fprintf(out, "%s%s%s\n", path, desc ? ": " : "", desc ? desc : "");
 		run_steps(&s, steps);
 	}
 	if (s.bad)
 		rc = 2;
 	else
 		rc = s.failed ? 1 : 0;
-	if (!s.bad)
+	if (!s.bad && out)
 		fprintf(out, "  %s: %u step%s, %u failed\n", rc ? "FAIL" : "PASS", s.step_no,
 			s.step_no == 1 ? "" : "s", s.failed);
+	rep->rc = rc;
+	rep->steps = s.step_no;
+	rep->failed = s.failed;
+	rep->virt_us = s.ctx ? eeh_clock_now_us(s.ctx) : 0;
+	rep->wall_s = wall_since(&t0);
 	eeh_recovery_free(s.rec);
 	eeh_unref(s.ctx);
 	json_object_put(root);
 	return rc;
+}
+
+void scenario_report_free(struct scenario_report *rep)
+{
+	free(rep->checks);
+	rep->checks = NULL;
+	rep->nchecks = 0;
 }
