@@ -120,6 +120,7 @@ struct campaign {
 	struct eeh_campaign_pe *out; /* per case, npes at most */
 	struct rng rng;
 	uint64_t trial_start;
+	uint64_t prev_us; /* the trial's previous case, from the trial's start */
 	struct mpe *storm_pe;
 	unsigned int storm_left;
 	char target[24];
@@ -229,6 +230,7 @@ static int start_trial(struct campaign *c, unsigned int trial)
 	}
 	c->storm_left = 0;
 	c->trial_start = eeh_clock_now_us(c->ctx);
+	c->prev_us = 0;
 	return 0;
 }
 
@@ -666,6 +668,8 @@ static int run_case(struct campaign *c, unsigned int index, unsigned int trial,
 	cs.addr = f.immediate ? 0 : f.addr;
 	cs.mask = f.immediate ? 0 : f.mask;
 	cs.time_us = now - c->trial_start;
+	cs.gap_us = cs.time_us - c->prev_us;
+	c->prev_us = cs.time_us;
 	for (unsigned int i = 0; i < c->npes; i++)
 		if (c->pes[i].affected) {
 			c->out[k] = c->pes[i].result;

@@ -1022,6 +1022,8 @@ struct eeh_campaign_case {
 	const struct eeh_campaign_pe *pes;
 	bool passed;
 	const char *message;     /* why it failed, "" if passed */
+	uint64_t gap_us;         /* virtual time since the trial's previous case (or its
+				  * start): a shard's gaps add up to its share of the run */
 };
 /* Called for each case in order; the case and its strings live until the
  * callback returns. Return non-zero to stop the campaign. */

@@ -193,6 +193,35 @@ cat "$tmp"/s?.xml | grep '<testcase' | sed 's/ time="[^"]*"//' | sort >"$tmp/sha
 check shards-merge 0 cmp "$tmp/full.cases" "$tmp/shard.cases"
 check shards-disjoint 0 test "$(sort -u "$tmp/shard.cases" | wc -l)" -eq 300
 
+# 'eeh-inject merge' joins the shards' reports into the report of one run
+run5() { "$INJ" campaign --seed 5 --count 300 --trial-len 40 "$@"; }
+for i in 1 2 3; do
+	run5 --shard $i/3 --json >"$tmp/m$i.json"
+	run5 --shard $i/3 --tap >"$tmp/m$i.tap"
+done
+run5 --json >"$tmp/mfull.json"
+run5 --tap >"$tmp/mfull.tap"
+check merge-junit 0 "$INJ" merge --output "$tmp/merged.xml" "$tmp/s1.xml" "$tmp/s2.xml" "$tmp/s3.xml"
+nowall "$tmp/merged.xml"
+nowall "$tmp/full.xml"
+check merge-junit-is-the-run 0 cmp "$tmp/merged.xml.nowall" "$tmp/full.xml.nowall"
+check merge-tap 0 "$INJ" merge "$tmp/m1.tap" "$tmp/m2.tap" "$tmp/m3.tap"
+cp "$tmp/out" "$tmp/merged.tap"
+check merge-tap-is-the-run 0 cmp "$tmp/merged.tap" "$tmp/mfull.tap"
+check merge-json 0 "$INJ" merge "$tmp/m1.json" "$tmp/m2.json" "$tmp/m3.json" -o -
+grep -v '"wall_s"' "$tmp/out" >"$tmp/merged.json"
+grep -v '"wall_s"' "$tmp/mfull.json" >"$tmp/mfull.nowall.json"
+check merge-json-is-the-run 0 cmp "$tmp/merged.json" "$tmp/mfull.nowall.json"
+check merge-missing-shard 0 "$INJ" merge "$tmp/m1.json" "$tmp/m3.json"
+expect_out merge-missing-shard "warning: shard 2/3 is missing"
+check merge-twice 2 "$INJ" merge "$tmp/m1.json" "$tmp/m1.json"
+expect_out merge-twice "shard 1 given twice"
+check merge-mixed 2 "$INJ" merge "$tmp/m1.json" "$tmp/m1.tap"
+expect_out merge-mixed "m1.tap: another format than the first file"
+check merge-scenarios 1 "$INJ" merge "$tmp/scen.xml" "$tmp/s1.xml"
+expect_out merge-scenarios '<testsuite name="eeh-inject campaign seed 5 count 300" tests="100"'
+expect_out merge-scenarios 'failure message="resets: expected 0, got 1"'
+
 # Shards differ in size by at most one case; an empty shard is warned about
 for i in 1 2 3; do
 	check "shard-size $i" 0 "$INJ" campaign --seed 5 --count 300 --trial-len 40 --shard $i/3

@@ -62,8 +62,7 @@ struct run {
 	FILE *junit;    /* the test cases, until the suite header is known */
 	bool tap, progress;
 	unsigned int tap_no;
-	uint64_t virt_us, trial_us; /* virtual time: finished trials, this trial */
-	unsigned int trial;
+	uint64_t virt_us; /* virtual time: the cases' gaps */
 	int last_pct;
 	struct timespec last; /* when the previous case ended (wall clock) */
 	double wall_s;
@@ -194,11 +193,7 @@ static int on_case(const struct eeh_campaign_case *c, void *data)
 		count_outcome(s, &c->pes[i]);
 		case_us += c->pes[i].recovery_us;
 	}
-	if (c->trial != r->trial) {
-		r->virt_us += r->trial_us;
-		r->trial = c->trial;
-	}
-	r->trial_us = c->time_us;
+	r->virt_us += c->gap_us;
 	if (!c->passed) {
 		json_object *f = json_object_new_object();
 
@@ -316,7 +311,7 @@ static void print_summary(struct run *r)
 	       r->failed ? "FAIL" : "PASS", r->done - r->failed, r->done, t.perm,
 	       t.perm == 1 ? "" : "s");
 	printf("%.3f s wall for %.1f h of virtual host time (%.0f inject->recover cycles/s)\n",
-	       r->wall_s, (double)(r->virt_us + r->trial_us) / 3.6e9,
+	       r->wall_s, (double)r->virt_us / 3.6e9,
 	       r->wall_s > 0 ? r->done / r->wall_s : 0.0);
 	if (r->failed) {
 		size_t n = json_object_array_length(r->failures);
@@ -387,7 +382,7 @@ static json_object *summary_json(struct run *r)
 	json_object_object_add(j, "faults_by_kind", kinds);
 	json_object_object_add(j, "wall_s", json_object_new_double(r->wall_s));
 	json_object_object_add(j, "virtual_s",
-			       json_object_new_double((double)(r->virt_us + r->trial_us) / 1e6));
+			       json_object_new_double((double)r->virt_us / 1e6));
 	for (size_t i = 0; i < r->npes; i++) {
 		struct pe_stats *s = &r->pes[i];
 		json_object *p = json_object_new_object();
@@ -417,12 +412,12 @@ static void write_junit(struct run *r, FILE *out)
 
 	/* The same suite name in every shard: merged files group as one run. */
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<testsuites tests=\"%u\" failures=\"%u\" time=\"%.3f\">\n"
+		"<testsuites tests=\"%u\" failures=\"%u\" errors=\"0\" time=\"%.6f\">\n"
 		"  <testsuite name=\"eeh-inject campaign seed %llu count %u\" tests=\"%u\" "
-		"failures=\"%u\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n"
-		"    <properties><property name=\"virtual_s\" value=\"%.3f\"/></properties>\n",
+		"failures=\"%u\" errors=\"0\" skipped=\"0\" time=\"%.6f\">\n"
+		"    <properties><property name=\"virtual_s\" value=\"%.6f\"/></properties>\n",
 		r->done, r->failed, r->wall_s, (unsigned long long)r->o->seed, r->o->count, r->done,
-		r->failed, r->wall_s, (double)(r->virt_us + r->trial_us) / 1e6);
+		r->failed, r->wall_s, (double)r->virt_us / 1e6);
 	rewind(r->junit);
 	while ((n = fread(buf, 1, sizeof(buf), r->junit)) > 0)
 		fwrite(buf, 1, n, out);

@@ -127,7 +127,7 @@ static void write_junit(FILE *f, const struct scenario_report *reps, size_t n)
 		cli_xml_escape(f, r->path);
 		fprintf(f, "\" tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"0\" "
 			"time=\"%.6f\">\n    <properties><property name=\"virtual_s\" "
-			"value=\"%.3f\"/></properties>\n", r->rc == 2 ? 1 : (unsigned int)r->nchecks,
+			"value=\"%.6f\"/></properties>\n", r->rc == 2 ? 1 : (unsigned int)r->nchecks,
 			r->rc == 2 ? 0 : r->failed, r->rc == 2, r->wall_s, (double)r->virt_us / 1e6);
 		if (r->rc == 2) {
 			fputs("    <testcase classname=\"", f);

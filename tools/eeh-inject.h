@@ -7,5 +7,6 @@
 
 extern const struct cli_command inject_campaign; /* tools/eeh-inject-campaign.c */
 extern const struct cli_command inject_scenario; /* tools/eeh-inject-scenario.c */
+extern const struct cli_command inject_merge;    /* tools/eeh-inject-merge.c */
 
 #endif
