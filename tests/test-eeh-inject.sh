@@ -46,7 +46,7 @@ expect_out junit-stdout '^<?xml version'
 # One-shot on a persistent image, checked with eehctl
 img="$tmp/host.json"
 check inject-immediate 0 "$INJ" -i "$img" 0000:01:00.1 --func ld-mem-data --64
-expect_out inject-immediate "PHB#0-PE#1: stopped"
+expect_out inject-immediate "phb0:pe1: stopped"
 check eehctl-sees-it 0 "$EEHCTL" -i "$img" state 1 --json
 expect_out eehctl-sees-it '"state_name": "stopped"'
 check inject-armed 0 "$INJ" -i "$img" phb0:pe3 --func ld-mem-addr --addr 0x83000040 --mask 0xfffffff0

@@ -12,7 +12,7 @@ expect_out help "DEVICE\[=IOAS\]"
 check two-groups 0 "$EEHCTL" ioas 0000:03:00.0=1 0000:04:00.0=1 0000:01:00.0=2 0000:01:00.1=2 \
 	0001:01:00.0
 expect_out two-groups "0000:03:00.0 .*EPERM"
-expect_out two-groups "0000:01:00.1 .*PHB#0-PE#1 *available"
+expect_out two-groups "0000:01:00.1 .*phb0:pe1 *available"
 expect_out two-groups "0001:01:00.0 .*ENODEV"
 check one-group-json 0 "$EEHCTL" --json ioas 0000:03:00.0=1 0000:04:00.0=7
 expect_out one-group-json '"groups": 1'

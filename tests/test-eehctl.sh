@@ -3,6 +3,7 @@
 # recovery on a persistent image, and clear errors for bad input.
 set -u
 EEHCTL="${top_builddir:-.}/tools/eehctl"
+INJ="${top_builddir:-.}/tools/eeh-inject"
 . "${top_srcdir:-.}/tests/cli-lib.sh"
 
 img="$tmp/host.json"
@@ -26,7 +27,7 @@ expect_out bad-topology "No such file"
 
 # A recovery in steps, the state kept in an image between invocations.
 check freeze 0 "$EEHCTL" -i "$img" freeze 0000:03:00.0
-expect_out freeze "PHB#0-PE#3: stopped, freeze 1 of 5"
+expect_out freeze "phb0:pe3: stopped, freeze 1 of 5"
 check state-frozen 0 "$EEHCTL" -i "$img" --json state 3
 expect_out state-frozen '"state_name": "stopped"'
 check deactivate-refused 1 "$EEHCTL" -i "$img" op 3 reset-deactivate
@@ -56,5 +57,35 @@ check save 0 "$EEHCTL" -i "$img" --json save-topology "$tmp/copy.json"
 expect_out save '"file": '
 check load-copy 0 "$EEHCTL" -t "$tmp/copy.json" state 0001:02:00.0
 expect_out load-copy "stopped"
+
+# One PE name everywhere: every name printed (list text, JSON, campaign
+# tables, recovery events) is taken back by every command that takes a PE,
+# and JSON names a PE the same way ("pe": "phb0:pe1") in every command.
+names=$("$EEHCTL" list | awk '$1 ~ /^phb[0-9]+:pe/ { print $1 }')
+check names-listed 0 test "$(echo $names | wc -w)" -eq 8
+# (not $name: check() uses it)
+for pn in $names; do
+	check "name $pn state" 0 "$EEHCTL" state "$pn"
+	expect_out "name $pn state" "^$pn "
+	check "name $pn show" 0 "$EEHCTL" --json show "$pn"
+	expect_out "name $pn show" "\"pe\": \"$pn\""
+	check "name $pn op" 0 "$EEHCTL" --json op "$pn" get-state
+	expect_out "name $pn op" "\"pe\": \"$pn\""
+	check "name $pn log" 0 "$INJ" log "$pn"
+	check "name $pn inject" 0 "$INJ" --json "$pn" --freeze --recover
+	expect_out "name $pn inject" "\"pe\": \"$pn\""
+done
+"$EEHCTL" --json list | sed -n 's/.*"pe": "\(phb[^"]*\)".*/\1/p' | sort -u >"$tmp/json-names"
+echo $names | tr ' ' '\n' | sort -u >"$tmp/text-names"
+check json-names-are-text-names 0 cmp "$tmp/json-names" "$tmp/text-names"
+"$INJ" campaign --count 300 | awk '$1 ~ /^phb/ { print $1 }' | sort -u >"$tmp/campaign-names"
+check campaign-names-are-text-names 0 cmp "$tmp/campaign-names" "$tmp/text-names"
+"$INJ" --json 0000:03:00.0 --func 12 --trigger --recover |
+	sed -n 's/.*"pe": "\([^"]*\)".*/\1/p' | sort -u >"$tmp/event-names"
+check event-names-taken 0 sh -c 'for n in $(cat "$1"); do "$2" state "$n" || exit 1; done' sh \
+	"$tmp/event-names" "$EEHCTL"
+# the library's log names a PE "PHB#1-PE#4": the tools take that too
+check log-style-name 0 "$EEHCTL" state 'PHB#1-PE#4'
+expect_out log-style-name "^phb1:pe4 "
 
 finish test-eehctl

@@ -49,10 +49,36 @@ static int cli_close(const char *prog, struct eeh_ctx *ctx)
 	return r;
 }
 
+const char *cli_pe_id(struct eeh_pe *pe)
+{
+	static char bufs[8][32];
+	static unsigned int next;
+	char *b = bufs[next++ % 8];
+
+	if (!pe)
+		return "(none)";
+	snprintf(b, sizeof(bufs[0]), "phb%u:pe%x", eeh_phb_index(eeh_pe_phb(pe)), eeh_pe_number(pe));
+	return b;
+}
+
+struct eeh_pe *cli_pe_lookup(struct eeh_ctx *ctx, const char *name, int *err)
+{
+	unsigned int phb, num;
+	char canon[32];
+	int n = 0;
+
+	/* The library's log says "PHB#0-PE#1" (both hex): take that too. */
+	if (sscanf(name, "PHB#%x-PE#%x%n", &phb, &num, &n) == 2 && !name[n]) {
+		snprintf(canon, sizeof(canon), "phb%u:pe%x", phb, num);
+		name = canon;
+	}
+	return eeh_pe_lookup(ctx, name, err);
+}
+
 struct eeh_pe *cli_pe(const char *prog, struct eeh_ctx *ctx, const char *name)
 {
 	int r;
-	struct eeh_pe *pe = eeh_pe_lookup(ctx, name, &r);
+	struct eeh_pe *pe = cli_pe_lookup(ctx, name, &r);
 
 	if (!pe)
 		fprintf(stderr,
@@ -144,14 +170,15 @@ json_object *cli_pe_json(struct eeh_pe *pe, bool with_funcs)
 	int st = -1, vst = eeh_pe_op_simple(pe, VFIO_EEH_PE_GET_STATE);
 
 	eeh_pe_papr_state(pe, &st, &ms);
+	json_object_object_add(j, "pe", json_object_new_string(cli_pe_id(pe)));
 	json_object_object_add(j, "phb", json_object_new_int((int)eeh_phb_index(eeh_pe_phb(pe))));
-	json_object_object_add(j, "pe", json_object_new_int64(eeh_pe_number(pe)));
+	json_object_object_add(j, "number", json_object_new_int64(eeh_pe_number(pe)));
 	json_object_object_add(j, "type", json_object_new_string(eeh_pe_type_name(eeh_pe_type(pe))));
 	json_object_object_add(j, "pe_addr", cli_hex(eeh_pe_config_addr(pe)));
 	json_object_object_add(j, "iommu_group", json_object_new_int(eeh_pe_iommu_group(pe)));
 	if (eeh_pe_parent(pe))
 		json_object_object_add(j, "parent_pe",
-				       json_object_new_int64(eeh_pe_number(eeh_pe_parent(pe))));
+				       json_object_new_string(cli_pe_id(eeh_pe_parent(pe))));
 	json_object_object_add(j, "state", json_object_new_int(vst));
 	json_object_object_add(j, "state_name",
 			       json_object_new_string(vst >= 0 && eeh_state_name(vst)

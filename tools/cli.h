@@ -25,7 +25,16 @@ struct cli_opts {
 /* How a PE is named on the command line, for the tools' --help. */
 #define CLI_HELP_PE_NAMES                                                        \
 	"A PE is named by IOMMU group (5 or group:5), by the BDF of any of its\n" \
-	"functions (0000:01:00.0), or as phbI:peN.\n"
+	"functions (0000:01:00.0), or as phbI:peN: the name the tools print, in\n" \
+	"text and JSON (\"pe\": \"phb0:pe1\"). The log's PHB#0-PE#1 is taken too.\n"
+
+/* The one name the tools give a PE, in text and JSON: "phb0:pe1" (the PHB
+ * index in decimal, the PE number in hex, as eeh_pe_lookup() reads it).
+ * The result lives until the 8th next call. */
+const char *cli_pe_id(struct eeh_pe *pe);
+
+/* eeh_pe_lookup() that also takes the library log's "PHB#0-PE#1". */
+struct eeh_pe *cli_pe_lookup(struct eeh_ctx *ctx, const char *name, int *err);
 
 /* Resolve a PE argument (the names CLI_HELP_PE_NAMES gives); prints a clear error. */
 struct eeh_pe *cli_pe(const char *prog, struct eeh_ctx *ctx, const char *name);
@@ -34,7 +43,8 @@ void cli_print_json(json_object *obj);
 /* Text for an XML attribute or element: <, >, & and " escaped. */
 void cli_xml_escape(FILE *f, const char *s);
 json_object *cli_hex(uint64_t v);
-/* A PE as a JSON object (number, type, phb, addr, group, state...). */
+/* A PE as a JSON object: "pe" is its name (cli_pe_id), as wherever a JSON
+ * output names a PE; then phb, number, type, pe_addr, iommu_group, state... */
 json_object *cli_pe_json(struct eeh_pe *pe, bool with_funcs);
 /* PAPR state words for humans: "stopped", "unavailable (settling 1200 ms)" */
 const char *cli_state_text(struct eeh_pe *pe, char *buf, size_t len);

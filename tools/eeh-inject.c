@@ -67,7 +67,7 @@ static int cmd_log(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_
 		return EXIT_USAGE;
 	n = eeh_inject_record_count(pe);
 	if (n < 0) {
-		fprintf(stderr, "%s log: %s: %s\n", prog, eeh_pe_name(pe), strerror(-n));
+		fprintf(stderr, "%s log: %s: %s\n", prog, cli_pe_id(pe), strerror(-n));
 		return EXIT_REFUSED;
 	}
 	arr = json_object_new_array();
@@ -178,7 +178,7 @@ static json_object *recovery_json(struct eeh_recovery *rec, const struct eeh_rec
 		json_object_object_add(e, "time_us", json_object_new_int64((int64_t)ev.time_us));
 		json_object_object_add(e, "step",
 				       json_object_new_string(eeh_recovery_step_name(ev.step)));
-		json_object_object_add(e, "pe", json_object_new_string(eeh_pe_name(ev.pe)));
+		json_object_object_add(e, "pe", json_object_new_string(cli_pe_id(ev.pe)));
 		if (ev.func)
 			json_object_object_add(e, "function",
 					       json_object_new_string(eeh_func_bdf(ev.func)));
@@ -196,7 +196,7 @@ static void print_recovery(struct eeh_recovery *rec, const struct eeh_recovery_r
 	for (unsigned int i = 0; eeh_recovery_event_get(rec, i, &ev) == 0; i++)
 		printf("  %10.3f ms  %-18s %-14s %s%s%d\n",
 		       (double)(ev.time_us - res->start_us) / 1000, eeh_recovery_step_name(ev.step),
-		       eeh_pe_name(ev.pe), ev.func ? eeh_func_bdf(ev.func) : "",
+		       cli_pe_id(ev.pe), ev.func ? eeh_func_bdf(ev.func) : "",
 		       ev.func ? " " : "", ev.value);
 	printf("Recovery: %s via %s, %u reset attempt%s, %.3f ms\n",
 	       eeh_recovery_outcome_name(res->outcome), eeh_recovery_path_name(res->path),
@@ -213,7 +213,7 @@ static int do_recover(struct eeh_ctx *ctx, struct eeh_pe *pe, json_object *j, bo
 	if (r == 0)
 		r = eeh_recovery_run(rec, pe, &res);
 	if (r < 0) {
-		fprintf(stderr, "%s: recovery of %s: %s\n", prog, eeh_pe_name(pe), strerror(-r));
+		fprintf(stderr, "%s: recovery of %s: %s\n", prog, cli_pe_id(pe), strerror(-r));
 		eeh_recovery_free(rec);
 		return EXIT_REFUSED;
 	}
@@ -241,7 +241,7 @@ static int oneshot_inject(struct eeh_ctx *ctx, struct eeh_pe *pe, const struct o
 		r = eeh_inject_ioa(pe, o->is64 ? EEH_ERR_TYPE_64 : EEH_ERR_TYPE_32,
 				   (unsigned int)o->func, o->addr, o->mask);
 	if (r < 0) {
-		fprintf(stderr, "%s: %s refused: %s%s\n", prog, eeh_pe_name(pe), strerror(-r),
+		fprintf(stderr, "%s: %s refused: %s%s\n", prog, cli_pe_id(pe), strerror(-r),
 			r == -ENXIO ? " (the address is in no BAR of this PE of that space)"
 			: r == -EINVAL ? " (address bits outside the mask, or a 32-bit error above 4 GiB)"
 			: r == -EOPNOTSUPP ? " (only the simulated host can freeze or fence on demand)"
@@ -261,23 +261,23 @@ static int oneshot_inject(struct eeh_ctx *ctx, struct eeh_pe *pe, const struct o
 		if (o->fence)
 			printf("Fenced PHB#%x\n", eeh_phb_index(eeh_pe_phb(pe)));
 		else if (o->freeze)
-			printf("Froze %s\n", eeh_pe_name(pe));
+			printf("Froze %s\n", cli_pe_id(pe));
 		else
 			printf("Injected %s (%s, %d-bit, addr 0x%llx mask 0x%llx) into %s\n",
 			       eeh_err_func_name((unsigned int)o->func),
 			       eeh_err_func_desc((unsigned int)o->func), o->is64 ? 64 : 32,
 			       (unsigned long long)o->addr, (unsigned long long)o->mask,
-			       eeh_pe_name(pe));
+			       cli_pe_id(pe));
 		if (have_rec)
 			printf("Fired on the access to 0x%llx%s%s\n", (unsigned long long)rec.hit_addr,
 			       rec.hit_func ? " by " : "",
 			       rec.hit_func ? eeh_func_bdf(rec.hit_func) : "");
 		r = eeh_inject_pending(pe);
-		printf("%s: %s%s\n", eeh_pe_name(pe), cli_state_text(pe, st, sizeof(st)),
+		printf("%s: %s%s\n", cli_pe_id(pe), cli_state_text(pe, st, sizeof(st)),
 		       r > 0 ? ", injection armed (fires on the next matching access)" : "");
 		return EXIT_OK;
 	}
-	json_object_object_add(j, "pe", json_object_new_string(eeh_pe_name(pe)));
+	json_object_object_add(j, "pe", json_object_new_string(cli_pe_id(pe)));
 	if (!o->freeze && !o->fence) {
 		json_object_object_add(j, "func", json_object_new_int(o->func));
 		json_object_object_add(j, "name",

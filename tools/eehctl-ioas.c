@@ -216,7 +216,7 @@ static void show(struct eeh_iommufd *ifd, const struct cli_opts *o)
 		json_object_object_add(j, "group", json_object_new_int(info.group));
 		json_object_object_add(j, "ioas", json_object_new_int64(info.ioas_id));
 		json_object_object_add(j, "hwpt", json_object_new_int64(info.hwpt_id));
-		jpe = info.pe ? json_object_new_string(eeh_pe_name(info.pe)) : NULL;
+		jpe = info.pe ? json_object_new_string(cli_pe_id(info.pe)) : NULL;
 		json_object_object_add(j, "pe", jpe);
 		json_object_object_add(j, "registered", json_object_new_boolean(info.registered));
 		json_object_object_add(j, "eeh", json_object_new_boolean(r == 0));
@@ -232,7 +232,7 @@ static void show(struct eeh_iommufd *ifd, const struct cli_opts *o)
 				snprintf(hwpt, sizeof(hwpt), "%u", info.hwpt_id);
 			printf("%-6u %-20s %-6d %-6s %-6s %-14s %s\n", d,
 			       info.name[0] ? info.name : "(registered)", info.group, ioas, hwpt,
-			       info.pe ? eeh_pe_name(info.pe) : "-", why(r));
+			       info.pe ? cli_pe_id(info.pe) : "-", why(r));
 		}
 	}
 	json_object_object_add(jroot, "ioas", jioas);

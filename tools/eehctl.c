@@ -19,11 +19,11 @@ static void print_pe_line(struct eeh_pe *pe)
 	char st[48];
 	struct eeh_func *f;
 
-	printf("  PE#%-4x %-7s addr 0x%06x  group %-4d %-26s", eeh_pe_number(pe),
+	printf("  %-10s %-7s addr 0x%06x  group %-4d %-26s", cli_pe_id(pe),
 	       eeh_pe_type_name(eeh_pe_type(pe)), eeh_pe_config_addr(pe), eeh_pe_iommu_group(pe),
 	       cli_state_text(pe, st, sizeof(st)));
 	if (eeh_pe_parent(pe))
-		printf(" parent PE#%x", eeh_pe_number(eeh_pe_parent(pe)));
+		printf(" parent %s", cli_pe_id(eeh_pe_parent(pe)));
 	putchar('\n');
 	eeh_func_foreach(pe, f)
 		printf("      %s  [%04x:%04x] class %06x\n", eeh_func_bdf(f), eeh_func_vendor(f),
@@ -77,13 +77,13 @@ static void print_pe_detail(struct eeh_pe *pe)
 	char st[48];
 	struct eeh_func *f;
 
-	printf("%s\n", eeh_pe_name(pe));
+	printf("%s\n", cli_pe_id(pe));
 	printf("  type            %s\n", eeh_pe_type_name(eeh_pe_type(pe)));
 	printf("  PE address      0x%06x\n", eeh_pe_config_addr(pe));
 	printf("  BUID            0x%llx\n", (unsigned long long)eeh_phb_buid(eeh_pe_phb(pe)));
 	printf("  IOMMU group     %d\n", eeh_pe_iommu_group(pe));
 	if (eeh_pe_parent(pe))
-		printf("  parent          %s\n", eeh_pe_name(eeh_pe_parent(pe)));
+		printf("  parent          %s\n", cli_pe_id(eeh_pe_parent(pe)));
 	printf("  state           %s\n", cli_state_text(pe, st, sizeof(st)));
 	printf("  platform state  0x%08x 0x%08x\n", eeh_pe_platform_state(pe), eeh_pe_flags(pe));
 	printf("  freezes         %u of %u this hour\n", eeh_pe_freeze_count(pe),
@@ -129,7 +129,7 @@ static int cmd_state(struct eeh_ctx *ctx, int argc, char **argv, const struct cl
 	if (o->json)
 		cli_print_json(j);
 	else
-		printf("%s group %d: %s (GET_STATE %d)\n", eeh_pe_name(pe), eeh_pe_iommu_group(pe),
+		printf("%s group %d: %s (GET_STATE %d)\n", cli_pe_id(pe), eeh_pe_iommu_group(pe),
 		       cli_state_text(pe, st, sizeof(st)),
 		       json_object_get_int(json_object_object_get(j, "state")));
 	json_object_put(j);
@@ -155,7 +155,7 @@ static int cmd_op(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_o
 	if (o->json) {
 		json_object *j = json_object_new_object();
 
-		json_object_object_add(j, "pe", json_object_new_string(eeh_pe_name(pe)));
+		json_object_object_add(j, "pe", json_object_new_string(cli_pe_id(pe)));
 		json_object_object_add(j, "op", json_object_new_string(name));
 		json_object_object_add(j, "result", json_object_new_int(r));
 		if (r < 0)
@@ -166,12 +166,12 @@ static int cmd_op(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_o
 		cli_print_json(j);
 		json_object_put(j);
 	} else if (r < 0) {
-		fprintf(stderr, "%s: %s on %s failed: %s\n", prog, name, eeh_pe_name(pe),
+		fprintf(stderr, "%s: %s on %s failed: %s\n", prog, name, cli_pe_id(pe),
 			strerror(-r));
 	} else if (op == VFIO_EEH_PE_GET_STATE) {
 		printf("%d %s\n", r, eeh_state_name(r));
 	} else {
-		printf("%s: %s done\n", eeh_pe_name(pe), name);
+		printf("%s: %s done\n", cli_pe_id(pe), name);
 	}
 	return r < 0 ? EXIT_REFUSED : EXIT_OK;
 }
@@ -216,7 +216,7 @@ static void print_frozen(struct eeh_pe *pe, const struct cli_opts *o)
 	if (o->json)
 		cli_print_json(j);
 	else
-		printf("%s: %s, freeze %u of %u this hour\n", eeh_pe_name(pe),
+		printf("%s: %s, freeze %u of %u this hour\n", cli_pe_id(pe),
 		       cli_state_text(pe, st, sizeof(st)), eeh_pe_freeze_count(pe),
 		       eeh_get_max_freezes(eeh_pe_ctx(pe)));
 	json_object_put(j);
@@ -231,7 +231,7 @@ static int cmd_freeze(struct eeh_ctx *ctx, int argc, char **argv, const struct c
 		return EXIT_USAGE;
 	r = eeh_sim_freeze(pe);
 	if (r < 0) {
-		fprintf(stderr, "%s freeze: %s: %s\n", prog, eeh_pe_name(pe),
+		fprintf(stderr, "%s freeze: %s: %s\n", prog, cli_pe_id(pe),
 			r == -EOPNOTSUPP ? "only the simulated host can be frozen on demand"
 					 : strerror(-r));
 		return EXIT_REFUSED;

@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "libeeh.h"
+#include "cli.h"
 #include "scenario.h"
 
 #define MAX_DRIVERS 256
@@ -206,7 +207,7 @@ static struct eeh_pe *pe_of(struct scen *s, json_object *o, const char *key)
 	} else {
 		name = json_object_get_string(v);
 	}
-	pe = eeh_pe_lookup(s->ctx, name, NULL);
+	pe = cli_pe_lookup(s->ctx, name, NULL);
 	if (!pe)
 		bad(s, "step %u: no PE '%s'", s->step_no, name);
 	return pe;
@@ -429,7 +430,7 @@ static int step_expect_state(struct scen *s, json_object *st, struct eeh_pe *pe)
 			if (states[k].state == cur && (states[k].perm < 0 || (states[k].perm == 1) == (ms == 0)))
 				got = states[k].name;
 		ok = cur == states[i].state && (states[i].perm < 0 || (states[i].perm == 1) == (ms == 0));
-		expect(s, ok, "state", want, got, "%s is %s (PAPR state %d%s)", eeh_pe_name(pe), got,
+		expect(s, ok, "state", want, got, "%s is %s (PAPR state %d%s)", cli_pe_id(pe), got,
 		       cur, cur == 5 && ms == 0 ? ", permanent" : "");
 		return 0;
 	}
@@ -494,12 +495,12 @@ static int step_recover(struct scen *s, json_object *st, struct eeh_pe *pe)
 	r = eeh_recovery_run(s->rec, pe, &res);
 	if (r < 0) {
 		expect(s, false, "recover", "a recovery run", strerror(-r), "recover %s: %s",
-		       eeh_pe_name(pe), strerror(-r));
+		       cli_pe_id(pe), strerror(-r));
 		return 0;
 	}
 	check_recovery(s, st, &res, within, resets, &m);
 	expect(s, !m.field, m.field, m.expected, m.actual,
-	       "recover %s: %s via %s, %u reset%s%s in %llu ms (freeze %u)", eeh_pe_name(pe),
+	       "recover %s: %s via %s, %u reset%s%s in %llu ms (freeze %u)", cli_pe_id(pe),
 	       eeh_recovery_outcome_name(res.outcome), eeh_recovery_path_name(res.path),
 	       res.reset_attempts, res.reset_attempts == 1 ? "" : "s",
 	       res.fell_back_to_hot ? " (fundamental asked, hot done)"
@@ -535,7 +536,7 @@ static int run_step(struct scen *s, json_object *st)
 		if (!(pe = pe_of(s, st, "freeze")))
 			return -1;
 		n = (uint64_t)eeh_inject_freeze(pe);
-		result(s, n == 0, "freeze %s", eeh_pe_name(pe));
+		result(s, n == 0, "freeze %s", cli_pe_id(pe));
 		return 0;
 	}
 	if (json_object_object_get_ex(st, "fence", &v)) {
@@ -565,7 +566,7 @@ static int run_step(struct scen *s, json_object *st)
 	if (json_object_object_get_ex(st, "replace", &v)) {
 		if (!(pe = pe_of(s, st, "replace")))
 			return -1;
-		result(s, eeh_sim_replace_pe(pe) == 0, "replace the adapter of %s", eeh_pe_name(pe));
+		result(s, eeh_sim_replace_pe(pe) == 0, "replace the adapter of %s", cli_pe_id(pe));
 		return 0;
 	}
 	return bad(s, "step %u: unknown step (inject, freeze, fence, access, wait_ms, "
