@@ -631,7 +631,7 @@ static void captured_topology_loads_as_the_same_tree(void)
 	b[n] = '\0';
 	CU_ASSERT_EQUAL(pclose(p), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(a, "0001:01:00.2"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(a, "parent PE#3"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "parent phb0:pe3"));
 	CU_ASSERT_STRING_EQUAL(a, b);
 }
 
