@@ -58,6 +58,30 @@ expect_out save '"file": '
 check load-copy 0 "$EEHCTL" -t "$tmp/copy.json" state 0001:02:00.0
 expect_out load-copy "stopped"
 
+# A state-changing command without an image says the change is not kept
+check not-kept 0 "$EEHCTL" freeze 1
+expect_out not-kept "without --image FILE (or EEH_IMAGE) this change to the simulated host is not kept"
+check not-kept-op 0 "$EEHCTL" op 1 reset-hot
+expect_out not-kept-op "is not kept"
+check not-kept-inject 0 "$INJ" 1 --freeze
+expect_out not-kept-inject "is not kept"
+check kept 0 "$EEHCTL" -i "$tmp/kept.json" freeze 1
+cp "$tmp/err" "$tmp/kept.err"
+check kept-quiet 1 grep -q "not kept" "$tmp/kept.err"
+check read-only-quiet 0 "$EEHCTL" op 1 get-state
+cp "$tmp/err" "$tmp/ro.err"
+check read-only-no-note 1 grep -q "not kept" "$tmp/ro.err"
+# The environment's typos are named; a host without EEH says why
+check bad-backend 2 env EEH_BACKEND=simm "$EEHCTL" list
+expect_out bad-backend "EEH_BACKEND=simm is not a backend: use sim"
+check bad-log 0 env EEH_LOG=loud "$EEHCTL" list
+expect_out bad-log "EEH_LOG=loud is not a log level"
+mkdir -p "$tmp/x86/sys/bus/pci/devices"
+check host-without-eeh 0 env EEH_BACKEND=host EEH_ROOT="$tmp/x86" "$EEHCTL" list
+expect_out host-without-eeh "not a POWER host with EEH: no /proc/powerpc/eeh: EEH operations on this host will fail"
+check bad-topology-named 2 "$EEHCTL" -t "$tmp/none.json" list
+expect_out bad-topology-named "cannot set up the topology .*none.json: No such file"
+
 # One PE name everywhere: every name printed (list text, JSON, campaign
 # tables, recovery events) is taken back by every command that takes a PE,
 # and JSON names a PE the same way ("pe": "phb0:pe1") in every command.

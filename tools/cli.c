@@ -3,18 +3,52 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <linux/vfio.h>
 
 #include "cli.h"
+
+/* EEH_LOG as the library reads it: 0..7 or a syslog level name. */
+static bool log_level_known(const char *s)
+{
+	static const char *const names[] = { "emerg", "alert", "crit", "err", "warning",
+					     "notice", "info", "debug" };
+
+	if (s[0] >= '0' && s[0] <= '7' && !s[1])
+		return true;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(s, names[i]))
+			return true;
+	return false;
+}
+
+/* The environment the library reads, checked so a typo is named. */
+static int check_env(const char *prog, const struct cli_opts *o)
+{
+	const char *b = getenv("EEH_BACKEND"), *l = getenv("EEH_LOG");
+
+	if (l && *l && !log_level_known(l))
+		fprintf(stderr, "%s: EEH_LOG=%s is not a log level (0..7, emerg, alert, crit, err, "
+			"warning, notice, info, debug); using err\n", prog, l);
+	if (!o->image && !o->topology && b && *b && strcmp(b, "sim") && strcmp(b, "host")) {
+		fprintf(stderr, "%s: EEH_BACKEND=%s is not a backend: use sim (the simulated host) "
+			"or host (this machine)\n", prog, b);
+		return -1;
+	}
+	return 0;
+}
 
 /* Open the context the options name: an image, a topology file, or the
  * default backend. Prints the error; returns NULL on failure. */
 static struct eeh_ctx *cli_open(const char *prog, const struct cli_opts *o)
 {
 	struct eeh_ctx *ctx = NULL;
+	const char *why;
 	int r;
 
+	if (check_env(prog, o) < 0)
+		return NULL;
 	if (o->image)
 		r = eeh_new_sim_image(o->image, o->topology, &ctx);
 	else if (o->topology)
@@ -22,14 +56,27 @@ static struct eeh_ctx *cli_open(const char *prog, const struct cli_opts *o)
 	else
 		r = eeh_new(&ctx);
 	if (r < 0) {
-		fprintf(stderr, "%s: cannot set up the %s: %s\n", prog,
-			o->image ? "simulator image" : o->topology ? "topology" : "host",
-			strerror(-r));
+		fprintf(stderr, "%s: cannot set up the %s%s%s: %s\n", prog,
+			o->image ? "simulator image " : o->topology ? "topology " : "host",
+			o->image ? o->image : o->topology ? o->topology : "", "", strerror(-r));
 		return NULL;
 	}
+	/* A host without EEH still lists its IOMMU groups; say why nothing works. */
+	why = eeh_is_sim(ctx) ? NULL : eeh_host_missing(ctx);
+	if (why)
+		fprintf(stderr, "%s: %s: EEH operations on this host will fail%s\n", prog, why,
+			strncmp(why, "not root", 8) ? " (--topology FILE or EEH_BACKEND=sim for the "
+			"simulated host)" : "");
 	if (o->verbose)
 		eeh_set_log_priority(ctx, o->verbose > 1 ? 7 : 6);
 	return ctx;
+}
+
+void cli_note_not_kept(const char *prog, struct eeh_ctx *ctx, const struct cli_opts *o)
+{
+	if (ctx && eeh_is_sim(ctx) && !o->image)
+		fprintf(stderr, "%s: note: without --image FILE (or EEH_IMAGE) this change to the "
+			"simulated host is not kept after this command\n", prog);
 }
 
 /* Save the image if there is one; prints and returns non-zero on failure. */

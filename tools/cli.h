@@ -39,6 +39,10 @@ struct eeh_pe *cli_pe_lookup(struct eeh_ctx *ctx, const char *name, int *err);
 /* Resolve a PE argument (the names CLI_HELP_PE_NAMES gives); prints a clear error. */
 struct eeh_pe *cli_pe(const char *prog, struct eeh_ctx *ctx, const char *name);
 
+/* After a command changed the simulated host: without an image the change
+ * is lost when the command ends, which stderr says. */
+void cli_note_not_kept(const char *prog, struct eeh_ctx *ctx, const struct cli_opts *o);
+
 void cli_print_json(json_object *obj);
 /* Text for an XML attribute or element: <, >, & and " escaped. */
 void cli_xml_escape(FILE *f, const char *s);

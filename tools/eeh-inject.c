@@ -374,6 +374,8 @@ static int cmd_oneshot(struct eeh_ctx *ctx, int argc, char **argv, const struct 
 	rc = oneshot_inject(ctx, pe, &o, j, json);
 	if (rc == EXIT_OK && o.recover)
 		rc = do_recover(ctx, pe, j, json);
+	if (rc != EXIT_USAGE)
+		cli_note_not_kept(prog, ctx, co);
 	if (json && rc != EXIT_USAGE)
 		cli_print_json(j);
 	json_object_put(j);

@@ -152,6 +152,8 @@ static int cmd_op(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_o
 		return EXIT_USAGE;
 	}
 	r = eeh_pe_op_simple(pe, (unsigned int)op);
+	if (r >= 0 && op != VFIO_EEH_PE_GET_STATE)
+		cli_note_not_kept(prog, ctx, o);
 	if (o->json) {
 		json_object *j = json_object_new_object();
 
@@ -191,6 +193,7 @@ static int cmd_clock(struct eeh_ctx *ctx, int argc, char **argv, const struct cl
 			fprintf(stderr, "%s clock: the clock is not virtual\n", prog);
 			return EXIT_REFUSED;
 		}
+		cli_note_not_kept(prog, ctx, o);
 	} else if (argc != 1) {
 		fprintf(stderr, "%s clock: expected no argument or 'advance MS'\n", prog);
 		return EXIT_USAGE;
@@ -237,6 +240,7 @@ static int cmd_freeze(struct eeh_ctx *ctx, int argc, char **argv, const struct c
 		return EXIT_REFUSED;
 	}
 	print_frozen(pe, o);
+	cli_note_not_kept(prog, ctx, o);
 	return EXIT_OK;
 }
 
@@ -276,6 +280,7 @@ static int cmd_fence(struct eeh_ctx *ctx, int argc, char **argv, const struct cl
 		fprintf(stderr, "%s fence: %s\n", prog, strerror(-r));
 		return EXIT_REFUSED;
 	}
+	cli_note_not_kept(prog, ctx, o);
 	if (o->json) {
 		json_object *arr = json_object_new_array();
 		struct eeh_pe *pe;
