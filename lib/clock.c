@@ -14,7 +14,7 @@ static uint64_t monotonic_ns(void)
 
 EEH_EXPORT int eeh_clock_set_mode(struct eeh_ctx *ctx, enum eeh_clock_mode mode)
 {
-	if (mode != EEH_CLOCK_VIRTUAL && mode != EEH_CLOCK_REAL)
+	if (!ctx || (mode != EEH_CLOCK_VIRTUAL && mode != EEH_CLOCK_REAL))
 		return -EINVAL;
 	if (mode == EEH_CLOCK_REAL && ctx->clock.mode != EEH_CLOCK_REAL)
 		/* Continue from the current virtual time so deadlines stay valid. */
@@ -27,11 +27,13 @@ EEH_EXPORT int eeh_clock_set_mode(struct eeh_ctx *ctx, enum eeh_clock_mode mode)
 
 EEH_EXPORT enum eeh_clock_mode eeh_clock_get_mode(struct eeh_ctx *ctx)
 {
-	return ctx->clock.mode;
+	return ctx ? ctx->clock.mode : EEH_CLOCK_VIRTUAL;
 }
 
 EEH_EXPORT uint64_t eeh_clock_now_us(struct eeh_ctx *ctx)
 {
+	if (!ctx)
+		return 0;
 	if (ctx->clock.mode == EEH_CLOCK_REAL)
 		return (monotonic_ns() - ctx->clock.real_base_ns) / 1000ULL;
 	return atomic_load(&ctx->clock.virt_us);
@@ -39,7 +41,7 @@ EEH_EXPORT uint64_t eeh_clock_now_us(struct eeh_ctx *ctx)
 
 EEH_EXPORT int eeh_clock_advance(struct eeh_ctx *ctx, uint64_t us)
 {
-	if (ctx->clock.mode != EEH_CLOCK_VIRTUAL)
+	if (!ctx || ctx->clock.mode != EEH_CLOCK_VIRTUAL)
 		return -EINVAL;
 	atomic_fetch_add(&ctx->clock.virt_us, us);
 	return 0;
@@ -49,6 +51,8 @@ EEH_EXPORT void eeh_clock_sleep(struct eeh_ctx *ctx, uint64_t us)
 {
 	struct timespec ts;
 
+	if (!ctx)
+		return;
 	if (ctx->clock.mode == EEH_CLOCK_VIRTUAL) {
 		atomic_fetch_add(&ctx->clock.virt_us, us);
 		return;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The library context: reference counting, logging, settings. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,51 +102,57 @@ EEH_EXPORT struct eeh_ctx *eeh_unref(struct eeh_ctx *ctx)
 
 EEH_EXPORT const char *eeh_backend_name(struct eeh_ctx *ctx)
 {
-	return ctx->ops ? ctx->ops->name : "none";
+	return ctx && ctx->ops ? ctx->ops->name : "none";
 }
 
 EEH_EXPORT void eeh_set_log_fn(struct eeh_ctx *ctx, eeh_log_fn fn)
 {
-	ctx->log_fn = fn;
+	if (ctx)
+		ctx->log_fn = fn;
 }
 
 EEH_EXPORT void eeh_set_log_priority(struct eeh_ctx *ctx, int priority)
 {
-	ctx->log_priority = priority;
+	if (ctx)
+		ctx->log_priority = priority;
 }
 
 EEH_EXPORT int eeh_get_log_priority(struct eeh_ctx *ctx)
 {
-	return ctx->log_priority;
+	return ctx ? ctx->log_priority : -EINVAL;
 }
 
 EEH_EXPORT void eeh_set_userdata(struct eeh_ctx *ctx, void *data)
 {
-	ctx->userdata = data;
+	if (ctx)
+		ctx->userdata = data;
 }
 
 EEH_EXPORT void *eeh_get_userdata(struct eeh_ctx *ctx)
 {
-	return ctx->userdata;
+	return ctx ? ctx->userdata : NULL;
 }
 
 EEH_EXPORT int eeh_set_max_freezes(struct eeh_ctx *ctx, unsigned int max)
 {
+	if (!ctx)
+		return -EINVAL;
 	ctx->max_freezes = max;
 	return 0;
 }
 
 EEH_EXPORT unsigned int eeh_get_max_freezes(struct eeh_ctx *ctx)
 {
-	return ctx->max_freezes;
+	return ctx ? ctx->max_freezes : 0;
 }
 
 EEH_EXPORT void eeh_set_enabled(struct eeh_ctx *ctx, bool enabled)
 {
-	ctx->eeh_enabled = enabled;
+	if (ctx)
+		ctx->eeh_enabled = enabled;
 }
 
 EEH_EXPORT bool eeh_get_enabled(struct eeh_ctx *ctx)
 {
-	return ctx->eeh_enabled;
+	return ctx && ctx->eeh_enabled;
 }

@@ -147,6 +147,13 @@ enum eeh_pe_type {
 };
 const char *eeh_pe_type_name(enum eeh_pe_type type); /* "phb", "device", "bus", "vf" */
 
+/*
+ * The getters below take a NULL handle as caller input, not a crash: they
+ * return NULL (handles, names), 0 (numbers, counts, addresses, flags),
+ * -1 (eeh_pe_iommu_group), 0 (eeh_pe_type, which eeh_pe_type_name() calls
+ * "unknown"), false (booleans) or -EINVAL (calls returning an errno;
+ * eeh_pe_op() gives -ENODEV as the kernel does for a missing PE).
+ */
 struct eeh_phb *eeh_phb_first(struct eeh_ctx *ctx);
 struct eeh_phb *eeh_phb_next(struct eeh_phb *phb);
 #define eeh_phb_foreach(ctx, phb) \

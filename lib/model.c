@@ -296,31 +296,34 @@ EEH_EXPORT const char *eeh_pe_type_name(enum eeh_pe_type type)
 	return "unknown";
 }
 
-EEH_EXPORT struct eeh_phb *eeh_phb_first(struct eeh_ctx *ctx) { return ctx->model.phbs; }
-EEH_EXPORT struct eeh_phb *eeh_phb_next(struct eeh_phb *phb) { return phb->next; }
-EEH_EXPORT unsigned int eeh_phb_index(struct eeh_phb *phb) { return phb->index; }
-EEH_EXPORT uint64_t eeh_phb_buid(struct eeh_phb *phb) { return phb->buid; }
-EEH_EXPORT unsigned int eeh_phb_domain(struct eeh_phb *phb) { return phb->domain; }
-EEH_EXPORT unsigned int eeh_phb_pe_count(struct eeh_phb *phb) { return phb->npes; }
+EEH_EXPORT struct eeh_phb *eeh_phb_first(struct eeh_ctx *ctx) { return ctx ? ctx->model.phbs : NULL; }
+EEH_EXPORT struct eeh_phb *eeh_phb_next(struct eeh_phb *phb) { return phb ? phb->next : NULL; }
+EEH_EXPORT unsigned int eeh_phb_index(struct eeh_phb *phb) { return phb ? phb->index : 0; }
+EEH_EXPORT uint64_t eeh_phb_buid(struct eeh_phb *phb) { return phb ? phb->buid : 0; }
+EEH_EXPORT unsigned int eeh_phb_domain(struct eeh_phb *phb) { return phb ? phb->domain : 0; }
+EEH_EXPORT unsigned int eeh_phb_pe_count(struct eeh_phb *phb) { return phb ? phb->npes : 0; }
 
 EEH_EXPORT struct eeh_phb *eeh_phb_by_buid(struct eeh_ctx *ctx, uint64_t buid)
 {
-	return hashmap_get(&ctx->model.phb_by_buid, buid);
+	return ctx ? hashmap_get(&ctx->model.phb_by_buid, buid) : NULL;
 }
 
-EEH_EXPORT struct eeh_pe *eeh_pe_first(struct eeh_phb *phb) { return phb->pes; }
-EEH_EXPORT struct eeh_pe *eeh_pe_next(struct eeh_pe *pe) { return pe->next; }
-EEH_EXPORT struct eeh_phb *eeh_pe_phb(struct eeh_pe *pe) { return pe->phb; }
-EEH_EXPORT unsigned int eeh_pe_number(struct eeh_pe *pe) { return pe->number; }
-EEH_EXPORT enum eeh_pe_type eeh_pe_type(struct eeh_pe *pe) { return (enum eeh_pe_type)pe->type; }
-EEH_EXPORT struct eeh_pe *eeh_pe_parent(struct eeh_pe *pe) { return pe->parent; }
-EEH_EXPORT uint32_t eeh_pe_config_addr(struct eeh_pe *pe) { return pe->addr; }
-EEH_EXPORT int eeh_pe_iommu_group(struct eeh_pe *pe) { return pe->group; }
-EEH_EXPORT unsigned int eeh_pe_func_count(struct eeh_pe *pe) { return pe->nfuncs; }
-EEH_EXPORT struct eeh_ctx *eeh_pe_ctx(struct eeh_pe *pe) { return pe->phb->ctx; }
-EEH_EXPORT unsigned int eeh_pe_freeze_count(struct eeh_pe *pe) { return pe->freeze_count; }
-EEH_EXPORT uint32_t eeh_pe_flags(struct eeh_pe *pe) { return atomic_load(&pe->kflags); }
-EEH_EXPORT const char *eeh_pe_name(struct eeh_pe *pe) { return pe->name; }
+EEH_EXPORT struct eeh_pe *eeh_pe_first(struct eeh_phb *phb) { return phb ? phb->pes : NULL; }
+EEH_EXPORT struct eeh_pe *eeh_pe_next(struct eeh_pe *pe) { return pe ? pe->next : NULL; }
+EEH_EXPORT struct eeh_phb *eeh_pe_phb(struct eeh_pe *pe) { return pe ? pe->phb : NULL; }
+EEH_EXPORT unsigned int eeh_pe_number(struct eeh_pe *pe) { return pe ? pe->number : 0; }
+EEH_EXPORT enum eeh_pe_type eeh_pe_type(struct eeh_pe *pe)
+{
+	return pe ? (enum eeh_pe_type)pe->type : (enum eeh_pe_type)0;
+}
+EEH_EXPORT struct eeh_pe *eeh_pe_parent(struct eeh_pe *pe) { return pe ? pe->parent : NULL; }
+EEH_EXPORT uint32_t eeh_pe_config_addr(struct eeh_pe *pe) { return pe ? pe->addr : 0; }
+EEH_EXPORT int eeh_pe_iommu_group(struct eeh_pe *pe) { return pe ? pe->group : -1; }
+EEH_EXPORT unsigned int eeh_pe_func_count(struct eeh_pe *pe) { return pe ? pe->nfuncs : 0; }
+EEH_EXPORT struct eeh_ctx *eeh_pe_ctx(struct eeh_pe *pe) { return pe && pe->phb ? pe->phb->ctx : NULL; }
+EEH_EXPORT unsigned int eeh_pe_freeze_count(struct eeh_pe *pe) { return pe ? pe->freeze_count : 0; }
+EEH_EXPORT uint32_t eeh_pe_flags(struct eeh_pe *pe) { return pe ? atomic_load(&pe->kflags) : 0; }
+EEH_EXPORT const char *eeh_pe_name(struct eeh_pe *pe) { return pe ? pe->name : NULL; }
 
 EEH_EXPORT struct eeh_pe *eeh_pe_by_addr(struct eeh_ctx *ctx, uint64_t buid, uint32_t pe_addr)
 {
@@ -342,13 +345,13 @@ EEH_EXPORT struct eeh_pe *eeh_pe_by_dev_addr(struct eeh_ctx *ctx, uint64_t buid,
 
 EEH_EXPORT struct eeh_pe *eeh_pe_by_group(struct eeh_ctx *ctx, int group)
 {
-	return group < 0 ? NULL : hashmap_get(&ctx->model.pe_by_group, (uint64_t)group);
+	return group < 0 || !ctx ? NULL : hashmap_get(&ctx->model.pe_by_group, (uint64_t)group);
 }
 
 EEH_EXPORT struct eeh_func *eeh_func_by_bdf(struct eeh_ctx *ctx, unsigned int domain,
 					    unsigned int bus, unsigned int devfn)
 {
-	if (domain > 0xffff || bus > 0xff || devfn > 0xff)
+	if (!ctx || domain > 0xffff || bus > 0xff || devfn > 0xff)
 		return NULL;
 	return hashmap_get(&ctx->model.func_by_bdf, BDF_KEY(domain, bus, devfn));
 }
@@ -399,26 +402,30 @@ EEH_EXPORT struct eeh_pe *eeh_pe_lookup(struct eeh_ctx *ctx, const char *name, i
 	return pe;
 }
 
-EEH_EXPORT struct eeh_func *eeh_func_first(struct eeh_pe *pe) { return pe->funcs; }
-EEH_EXPORT struct eeh_func *eeh_func_next(struct eeh_func *func) { return func->next; }
-EEH_EXPORT struct eeh_pe *eeh_func_pe(struct eeh_func *func) { return func->pe; }
-EEH_EXPORT unsigned int eeh_func_domain(struct eeh_func *func) { return func->domain; }
-EEH_EXPORT unsigned int eeh_func_bus(struct eeh_func *func) { return func->bus; }
-EEH_EXPORT unsigned int eeh_func_devfn(struct eeh_func *func) { return func->devfn; }
-EEH_EXPORT const char *eeh_func_bdf(struct eeh_func *func) { return func->bdf; }
-EEH_EXPORT uint16_t eeh_func_vendor(struct eeh_func *func) { return func->vendor; }
-EEH_EXPORT uint16_t eeh_func_device(struct eeh_func *func) { return func->device; }
-EEH_EXPORT uint32_t eeh_func_class(struct eeh_func *func) { return func->class_code; }
-EEH_EXPORT struct eeh_func *eeh_func_physfn(struct eeh_func *func) { return func->physfn; }
+EEH_EXPORT struct eeh_func *eeh_func_first(struct eeh_pe *pe) { return pe ? pe->funcs : NULL; }
+EEH_EXPORT struct eeh_func *eeh_func_next(struct eeh_func *func) { return func ? func->next : NULL; }
+EEH_EXPORT struct eeh_pe *eeh_func_pe(struct eeh_func *func) { return func ? func->pe : NULL; }
+EEH_EXPORT unsigned int eeh_func_domain(struct eeh_func *func) { return func ? func->domain : 0; }
+EEH_EXPORT unsigned int eeh_func_bus(struct eeh_func *func) { return func ? func->bus : 0; }
+EEH_EXPORT unsigned int eeh_func_devfn(struct eeh_func *func) { return func ? func->devfn : 0; }
+EEH_EXPORT const char *eeh_func_bdf(struct eeh_func *func) { return func ? func->bdf : NULL; }
+EEH_EXPORT uint16_t eeh_func_vendor(struct eeh_func *func) { return func ? func->vendor : 0; }
+EEH_EXPORT uint16_t eeh_func_device(struct eeh_func *func) { return func ? func->device : 0; }
+EEH_EXPORT uint32_t eeh_func_class(struct eeh_func *func) { return func ? func->class_code : 0; }
+EEH_EXPORT struct eeh_func *eeh_func_physfn(struct eeh_func *func) { return func ? func->physfn : NULL; }
 
 EEH_EXPORT uint32_t eeh_func_config_addr(struct eeh_func *func)
 {
+	if (!func)
+		return 0;
 	return ((uint32_t)func->bus << 16) | ((uint32_t)func->devfn << 8);
 }
 
 EEH_EXPORT int eeh_func_bar(struct eeh_func *func, unsigned int bar, uint64_t *addr,
 			    uint64_t *size, unsigned int *flags)
 {
+	if (!func)
+		return -EINVAL;
 	if (bar >= 6 || !func->bar[bar].size)
 		return -ENOENT;
 	if (addr)

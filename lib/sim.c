@@ -36,7 +36,7 @@ EEH_EXPORT int eeh_pe_last_error(struct eeh_pe *pe, struct eeh_pe_error *e)
 
 EEH_EXPORT bool eeh_is_sim(struct eeh_ctx *ctx)
 {
-	return ctx->ops == &sim_backend_ops;
+	return ctx && ctx->ops == &sim_backend_ops;
 }
 
 EEH_EXPORT int eeh_sim_freeze(struct eeh_pe *pe)

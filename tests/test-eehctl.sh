@@ -58,6 +58,16 @@ expect_out save '"file": '
 check load-copy 0 "$EEHCTL" -t "$tmp/copy.json" state 0001:02:00.0
 expect_out load-copy "stopped"
 
+# Device names from pci.ids (libpci), as lspci shows them
+check list-names 0 "$EEHCTL" list
+if [ -r /usr/share/misc/pci.ids ] || [ -r /usr/share/hwdata/pci.ids ]; then
+	expect_out list-names "0000:01:00.0  Intel Corporation Ethernet Controller X710 for 10GbE SFP+ \[8086:1572\]"
+	check list-names-json 0 "$EEHCTL" --json list
+	expect_out list-names-json '"name": "Intel Corporation Ethernet Controller X710 for 10GbE SFP+"'
+else
+	expect_out list-names "0000:01:00.0  .*\[8086:1572\]"
+fi
+
 # A state-changing command without an image says the change is not kept
 check not-kept 0 "$EEHCTL" freeze 1
 expect_out not-kept "without --image FILE (or EEH_IMAGE) this change to the simulated host is not kept"

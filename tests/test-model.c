@@ -141,10 +141,89 @@ static void clock_is_virtual_by_default(void)
 	eeh_unref(ctx);
 }
 
+/* A NULL handle is caller input: every accessor answers it without a crash. */
+static void accessors_answer_a_null_handle(void)
+{
+	struct eeh_inject_record rec;
+	uint64_t v64 = 1;
+	uint32_t v32 = 1;
+	unsigned int ms = 1;
+	char buf[32] = "x";
+	int st = 7;
+
+	CU_ASSERT_PTR_NULL(eeh_phb_first(NULL));
+	CU_ASSERT_PTR_NULL(eeh_phb_next(NULL));
+	CU_ASSERT_EQUAL(eeh_phb_index(NULL), 0);
+	CU_ASSERT_EQUAL(eeh_phb_buid(NULL), 0);
+	CU_ASSERT_EQUAL(eeh_phb_domain(NULL), 0);
+	CU_ASSERT_EQUAL(eeh_phb_pe_count(NULL), 0);
+	CU_ASSERT_PTR_NULL(eeh_phb_by_buid(NULL, 0x800000020000000ULL));
+	CU_ASSERT_PTR_NULL(eeh_pe_first(NULL));
+	CU_ASSERT_PTR_NULL(eeh_pe_next(NULL));
+	CU_ASSERT_PTR_NULL(eeh_pe_phb(NULL));
+	CU_ASSERT_EQUAL(eeh_pe_number(NULL), 0);
+	CU_ASSERT_STRING_EQUAL(eeh_pe_type_name(eeh_pe_type(NULL)), "unknown");
+	CU_ASSERT_PTR_NULL(eeh_pe_parent(NULL));
+	CU_ASSERT_EQUAL(eeh_pe_config_addr(NULL), 0);
+	CU_ASSERT_EQUAL(eeh_pe_iommu_group(NULL), -1);
+	CU_ASSERT_EQUAL(eeh_pe_func_count(NULL), 0);
+	CU_ASSERT_PTR_NULL(eeh_pe_ctx(NULL));
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(NULL), 0);
+	CU_ASSERT_EQUAL(eeh_pe_flags(NULL), 0);
+	CU_ASSERT_PTR_NULL(eeh_pe_name(NULL));
+	CU_ASSERT_PTR_NULL(eeh_pe_by_addr(NULL, 0, 0));
+	CU_ASSERT_PTR_NULL(eeh_pe_by_dev_addr(NULL, 0, 0));
+	CU_ASSERT_PTR_NULL(eeh_pe_by_group(NULL, 1));
+	CU_ASSERT_PTR_NULL(eeh_func_by_bdf(NULL, 0, 1, 0));
+	CU_ASSERT_PTR_NULL(eeh_pe_lookup(NULL, "1", NULL));
+	CU_ASSERT_PTR_NULL(eeh_func_first(NULL));
+	CU_ASSERT_PTR_NULL(eeh_func_next(NULL));
+	CU_ASSERT_PTR_NULL(eeh_func_pe(NULL));
+	CU_ASSERT_EQUAL(eeh_func_domain(NULL), 0);
+	CU_ASSERT_EQUAL(eeh_func_bus(NULL), 0);
+	CU_ASSERT_EQUAL(eeh_func_devfn(NULL), 0);
+	CU_ASSERT_PTR_NULL(eeh_func_bdf(NULL));
+	CU_ASSERT_EQUAL(eeh_func_vendor(NULL), 0);
+	CU_ASSERT_EQUAL(eeh_func_device(NULL), 0);
+	CU_ASSERT_EQUAL(eeh_func_class(NULL), 0);
+	CU_ASSERT_EQUAL(eeh_func_config_addr(NULL), 0);
+	CU_ASSERT_PTR_NULL(eeh_func_physfn(NULL));
+	CU_ASSERT_EQUAL(eeh_func_bar(NULL, 0, &v64, &v64, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_func_cfg_read(NULL, 0, 4, &v32), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_func_cfg_write(NULL, 0, 4, 0), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_func_mmio_read(NULL, 0, 0, 4, &v64), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_func_mmio_write(NULL, 0, 0, 4, 0), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_func_dma(NULL, false, 0x1000, 64), -EINVAL);
+	CU_ASSERT_FALSE(eeh_func_present(NULL));
+	CU_ASSERT_STRING_EQUAL(eeh_func_name(NULL, buf, sizeof(buf)), "");
+	CU_ASSERT_EQUAL(eeh_pe_papr_state(NULL, &st, &ms), -EINVAL);
+	CU_ASSERT(eeh_pe_platform_state(NULL) < 0);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(NULL, 0), -ENODEV); /* as the kernel: no PE */
+	CU_ASSERT_EQUAL(eeh_inject_record_count(NULL), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_inject_record_get(NULL, 0, &rec), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_inject_pending(NULL), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(NULL), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_inject_fence(NULL), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_sim_replace_pe(NULL), -EINVAL);
+	CU_ASSERT_FALSE(eeh_is_sim(NULL));
+	CU_ASSERT_FALSE(eeh_is_host(NULL));
+	CU_ASSERT_EQUAL(eeh_clock_now_us(NULL), 0);
+	CU_ASSERT_EQUAL(eeh_clock_advance(NULL, 1), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_get_max_freezes(NULL), 0);
+	CU_ASSERT_PTR_NULL(eeh_get_userdata(NULL));
+	CU_ASSERT_PTR_NOT_NULL(eeh_host_missing(NULL));
+	CU_ASSERT_EQUAL(eeh_set_max_freezes(NULL, 3), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(eeh_backend_name(NULL), "none");
+	eeh_set_log_priority(NULL, 7);
+	eeh_clock_sleep(NULL, 1);
+	eeh_unref(NULL);
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
 		TEST(builtin_host_has_two_phbs_and_eight_pes),
+		TEST(accessors_answer_a_null_handle),
 		TEST(builtin_host_has_multifunction_bus_and_vf_pes),
 		TEST(lookups_find_the_same_pe_every_way),
 		TEST(config_space_shows_ids_and_programmed_bars),

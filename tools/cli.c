@@ -183,8 +183,10 @@ const char *cli_state_text(struct eeh_pe *pe, char *buf, size_t len)
 static json_object *func_json(struct eeh_func *f)
 {
 	json_object *jf = json_object_new_object(), *bars = json_object_new_array();
+	char name[256];
 
 	json_object_object_add(jf, "bdf", json_object_new_string(eeh_func_bdf(f)));
+	json_object_object_add(jf, "name", json_object_new_string(eeh_func_name(f, name, sizeof(name))));
 	json_object_object_add(jf, "vendor", cli_hex(eeh_func_vendor(f)));
 	json_object_object_add(jf, "device", cli_hex(eeh_func_device(f)));
 	json_object_object_add(jf, "class", cli_hex(eeh_func_class(f)));

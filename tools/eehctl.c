@@ -25,9 +25,14 @@ static void print_pe_line(struct eeh_pe *pe)
 	if (eeh_pe_parent(pe))
 		printf(" parent %s", cli_pe_id(eeh_pe_parent(pe)));
 	putchar('\n');
-	eeh_func_foreach(pe, f)
-		printf("      %s  [%04x:%04x] class %06x\n", eeh_func_bdf(f), eeh_func_vendor(f),
-		       eeh_func_device(f), eeh_func_class(f));
+	eeh_func_foreach(pe, f) {
+		char name[256];
+
+		/* as lspci: the pci.ids names, then the IDs */
+		printf("      %s  %s [%04x:%04x] class %06x\n", eeh_func_bdf(f),
+		       eeh_func_name(f, name, sizeof(name)), eeh_func_vendor(f), eeh_func_device(f),
+		       eeh_func_class(f));
+	}
 }
 
 static int cmd_list(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o)
