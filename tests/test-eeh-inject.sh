@@ -34,8 +34,13 @@ check addr-outside-mask 2 "$INJ" phb0:pe3 --func 0 --addr 0x83000010 --mask 0xff
 check 32bit-high-addr 2 "$INJ" phb1:pe1 --func 0 --addr 0x600000000000
 check bad-shard 2 "$INJ" campaign --count 10 --shard 3/2
 check bad-count 2 "$INJ" campaign --count 0
+expect_out bad-count "eeh-inject campaign: --count 0: want a number from 1 to 100000000"
 check bad-seed 2 "$INJ" campaign --seed x
+expect_out bad-seed "eeh-inject campaign: --seed x: want a number"
+check bad-shard-named 2 "$INJ" campaign --shard 3/2
+expect_out bad-shard-named "eeh-inject campaign: --shard 3/2: want I/N with 1 <= I <= N"
 check bad-topology 2 "$INJ" -t "$tmp/none.json" campaign --count 5
+expect_out bad-topology "cannot load the topology .*none.json: No such file"
 # Only one report may go to stdout: mixed, neither would parse
 check json-and-tap 2 "$INJ" campaign --count 5 --json --tap
 check junit-stdout-and-tap 2 "$INJ" campaign --count 5 --tap --junit -

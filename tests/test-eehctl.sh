@@ -58,6 +58,12 @@ expect_out save '"file": '
 check load-copy 0 "$EEHCTL" -t "$tmp/copy.json" state 0001:02:00.0
 expect_out load-copy "stopped"
 
+# '-' is standard output
+check save-stdout 0 "$EEHCTL" save-topology -
+expect_out save-stdout '"format": *"libeeh-topology-1"'
+cp "$tmp/out" "$tmp/stdout-topo.json"
+check save-stdout-loads 0 "$EEHCTL" -t "$tmp/stdout-topo.json" state phb1:pe4
+
 # Device names from pci.ids (libpci), as lspci shows them
 check list-names 0 "$EEHCTL" list
 if [ -r /usr/share/misc/pci.ids ] || [ -r /usr/share/hwdata/pci.ids ]; then

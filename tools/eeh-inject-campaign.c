@@ -450,8 +450,11 @@ static int open_junit(struct run *r, const char *junit, FILE **out)
 static int report(struct run *r, int rc, bool json, bool summary)
 {
 	if (rc < 0) {
-		fprintf(stderr, "%s campaign: %s\n", prog,
-			rc == -ENOENT || rc == -EINVAL ? "cannot load the topology" : strerror(-rc));
+		fprintf(stderr, "%s campaign: %s%s%s\n", prog,
+			rc == -ENOENT || rc == -EINVAL ? "cannot load the topology " : strerror(-rc),
+			rc == -ENOENT || rc == -EINVAL ? (r->o->topology ? r->o->topology : "(built-in)")
+						       : "",
+			rc == -ENOENT ? ": No such file or directory" : "");
 		return EXIT_USAGE;
 	}
 	if (json) {
@@ -463,6 +466,12 @@ static int report(struct run *r, int rc, bool json, bool summary)
 		print_summary(r);
 	}
 	return r->failed ? EXIT_REFUSED : EXIT_OK;
+}
+
+static int bad_value(const char *opt, const char *val, const char *want)
+{
+	fprintf(stderr, "%s campaign: %s %s: want %s\n", prog, opt, val, want);
+	return EXIT_USAGE;
 }
 
 static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *co)
@@ -489,23 +498,23 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 		switch (c) {
 		case 's':
 			if (cli_parse_u64(optarg, &o.seed))
-				goto bad;
+				return bad_value("--seed", optarg, "a number (0x for hex)");
 			break;
 		case 'n':
 		case 'L':
 			if (cli_parse_u64(optarg, &v) || v == 0 || v > 100000000)
-				goto bad;
+				return bad_value(c == 'n' ? "--count" : "--trial-len", optarg,
+						 "a number from 1 to 100000000");
 			*(c == 'n' ? &o.count : &o.trial_len) = (unsigned int)v;
 			break;
 		case 'I':
 			if (cli_parse_u64(optarg, &o.interval_ms) || o.interval_ms > 1000000000ULL)
-				goto bad;
+				return bad_value("--interval", optarg,
+						 "milliseconds from 0 to 1000000000");
 			break;
 		case 'S':
-			if (parse_shard(optarg, &o.shard, &o.nshards)) {
-				fprintf(stderr, "%s: --shard I/N with 1 <= I <= N\n", prog);
-				return EXIT_USAGE;
-			}
+			if (parse_shard(optarg, &o.shard, &o.nshards))
+				return bad_value("--shard", optarg, "I/N with 1 <= I <= N");
 			break;
 		case 'J':
 			junit = optarg;
@@ -537,8 +546,10 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 		return EXIT_USAGE;
 	}
 	rc = eeh_campaign_shard_size(&o);
-	if (rc < 0)
-		goto bad;
+	if (rc < 0) {
+		fprintf(stderr, "%s campaign: %s\n", prog, strerror(-rc));
+		return EXIT_USAGE;
+	}
 	r.total = (unsigned int)rc;
 	r.progress = !no_progress && isatty(STDERR_FILENO) && r.total >= 10000;
 	r.failures = json_object_new_array();
@@ -572,10 +583,6 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 	free(r.pes);
 	json_object_put(r.failures);
 	return rc;
-bad:
-	fprintf(stderr, "%s campaign: bad value for an option (see 'eeh-inject campaign --help')\n",
-		prog);
-	return EXIT_USAGE;
 }
 
 const struct cli_command inject_campaign = {
