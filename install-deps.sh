@@ -6,4 +6,4 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libpci-dev libudev-dev libjson-c-dev libcunit1-dev \
-	pciutils umockdev libumockdev-dev python3 >/dev/null
+	pciutils umockdev libumockdev-dev python3 python3-jsonschema >/dev/null

@@ -15,7 +15,8 @@ check so-installed 0 test -n "$(find "$dest/usr/lib" -name 'libeeh.so.0*')"
 for f in include/libeeh.h bin/eehctl bin/eeh-inject share/man/man3/libeeh.3 \
 	share/man/man8/eehctl.8 share/man/man8/eeh-inject.8 share/doc/libeeh/LICENSE \
 	share/doc/libeeh/README.md share/doc/libeeh/topology.md share/doc/libeeh/scenarios.md \
-	share/doc/libeeh/examples/thaw.json share/doc/libeeh/examples/vmm-example.c; do
+	share/doc/libeeh/examples/thaw.json share/doc/libeeh/examples/vmm-example.c \
+	share/doc/libeeh/schema/tools.schema.json; do
 	check "installed $f" 0 test -s "$dest/usr/$f"
 done
 check pc-installed 0 test -n "$(find "$dest/usr/lib" -name libeeh.pc)"
