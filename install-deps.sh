@@ -2,6 +2,13 @@
 # Install what libeeh needs to build and test on Debian 12 (run as root).
 set -e
 export DEBIAN_FRONTEND=noninteractive
+# --browser: only what 'make check-browser' needs (headless Chromium), for
+# the CI step that renders the HTML reports.
+if [ "${1:-}" = "--browser" ]; then
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends chromium python3 >/dev/null
+	exit 0
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \

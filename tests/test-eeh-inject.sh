@@ -227,6 +227,34 @@ check merge-scenarios 1 "$INJ" merge "$tmp/scen.xml" "$tmp/s1.xml"
 expect_out merge-scenarios '<testsuite name="eeh-inject campaign seed 5 count 300" tests="100"'
 expect_out merge-scenarios 'failure message="resets: expected 0, got 1"'
 
+# Pictures: one self-contained HTML page (inline SVG, nothing fetched), the
+# same page from the JSON report, and the spans as trace-event JSON
+check campaign-html 0 "$INJ" campaign --seed 4 --count 400 --html "$tmp/c.html" --trace "$tmp/c.trace"
+check html-svg 0 grep -q '<svg id="timeline"' "$tmp/c.html"
+check html-self-contained 1 grep -qiE 'https?:|<script|<link|src=|url\(' "$tmp/c.html"
+for chart in outcome-row times-row timeline-row; do
+	check "html $chart per PE" 0 test "$(grep -o "class=\"$chart\"" "$tmp/c.html" | wc -l)" -eq 8
+done
+check html-pe-count 0 grep -q 'data-pes="8">8 PEs' "$tmp/c.html"
+"$INJ" campaign --seed 4 --count 400 --json >"$tmp/c.json"
+check report-html 0 "$INJ" report --html "$tmp/r.html" --trace "$tmp/r.trace" "$tmp/c.json"
+check report-same-page 0 cmp "$tmp/c.html" "$tmp/r.html"
+check report-same-trace 0 cmp "$tmp/c.trace" "$tmp/r.trace"
+nspans=$(grep -c '"case":' "$tmp/c.json")
+check trace-valid 0 python3 "$S/tests/check-trace.py" "$tmp/c.trace" 8 "$nspans"
+check report-stdout 0 "$INJ" report --html - "$tmp/c.json"
+expect_out report-stdout '^<!DOCTYPE html>'
+check report-not-json 2 "$INJ" report --html "$tmp/x.html" "$tmp/c.trace"
+expect_out report-not-json "not a campaign or scenario JSON report"
+check report-no-output 2 "$INJ" report "$tmp/c.json"
+check scenario-html 0 "$INJ" scenario --html "$tmp/s.html" --trace "$tmp/s.trace" "$S"/doc/examples/*.json
+check scenario-html-pes 0 grep -q 'data-pes="7"' "$tmp/s.html"
+check scenario-trace-valid 0 python3 "$S/tests/check-trace.py" "$tmp/s.trace" 7 \
+	"$(grep -o '"name": "recover' "$tmp/s.trace" | wc -l)"
+"$INJ" merge "$tmp/m1.json" "$tmp/m2.json" "$tmp/m3.json" >"$tmp/merged-report.json"
+check merged-report-html 0 "$INJ" report --html "$tmp/mr.html" "$tmp/merged-report.json"
+check merged-report-pes 0 grep -q 'data-pes="8"' "$tmp/mr.html"
+
 # Shards differ in size by at most one case; an empty shard is warned about
 for i in 1 2 3; do
 	check "shard-size $i" 0 "$INJ" campaign --seed 5 --count 300 --trial-len 40 --shard $i/3

@@ -17,7 +17,7 @@ static const char *prog = "eeh-inject";
 static const char campaign_help[] =
 	"Usage: eeh-inject [-t FILE] campaign [--seed S] [--count N] [--shard I/N]\n"
 	"                  [--trial-len L] [--interval MS] [--json] [--junit FILE] [--tap]\n"
-	"                  [--no-progress]\n"
+	"                  [--no-progress] [--html FILE] [--trace FILE]\n"
 	"\n"
 	"Draw N random faults (default 1000) of four kinds: ioa (an IOA bus error\n"
 	"0..19 with an address in the PE's BARs), freeze, fence (a PHB fence),\n"
@@ -35,7 +35,8 @@ static const char campaign_help[] =
 	"Output: a per-PE summary (each PE fault in one outcome column: recovered,\n"
 	"parent, perm, removed; recovery time min/p50/p90/p99/max); --json;\n"
 	"--junit FILE (JUnit XML: time is wall time, virtual time a property;\n"
-	"'-' for stdout);\n"
+	"'-' for stdout); --html FILE (a self-contained page: outcomes, recovery\n"
+	"times, timeline per PE); --trace FILE (Chrome/Perfetto trace-event JSON).\n"
 	"--tap (TAP 13 on stdout). A progress bar shows on a terminal.\n"
 	"Exit status: 0 every case passed, 1 a case failed, 2 bad input.\n";
 
@@ -66,7 +67,12 @@ struct run {
 	int last_pct;
 	struct timespec last; /* when the previous case ended (wall clock) */
 	double wall_s;
+	json_object *spans; /* inject -> detect -> recover per PE, the first MAX_SPANS */
+	unsigned int nspans;
 };
+
+/* Enough for the report's timeline and a trace; the count says if more. */
+#define MAX_SPANS 5000
 
 static double since(struct timespec *t)
 {
@@ -176,6 +182,27 @@ static void junit_case(struct run *r, const struct eeh_campaign_case *c, const c
 	fputs("    </testcase>\n", r->junit);
 }
 
+/* The fault is injected and tripped by traffic at once (detect = inject),
+ * then recovered; times are the campaign's virtual clock across trials. */
+static void add_span(struct run *r, const struct eeh_campaign_case *c,
+		     const struct eeh_campaign_pe *p)
+{
+	json_object *o;
+
+	if (r->nspans++ >= MAX_SPANS)
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "pe", json_object_new_string(p->pe));
+	json_object_object_add(o, "case", json_object_new_int64(c->index));
+	json_object_object_add(o, "kind", json_object_new_string(eeh_fault_kind_name(c->kind)));
+	json_object_object_add(o, "inject_us", json_object_new_int64((int64_t)r->virt_us));
+	json_object_object_add(o, "detect_us", json_object_new_int64((int64_t)r->virt_us));
+	json_object_object_add(o, "end_us", json_object_new_int64((int64_t)(r->virt_us + p->recovery_us)));
+	json_object_object_add(o, "outcome",
+			       json_object_new_string(eeh_recovery_outcome_name(p->outcome)));
+	json_object_array_add(r->spans, o);
+}
+
 static int on_case(const struct eeh_campaign_case *c, void *data)
 {
 	struct run *r = data;
@@ -185,6 +212,7 @@ static int on_case(const struct eeh_campaign_case *c, void *data)
 
 	r->done++;
 	r->faults_by_kind[c->kind]++;
+	r->virt_us += c->gap_us;
 	for (unsigned int i = 0; i < c->npes; i++) {
 		struct pe_stats *s = stats_for(r, c->pes[i].pe);
 
@@ -192,8 +220,8 @@ static int on_case(const struct eeh_campaign_case *c, void *data)
 			return 1;
 		count_outcome(s, &c->pes[i]);
 		case_us += c->pes[i].recovery_us;
+		add_span(r, c, &c->pes[i]);
 	}
-	r->virt_us += c->gap_us;
 	if (!c->passed) {
 		json_object *f = json_object_new_object();
 
@@ -402,6 +430,8 @@ static json_object *summary_json(struct run *r)
 	}
 	json_object_object_add(j, "pes", pes);
 	json_object_object_add(j, "failures", json_object_get(r->failures));
+	add_int(j, "spans_total", r->nspans);
+	json_object_object_add(j, "spans", json_object_get(r->spans));
 	return j;
 }
 
@@ -447,6 +477,23 @@ static int open_junit(struct run *r, const char *junit, FILE **out)
 
 /* The exit code of a run that returned rc, and its report unless stdout
  * already carries another one (TAP, JUnit). */
+/* --html FILE, --trace FILE: drawn from the JSON summary (eeh-inject report). */
+static int write_pictures(struct run *r, const char *html, const char *trace)
+{
+	json_object *j;
+	int rc = 0;
+
+	if (!html && !trace)
+		return 0;
+	j = summary_json(r);
+	if (html)
+		rc = report_write(html, j, report_html);
+	if (trace && rc == 0)
+		rc = report_write(trace, j, report_trace);
+	json_object_put(j);
+	return rc;
+}
+
 static int report(struct run *r, int rc, bool json, bool summary)
 {
 	if (rc < 0) {
@@ -481,7 +528,8 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 		{ "shard", required_argument, NULL, 'S' },    { "trial-len", required_argument, NULL, 'L' },
 		{ "interval", required_argument, NULL, 'I' }, { "junit", required_argument, NULL, 'J' },
 		{ "tap", no_argument, NULL, 'T' },	      { "json", no_argument, NULL, 'j' },
-		{ "no-progress", no_argument, NULL, 'q' },    { NULL, 0, NULL, 0 },
+		{ "no-progress", no_argument, NULL, 'q' },    { "html", required_argument, NULL, 'H' },
+		{ "trace", required_argument, NULL, 'R' },    { NULL, 0, NULL, 0 },
 	};
 	struct eeh_campaign_opts o = { .seed = 1, .count = 1000, .topology = co->topology };
 	struct run r = { .o = &o, .last_pct = -1 };
@@ -489,12 +537,13 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 	FILE *junit_out = NULL;
 	bool json = co->json, no_progress = false;
 	struct timespec t0;
+	const char *html = NULL, *trace = NULL;
 	uint64_t v;
 	int c, rc;
 
 	(void)ctx; /* each trial builds its own host */
 	optind = 0; /* glibc: start over, permuting again */
-	while ((c = getopt_long(argc, argv, "s:n:S:L:I:J:Tjq", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:S:L:I:J:TjqH:R:", lo, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_parse_u64(optarg, &o.seed))
@@ -528,8 +577,14 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 		case 'q':
 			no_progress = true;
 			break;
+		case 'H':
+			html = optarg;
+			break;
+		case 'R':
+			trace = optarg;
+			break;
 		default:
-			return cli_bad_option(prog, "campaign", argv, "s:n:S:L:I:J:Tjq");
+			return cli_bad_option(prog, "campaign", argv, "s:n:S:L:I:J:TjqH:R:");
 		}
 	}
 	if (optind != argc) {
@@ -553,8 +608,10 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 	r.total = (unsigned int)rc;
 	r.progress = !no_progress && isatty(STDERR_FILENO) && r.total >= 10000;
 	r.failures = json_object_new_array();
+	r.spans = json_object_new_array();
 	if (junit && open_junit(&r, junit, &junit_out) < 0) {
 		json_object_put(r.failures);
+		json_object_put(r.spans);
 		return EXIT_USAGE;
 	}
 	if (r.tap)
@@ -577,11 +634,15 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 		if (junit_out != stdout)
 			fclose(junit_out);
 	}
-	rc = report(&r, rc, json, !r.tap && !(junit && !strcmp(junit, "-")));
+	if (rc >= 0 && write_pictures(&r, html, trace) < 0)
+		rc = -EIO;
+	rc = report(&r, rc, json, !r.tap && !(junit && !strcmp(junit, "-")) &&
+			    !(html && !strcmp(html, "-")) && !(trace && !strcmp(trace, "-")));
 	for (size_t i = 0; i < r.npes; i++)
 		free(r.pes[i].times_us);
 	free(r.pes);
 	json_object_put(r.failures);
+	json_object_put(r.spans);
 	return rc;
 }
 

@@ -196,9 +196,51 @@ static int cmp_failure(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A shard's spans start at its own virtual zero: move them behind the
+ * shards before it (offset_us, the virtual time those took). */
+static void merge_spans(json_object *out, json_object *in, int64_t offset_us)
+{
+	json_object *os, *is;
+	static const char *const keys[] = { "inject_us", "detect_us", "end_us" };
+
+	if (!json_object_object_get_ex(out, "spans", &os) || !json_object_object_get_ex(in, "spans", &is))
+		return;
+	for (size_t i = 0; i < json_object_array_length(is); i++) {
+		json_object *sp = NULL;
+
+		json_object_deep_copy(json_object_array_get_idx(is, i), &sp, NULL);
+		for (size_t k = 0; k < 3; k++)
+			json_object_object_add(sp, keys[k],
+					       json_object_new_int64(get_int(sp, keys[k]) + offset_us));
+		json_object_array_add(os, sp);
+	}
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+	int64_t x = get_int(*(json_object *const *)a, "case");
+	int64_t y = get_int(*(json_object *const *)b, "case");
+
+	return x < y ? -1 : x > y;
+}
+
+/* The campaign's cap on spans kept (tools/eeh-inject-campaign.c). */
+#define MAX_SPANS 5000
+
+static int cmp_doc_shard(const void *a, const void *b)
+{
+	int64_t x = get_int(*(json_object *const *)a, "shard");
+	int64_t y = get_int(*(json_object *const *)b, "shard");
+
+	return x < y ? -1 : x > y;
+}
+
 static void merge_campaign(json_object *out, json_object *in)
 {
 	json_object *ok, *ik, *opes, *ipes, *of, *inf;
+
+	merge_spans(out, in, (int64_t)(get_double(out, "virtual_s") * 1e6 + 0.5));
+	add_to_int(out, in, "spans_total");
 
 	add_to_int(out, in, "cases");
 	add_to_int(out, in, "failed");
@@ -249,6 +291,7 @@ static void merge_scenarios(json_object *out, json_object *in)
 		json_object_array_add(os, json_object_get(json_object_array_get_idx(is, i)));
 	add_to_int(out, in, "files");
 	add_to_int(out, in, "failed_files");
+	merge_spans(out, in, 0);
 }
 
 /* A campaign's shards: the same seed and count, each shard once. */
@@ -284,7 +327,7 @@ static int check_shards(json_object **docs, char **paths, int n)
 
 static int merge_json(char **paths, char **texts, int n, FILE *out)
 {
-	json_object **docs = calloc((size_t)n, sizeof(*docs)), *m = NULL, *pes, *fails;
+	json_object **docs = calloc((size_t)n, sizeof(*docs)), *m = NULL, *pes, *fails, *spans;
 	bool campaign;
 	int rc = EXIT_USAGE;
 
@@ -306,6 +349,8 @@ static int merge_json(char **paths, char **texts, int n, FILE *out)
 		}
 	if (campaign && check_shards(docs, paths, n) < 0)
 		goto out;
+	if (campaign)
+		qsort(docs, (size_t)n, sizeof(*docs), cmp_doc_shard);
 	json_object_deep_copy(docs[0], &m, NULL);
 	for (int i = 1; i < n; i++)
 		(campaign ? merge_campaign : merge_scenarios)(m, docs[i]);
@@ -319,6 +364,12 @@ static int merge_json(char **paths, char **texts, int n, FILE *out)
 		}
 		if (json_object_object_get_ex(m, "failures", &fails))
 			json_object_array_sort(fails, cmp_failure);
+		if (json_object_object_get_ex(m, "spans", &spans)) {
+			json_object_array_sort(spans, cmp_span);
+			if (json_object_array_length(spans) > MAX_SPANS)
+				json_object_array_del_idx(spans, MAX_SPANS,
+							  json_object_array_length(spans) - MAX_SPANS);
+		}
 		json_object_object_add(m, "passed", json_object_new_boolean(get_int(m, "failed") == 0));
 		rc = get_int(m, "failed") ? EXIT_REFUSED : EXIT_OK;
 	} else {

@@ -14,7 +14,8 @@
 static const char *prog = "eeh-inject";
 
 static const char scenario_help[] =
-	"Usage: eeh-inject scenario [--verbose] [--json] [--junit FILE] [--tap] FILE...\n"
+	"Usage: eeh-inject scenario [--verbose] [--json] [--junit FILE] [--tap]\n"
+	"                           [--html FILE] [--trace FILE] FILE...\n"
 	"\n"
 	"Run scenario files: a host, driver behaviours per function and steps\n"
 	"(inject, freeze, fence, access, wait_ms, expect_state, recover with\n"
@@ -24,7 +25,8 @@ static const char scenario_help[] =
 	"\n"
 	"Output: a line per failed step (--verbose: every step); --json (schema:\n"
 	"doc/schema/scenario.json); --junit FILE (JUnit XML, a testsuite per file,\n"
-	"a testcase per step; '-' for stdout); --tap (TAP 13 on stdout).\n"
+	"a testcase per step; '-' for stdout); --tap (TAP 13 on stdout);\n"
+	"--html FILE, --trace FILE: pictures as 'eeh-inject report' draws them.\n"
 	"Exit status: 0 every expectation held, 1 one failed, 2 a bad file.\n";
 
 static const char *verdict(const struct scenario_report *r)
@@ -49,9 +51,24 @@ static json_object *check_json(const struct scenario_check *c)
 	return j;
 }
 
+static json_object *span_json(const struct scenario_report *r, const struct scenario_span *sp)
+{
+	json_object *j = json_object_new_object();
+
+	json_object_object_add(j, "pe", json_object_new_string(sp->pe));
+	json_object_object_add(j, "file", json_object_new_string(r->path));
+	json_object_object_add(j, "kind", json_object_new_string(sp->kind));
+	json_object_object_add(j, "inject_us", json_object_new_int64((int64_t)sp->inject_us));
+	json_object_object_add(j, "detect_us", json_object_new_int64((int64_t)sp->detect_us));
+	json_object_object_add(j, "end_us", json_object_new_int64((int64_t)sp->end_us));
+	json_object_object_add(j, "outcome", json_object_new_string(sp->outcome));
+	return j;
+}
+
 static json_object *scenario_reports_json(const struct scenario_report *reps, size_t n)
 {
 	json_object *j = json_object_new_object(), *arr = json_object_new_array();
+	json_object *spans = json_object_new_array();
 	unsigned int failed = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -71,10 +88,13 @@ static json_object *scenario_reports_json(const struct scenario_report *reps, si
 		json_object_object_add(o, "virtual_s", json_object_new_double((double)r->virt_us / 1e6));
 		for (size_t k = 0; k < r->nchecks; k++)
 			json_object_array_add(cs, check_json(&r->checks[k]));
+		for (size_t k = 0; k < r->nspans; k++)
+			json_object_array_add(spans, span_json(r, &r->spans[k]));
 		json_object_object_add(o, "checks", cs);
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(j, "files", json_object_new_int((int)n));
+	json_object_object_add(j, "spans", spans);
 	json_object_object_add(j, "failed_files", json_object_new_int((int)failed));
 	json_object_object_add(j, "passed", json_object_new_boolean(failed == 0));
 	json_object_object_add(j, "scenarios", arr);
@@ -174,17 +194,18 @@ static int cmd_scenario(struct eeh_ctx *ctx, int argc, char **argv, const struct
 	static const struct option lo[] = {
 		{ "verbose", no_argument, NULL, 'v' }, { "json", no_argument, NULL, 'j' },
 		{ "junit", required_argument, NULL, 'J' }, { "tap", no_argument, NULL, 'T' },
+		{ "html", required_argument, NULL, 'H' }, { "trace", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool verbose = co->verbose > 0, json = co->json, tap = false;
-	const char *junit = NULL;
+	const char *junit = NULL, *html = NULL, *trace = NULL;
 	struct scenario_report *reps;
 	int c, worst = 0, nfiles;
 	FILE *jf = NULL;
 
 	(void)ctx; /* each file names its own host */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "vjJ:T", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vjJ:TH:R:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			verbose = true;
@@ -198,8 +219,14 @@ static int cmd_scenario(struct eeh_ctx *ctx, int argc, char **argv, const struct
 		case 'T':
 			tap = true;
 			break;
+		case 'H':
+			html = optarg;
+			break;
+		case 'R':
+			trace = optarg;
+			break;
 		default:
-			return cli_bad_option(prog, "scenario", argv, "vjJ:T");
+			return cli_bad_option(prog, "scenario", argv, "vjJ:TH:R:");
 		}
 	}
 	nfiles = argc - optind;
@@ -223,16 +250,21 @@ static int cmd_scenario(struct eeh_ctx *ctx, int argc, char **argv, const struct
 	if (!reps)
 		return EXIT_REFUSED;
 	for (int i = 0; i < nfiles; i++) {
-		bool text = !json && !tap && jf != stdout;
+		bool text = !json && !tap && jf != stdout && !(html && !strcmp(html, "-")) &&
+			    !(trace && !strcmp(trace, "-"));
 		int r = scenario_run_file(argv[optind + i], text ? stdout : NULL, verbose, &reps[i]);
 
 		if (r > worst)
 			worst = r;
 	}
-	if (json) {
+	if (json || html || trace) {
 		json_object *j = scenario_reports_json(reps, (size_t)nfiles);
 
-		cli_print_json(j);
+		if (json)
+			cli_print_json(j);
+		if ((html && report_write(html, j, report_html) < 0) ||
+		    (trace && report_write(trace, j, report_trace) < 0))
+			worst = EXIT_USAGE;
 		json_object_put(j);
 	}
 	if (tap)

@@ -411,7 +411,7 @@ static const struct cli_command oneshot_cmd = {
 };
 
 static const struct cli_command *const commands[] = {
-	&inject_campaign, &inject_scenario, &inject_merge, &list_funcs_cmd, &log_cmd, NULL,
+	&inject_campaign, &inject_scenario, &inject_merge, &inject_report, &list_funcs_cmd, &log_cmd, NULL,
 };
 
 static const struct cli_tool eeh_inject = {
@@ -423,6 +423,7 @@ static const struct cli_tool eeh_inject = {
 		"       eeh-inject [OPTIONS] campaign [--seed S] [--count N] [--shard I/N] ...\n"
 		"       eeh-inject [OPTIONS] scenario [--json|--junit FILE|--tap] FILE...\n"
 		"       eeh-inject merge [--output FILE] FILE...\n"
+		"       eeh-inject report [--html FILE] [--trace FILE] REPORT.json\n"
 		"       eeh-inject list-funcs\n"
 		"       eeh-inject [OPTIONS] log PE\n"
 		"\n"

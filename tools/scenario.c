@@ -482,6 +482,36 @@ static void check_recovery(struct scen *s, json_object *st, const struct eeh_rec
 		       res->fell_back_to_hot ? "true" : "false");
 }
 
+/* For the report's timeline: the PE's newest injection record says when
+ * the fault was armed and when it fired. */
+static void add_span(struct scen *s, struct eeh_pe *pe, const struct eeh_recovery_result *res)
+{
+	struct scenario_report *rep = s->rep;
+	struct scenario_span *n = realloc(rep->spans, (rep->nspans + 1) * sizeof(*n)), *sp;
+	struct eeh_inject_record rec;
+	int count = eeh_inject_record_count(pe);
+
+	if (!n)
+		return;
+	rep->spans = n;
+	sp = &n[rep->nspans++];
+	memset(sp, 0, sizeof(*sp));
+	snprintf(sp->pe, sizeof(sp->pe), "%s", cli_pe_id(pe));
+	snprintf(sp->outcome, sizeof(sp->outcome), "%s", eeh_recovery_outcome_name(res->outcome));
+	sp->inject_us = sp->detect_us = res->start_us;
+	sp->end_us = res->end_us;
+	snprintf(sp->kind, sizeof(sp->kind), "fault");
+	if (count > 0 && eeh_inject_record_get(pe, (unsigned int)count - 1, &rec) == 0 &&
+	    rec.armed_us <= res->start_us) {
+		sp->inject_us = rec.armed_us;
+		sp->detect_us = rec.fired ? rec.hit_us : rec.armed_us;
+		snprintf(sp->kind, sizeof(sp->kind), "%s",
+			 rec.kind == EEH_INJECT_FREEZE  ? "freeze"
+			 : rec.kind == EEH_INJECT_FENCE ? "fence"
+							: eeh_err_func_name(rec.func));
+	}
+}
+
 static int step_recover(struct scen *s, json_object *st, struct eeh_pe *pe)
 {
 	struct eeh_recovery_result res;
@@ -498,6 +528,7 @@ static int step_recover(struct scen *s, json_object *st, struct eeh_pe *pe)
 		       cli_pe_id(pe), strerror(-r));
 		return 0;
 	}
+	add_span(s, pe, &res);
 	check_recovery(s, st, &res, within, resets, &m);
 	expect(s, !m.field, m.field, m.expected, m.actual,
 	       "recover %s: %s via %s, %u reset%s%s in %llu ms (freeze %u)", cli_pe_id(pe),
@@ -627,6 +658,9 @@ int scenario_run_file(const char *path, FILE *out, bool verbose, struct scenario
 
 void scenario_report_free(struct scenario_report *rep)
 {
+	free(rep->spans);
+	rep->spans = NULL;
+	rep->nspans = 0;
 	free(rep->checks);
 	rep->checks = NULL;
 	rep->nchecks = 0;

@@ -21,6 +21,15 @@ struct scenario_check {
 	double wall_s;     /* wall time the step took */
 };
 
+/* A fault and its recovery on one PE, virtual time: injected (armed),
+ * detected (the injection fired; a freeze or fence: at once), recovered. */
+struct scenario_span {
+	char pe[24];
+	char kind[16];    /* freeze, fence, or the IOA function's name */
+	char outcome[24]; /* the recovery's outcome */
+	uint64_t inject_us, detect_us, end_us;
+};
+
 /* What running one file gave, for the reports (--json, --junit, --tap). */
 struct scenario_report {
 	const char *path;
@@ -30,6 +39,8 @@ struct scenario_report {
 	unsigned int steps, failed;
 	struct scenario_check *checks;
 	size_t nchecks;
+	struct scenario_span *spans;
+	size_t nspans;
 	double wall_s;
 	uint64_t virt_us;
 };
