@@ -28,7 +28,7 @@ EEH_EXPORT int eeh_vm_new(struct eeh_ctx *ctx, const struct eeh_vm_ops *ops, voi
 	return 0;
 }
 
-EEH_EXPORT int eeh_vm_token(struct eeh_vm *vm, enum eeh_rtas_call call)
+EEH_EXPORT int eeh_vm_get_token(struct eeh_vm *vm, enum eeh_rtas_call call)
 {
 	if (!vm || (unsigned int)call >= EEH_RTAS_NCALLS)
 		return -EINVAL;

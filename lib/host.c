@@ -86,7 +86,7 @@ static int parse_counter(const char *text, const char *name, uint64_t *out)
 	return 0;
 }
 
-EEH_EXPORT int eeh_host_read_counters(struct eeh_ctx *ctx, struct eeh_host_counters *c)
+EEH_EXPORT int eeh_host_get_counters(struct eeh_ctx *ctx, struct eeh_host_counters *c)
 {
 	char text[1024];
 	ssize_t n;
@@ -120,7 +120,7 @@ EEH_EXPORT const char *eeh_host_missing(struct eeh_ctx *ctx)
 
 	if (!h)
 		return "not a host context";
-	r = eeh_host_read_counters(ctx, &c);
+	r = eeh_host_get_counters(ctx, &c);
 	if (r == -ENODEV)
 		return "not a POWER host with EEH: no /proc/powerpc/eeh";
 	if (r < 0)
@@ -582,7 +582,7 @@ EEH_EXPORT int eeh_new_host(const char *root, struct eeh_ctx **out)
 		eeh_unref(ctx);
 		return r;
 	}
-	ctx->eeh_enabled = eeh_host_read_counters(ctx, &c) == 0 && c.enabled;
+	ctx->eeh_enabled = eeh_host_get_counters(ctx, &c) == 0 && c.enabled;
 	/* The kernel's freeze limit is the context's. */
 	read_max_freezes(ctx, &ctx->max_freezes);
 	*out = ctx;

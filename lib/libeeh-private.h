@@ -251,6 +251,11 @@ bool pe_offers_freset(struct eeh_pe *pe);
 /* The reset call of pe's backend: -EOPNOTSUPP without EEH_BACKEND_CAP_HOT_RESET. */
 int pe_backend_reset(struct eeh_pe *pe, int option);
 
+/* A freeze with no cause, a PHB fence (sim.c), for inject/: 0, -EINVAL,
+ * -EOPNOTSUPP (not the simulator), -ENODEV (PE permanently failed). */
+int sim_freeze(struct eeh_pe *pe);
+int sim_fence_phb(struct eeh_phb *phb);
+
 /* ---- the simulator's injection record (sim-inject.c), for inject/:
  * callers check eeh_is_sim() first; each takes pe->lock ---- */
 void sim_record_event(struct eeh_pe *pe, enum eeh_inject_kind kind);

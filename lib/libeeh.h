@@ -61,14 +61,14 @@ int eeh_new_sim_json(const char *json, struct eeh_ctx **ctx);
  * Create a context on a persistent simulator image. The image file is
  * locked (exclusively) for the lifetime of the context, so concurrent
  * command invocations queue behind each other. If the image does not
- * exist it is created from topology (NULL: built-in). eeh_sim_save()
+ * exist it is created from topology (NULL: built-in). eeh_save_image()
  * writes it back atomically. Returns 0, -EINVAL, -EACCES, -ENOMEM, -EIO.
  */
 int eeh_new_sim_image(const char *image, const char *topology, struct eeh_ctx **ctx);
 
 /* Write the simulator state back to its image (atomic rename). -EINVAL if
  * the context has no image, -EIO/-EACCES on write failure. */
-int eeh_sim_save(struct eeh_ctx *ctx);
+int eeh_save_image(struct eeh_ctx *ctx);
 
 /* Write the current model and simulator state as a topology/image JSON
  * file that eeh_new_sim() and eeh_new_sim_image() load again. */
@@ -286,15 +286,6 @@ int eeh_pe_last_error(struct eeh_pe *pe, struct eeh_pe_error *err);
 /* true if the context runs the simulated host */
 bool eeh_is_sim(struct eeh_ctx *ctx);
 
-/*
- * Freeze a PE as an error would (MMIO and DMA stopped, PAPR state 2). This
- * counts a freeze with the kernel's window rule; the freeze past the limit
- * leaves the PE permanently unavailable. Returns 0, -EOPNOTSUPP (not the
- * simulated host), -ENODEV (PE permanently failed).
- */
-int eeh_sim_freeze(struct eeh_pe *pe);
-/* Fence a PHB: every PE under it freezes. */
-int eeh_sim_fence_phb(struct eeh_phb *phb);
 /* Freeze limit per window (default 5; the kernel's eeh_max_freezes). */
 int eeh_set_max_freezes(struct eeh_ctx *ctx, unsigned int max);
 unsigned int eeh_get_max_freezes(struct eeh_ctx *ctx);
@@ -324,9 +315,7 @@ int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op);
 
 /* Shorthand: build the struct for op (0..8) and run it. */
 int eeh_pe_op_simple(struct eeh_pe *pe, unsigned int op);
-/* Shorthand for INJECT_ERR (type 0 = 32-bit, 1 = 64-bit; func 0..19). */
-int eeh_pe_inject(struct eeh_pe *pe, unsigned int type, unsigned int func, uint64_t addr,
-		  uint64_t mask);
+/* (INJECT_ERR takes arguments: eeh_pe_op(), or eeh_inject_ioa() below.) */
 
 /* Op names: "disable", "enable", "thaw-mmio", "thaw-dma", "get-state",
  * "reset-deactivate", "reset-hot", "reset-fundamental", "configure",
@@ -632,7 +621,7 @@ struct eeh_ctx *eeh_vm_ctx(struct eeh_vm *vm);
 int eeh_vm_set_mode(struct eeh_vm *vm, enum eeh_rtas_mode mode);
 enum eeh_rtas_mode eeh_vm_get_mode(struct eeh_vm *vm);
 /* The token of a call (default 0x2020 + offset as above), or -EINVAL. */
-int eeh_vm_token(struct eeh_vm *vm, enum eeh_rtas_call call);
+int eeh_vm_get_token(struct eeh_vm *vm, enum eeh_rtas_call call);
 /* Use another token for a call: 0, -EINVAL (unknown call, token 0 or
  * above INT32_MAX), -EEXIST (another call has it). */
 int eeh_vm_set_token(struct eeh_vm *vm, enum eeh_rtas_call call, uint32_t token);
@@ -818,9 +807,16 @@ bool eeh_err_func_is_store(unsigned int func); /* store / DMA write */
  */
 int eeh_inject_ioa(struct eeh_pe *pe, enum eeh_err_type type, unsigned int func, uint64_t addr,
 		   uint64_t mask);
-/* A freeze with no cause (simulated host): as eeh_sim_freeze(), recorded. */
+/*
+ * Freeze a PE as an error would, with no cause (simulated host): MMIO and
+ * DMA stopped, PAPR state 2, recorded. This counts a freeze with the
+ * kernel's window rule; the freeze past the limit leaves the PE
+ * permanently unavailable. Returns 0, -EINVAL (pe NULL), -EOPNOTSUPP (not
+ * the simulated host), -ENODEV (PE permanently failed).
+ */
 int eeh_inject_freeze(struct eeh_pe *pe);
-/* Fence a PHB (simulated host): as eeh_sim_fence_phb(), recorded. */
+/* Fence a PHB (simulated host): every PE under it freezes, recorded.
+ * Errors as eeh_inject_freeze(). */
 int eeh_inject_fence(struct eeh_phb *phb);
 
 /*
@@ -1071,7 +1067,7 @@ struct eeh_host_counters {
 };
 /* 0, -EINVAL, -ENODEV (no /proc/powerpc/eeh: not a POWER host or no
  * procfs under the root), -EIO (unparsable). */
-int eeh_host_read_counters(struct eeh_ctx *ctx, struct eeh_host_counters *c);
+int eeh_host_get_counters(struct eeh_ctx *ctx, struct eeh_host_counters *c);
 
 /*
  * Why EEH operations cannot work on this host, or NULL when they can. The

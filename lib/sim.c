@@ -39,7 +39,7 @@ EEH_EXPORT bool eeh_is_sim(struct eeh_ctx *ctx)
 	return ctx->ops == &sim_backend_ops;
 }
 
-EEH_EXPORT int eeh_sim_freeze(struct eeh_pe *pe)
+int sim_freeze(struct eeh_pe *pe)
 {
 	int r;
 
@@ -53,7 +53,7 @@ EEH_EXPORT int eeh_sim_freeze(struct eeh_pe *pe)
 	return r;
 }
 
-EEH_EXPORT int eeh_sim_fence_phb(struct eeh_phb *phb)
+int sim_fence_phb(struct eeh_phb *phb)
 {
 	struct eeh_pe *pe;
 

@@ -422,7 +422,7 @@ static void hotplug_remove_makes_ops_fail_enodev(void)
 	CU_ASSERT_EQUAL(eeh_func_cfg_read(f, 0, 2, &v), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_UNFREEZE_IO), -ENODEV);
-	CU_ASSERT_EQUAL(eeh_pe_inject(nvme, 0, 4, 0, 0), -ENODEV);
+	CU_ASSERT_EQUAL(pe_inject_err(nvme, 0, 4, 0, 0), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_pe_platform_state(nvme), -ENODEV);
 	CU_ASSERT_TRUE(eeh_pe_flags(nvme) & 0x400);
 	/* ...and the model no longer lists them. */

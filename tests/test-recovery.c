@@ -397,7 +397,7 @@ static enum eeh_ers_result kill_and_ask_reset(struct eeh_func *f, void *d)
 	(void)d;
 	eeh_pe_op_simple(pe, 3); /* DMA back on: the PE runs again... */
 	eeh_set_max_freezes(dying_ctx, 1);
-	eeh_sim_freeze(pe);      /* ...and its next freeze is past the limit */
+	eeh_inject_freeze(pe);      /* ...and its next freeze is past the limit */
 	return EEH_ERS_NEED_RESET;
 }
 

@@ -592,7 +592,7 @@ static void guest_waits_while_the_host_recovers_the_parent(enum eeh_rtas_mode mo
 
 	CU_ASSERT_TRUE(guest_eeh_init(g));
 	CU_ASSERT_TRUE(probe_new(g, d));
-	CU_ASSERT_EQUAL(eeh_sim_freeze(parent), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(parent), 0);
 	CU_ASSERT_EQUAL(guest_get_state(g, d, &delay), G_UNAVAILABLE);
 	CU_ASSERT_EQUAL(delay, 1000);
 	/* The host thaws the parent; the next poll sees the PE again. */
@@ -623,7 +623,7 @@ static void hard_failure(enum eeh_rtas_mode mode)
 	CU_ASSERT_TRUE(guest_eeh_init(g));
 	CU_ASSERT_TRUE(probe_new(g, d));
 	eeh_set_max_freezes(g->ctx, 0);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	rc = guest_recover(g, d, false);
 	if (mode == EEH_RTAS_MODE_PAPR) {
 		/* State 5 info 0 -> NOT_SUPPORT: a false positive for the
@@ -653,7 +653,7 @@ static void reboot_after_permanent_failure_papr(void)
 
 	CU_ASSERT_TRUE(guest_eeh_init(g));
 	CU_ASSERT_TRUE(probe_new(g, d));
-	CU_ASSERT_EQUAL(eeh_sim_freeze(eeh_pe_by_group(g->ctx, 8)), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(eeh_pe_by_group(g->ctx, 8)), 0);
 	CU_ASSERT_EQUAL(guest_slot_error_detail(g, d, 2), 0);
 	CU_ASSERT_EQUAL(guest_get_state(g, d, NULL), G_NOT_SUPPORT);
 	CU_ASSERT_EQUAL(eeh_vm_reset(g->vm), 0);
