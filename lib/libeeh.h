@@ -286,7 +286,9 @@ int eeh_pe_last_error(struct eeh_pe *pe, struct eeh_pe_error *err);
 /* true if the context runs the simulated host */
 bool eeh_is_sim(struct eeh_ctx *ctx);
 
-/* Freeze limit per window (default 5; the kernel's eeh_max_freezes). */
+/* Freeze limit per window (default 5; the kernel's eeh_max_freezes). It
+ * counts host recoveries (eeh_recovery_run()), not freezes, and never a
+ * passed-through PE's (doc/passthrough.md). */
 int eeh_set_max_freezes(struct eeh_ctx *ctx, unsigned int max);
 unsigned int eeh_get_max_freezes(struct eeh_ctx *ctx);
 /* Global EEH switch (the kernel's eeh_enabled()): when off, ENABLE
@@ -809,9 +811,10 @@ int eeh_inject_ioa(struct eeh_pe *pe, enum eeh_err_type type, unsigned int func,
 		   uint64_t mask);
 /*
  * Freeze a PE as an error would, with no cause (simulated host): MMIO and
- * DMA stopped, PAPR state 2, recorded. This counts a freeze with the
- * kernel's window rule; the freeze past the limit leaves the PE
- * permanently unavailable. Returns 0, -EINVAL (pe NULL), -EOPNOTSUPP (not
+ * DMA stopped, PAPR state 2, recorded. A freeze is not counted against
+ * the freeze limit: host recovery counts (eeh_recovery_run()), as the
+ * kernel's eeh_handle_normal_event() does, and a passed-through PE is
+ * never counted (doc/passthrough.md). Returns 0, -EINVAL (pe NULL), -EOPNOTSUPP (not
  * the simulated host), -ENODEV (PE permanently failed).
  */
 int eeh_inject_freeze(struct eeh_pe *pe);
@@ -930,12 +933,15 @@ struct eeh_recovery_result {
  * Recover a frozen PE (and its child PEs) as the kernel's host recovery
  * does. As eeh_dev_check_failure() does, a frozen parent PE is recovered
  * instead of pe (the highest frozen one; res->pe says which). Then: freeze
- * limit check, error_detected on every function, the merged
+ * limit check (this recovery is counted: the sixth within an hour fails
+ * the PE permanently), error_detected on every function, the merged
  * result deciding thaw, reset (fundamental if a driver needs it, hot as the
  * platform's fallback, up to 3 attempts with the 250 ms hold and 1.8 s
  * settle on the library clock), configure, BAR restore, slot_reset,
  * resume; permanent failure otherwise. Returns 0 (see res->outcome),
- * -EINVAL, -EOPNOTSUPP (a backend whose kernel owns recovery), -ENOMEM.
+ * -EINVAL, -EOPNOTSUPP (a backend whose kernel owns recovery), -ENOMEM,
+ * -EBUSY (pe is passed through: a function of it is owned through VFIO,
+ * so its owner recovers it with PE ops; nothing is done or counted).
  */
 int eeh_recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe, struct eeh_recovery_result *res);
 const char *eeh_recovery_outcome_name(enum eeh_recovery_outcome o);

@@ -536,6 +536,8 @@ static int container_pe_op(struct fake_kernel *fk, struct ffd *c, struct vfio_ee
 		fk->group[g].last_op = op->op;
 		if (op->op == VFIO_EEH_PE_GET_STATE)
 			rc = fk->group[g].pe_state;
+		else if (op->op == VFIO_EEH_PE_ENABLE && !fk->eeh_enabled)
+			rc = -EIO; /* eeh_pe_set_option(): only ENABLE asks eeh_enabled() */
 		else if (op->op > VFIO_EEH_PE_INJECT_ERR)
 			rc = -EINVAL;
 	}

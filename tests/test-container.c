@@ -189,7 +189,7 @@ static void type1_container_reports_eeh_unsupported(void)
 	no_eeh_container(FAKE_TYPE1);
 }
 
-static void spapr_with_eeh_disabled_is_eopnotsupp(void)
+static void spapr_with_eeh_disabled_runs_ops_but_enable_is_eio(void)
 {
 	struct cfx f;
 	struct vfio_iommu_spapr_tce_info info;
@@ -201,10 +201,37 @@ static void spapr_with_eeh_disabled_is_eopnotsupp(void)
 	fake_install(f.fk, f.ctx);
 	CU_ASSERT_EQUAL_FATAL(eeh_container_open(f.ctx, -1, EEH_CONTAINER_KERNEL, &f.c), 0);
 	CU_ASSERT_EQUAL(eeh_container_add_group(f.c, 3), 0);
-	CU_ASSERT_EQUAL(c_op(f.c, VFIO_EEH_PE_GET_STATE), -EOPNOTSUPP);
+	CU_ASSERT_EQUAL(eeh_container_eeh_supported(f.c), -EOPNOTSUPP);
+	/* The kernel gates only ENABLE on eeh_enabled(): GET_STATE and the
+	 * other ops still reach it through the container. */
+	f.fk->group[3].pe_state = VFIO_EEH_PE_STATE_STOPPED;
+	CU_ASSERT_EQUAL(c_op(f.c, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
+	CU_ASSERT_EQUAL(c_op(f.c, VFIO_EEH_PE_UNFREEZE_IO), 0);
+	CU_ASSERT_EQUAL(c_op(f.c, VFIO_EEH_PE_ENABLE), -EIO);
+	CU_ASSERT_EQUAL(f.fk->group[3].pe_ops, 3);
+	CU_ASSERT_EQUAL(f.fk->group[3].last_op, VFIO_EEH_PE_ENABLE);
 	/* still a SPAPR container: its window can be read */
 	CU_ASSERT_EQUAL(eeh_container_spapr_info(f.c, &info), 0);
 	cfx_teardown(&f);
+}
+
+static void simulated_container_with_eeh_disabled_runs_ops_but_enable_is_eio(void)
+{
+	struct eeh_ctx *ctx = builtin_host();
+	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
+	struct eeh_container *c;
+
+	eeh_set_enabled(ctx, false);
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, 0, &c), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, 1), 0);
+	CU_ASSERT_EQUAL(eeh_container_eeh_supported(c), -EOPNOTSUPP);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
+	CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_UNFREEZE_IO), 0);
+	CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED_DMA);
+	CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_ENABLE), -EIO);
+	eeh_container_close(c);
+	eeh_unref(ctx);
 }
 
 static void unviable_or_missing_groups_are_refused(void)
@@ -424,7 +451,8 @@ static const struct test tests[] = {
 	TEST(pe_op_validation_never_reaches_the_kernel),
 	TEST(iommufd_compat_container_reports_eeh_unsupported),
 	TEST(type1_container_reports_eeh_unsupported),
-	TEST(spapr_with_eeh_disabled_is_eopnotsupp),
+	TEST(spapr_with_eeh_disabled_runs_ops_but_enable_is_eio),
+	TEST(simulated_container_with_eeh_disabled_runs_ops_but_enable_is_eio),
 	TEST(unviable_or_missing_groups_are_refused),
 	TEST(no_container_device_is_enoent),
 	TEST(a_vmm_container_is_used_through_its_fd),

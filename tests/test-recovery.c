@@ -385,9 +385,11 @@ static void need_reset_after_slot_reset_is_a_permanent_failure(void)
 	teardown(&fx);
 }
 
-/* mmio_enabled of a driver that finds the adapter dead: the PE fails for
- * good under the recovery (the limit lowered, one more freeze), and the
- * driver asks for a reset the platform can no longer do. */
+/* mmio_enabled of a driver that finds the adapter gone into a firmware
+ * reset: the slot settles (PAPR state 5) for longer than the recovery's
+ * three attempts take, so every assert is refused (-7), and the driver
+ * asks for a reset the platform cannot do. (A freeze past the limit no
+ * longer kills a PE by itself: the limit counts host recoveries.) */
 static struct eeh_ctx *dying_ctx;
 
 static enum eeh_ers_result kill_and_ask_reset(struct eeh_func *f, void *d)
@@ -395,9 +397,8 @@ static enum eeh_ers_result kill_and_ask_reset(struct eeh_func *f, void *d)
 	struct eeh_pe *pe = eeh_func_pe(f);
 
 	(void)d;
-	eeh_pe_op_simple(pe, 3); /* DMA back on: the PE runs again... */
-	eeh_set_max_freezes(dying_ctx, 1);
-	eeh_inject_freeze(pe);      /* ...and its next freeze is past the limit */
+	eeh_sim_papr_call(pe, EEH_PAPR_RESET_HOT);
+	eeh_sim_papr_call(pe, EEH_PAPR_RESET_DEACTIVATE); /* settles 1.6 s */
 	return EEH_ERS_NEED_RESET;
 }
 
