@@ -547,6 +547,35 @@ BOTH(a_group_owned_by_another_iommufd_is_eperm)
 	fx_teardown(&f);
 }
 
+/* drivers/vfio/group.c: a group in a container cannot have its devices
+ * bound through an iommufd (vfio_device_block_group), and a group with a
+ * bound device cannot be used through a container (vfio_group_fops_open):
+ * EBUSY both ways. */
+BOTH(a_group_in_a_container_and_a_bound_device_exclude_each_other)
+{
+	struct fx f;
+	struct eeh_container *c;
+	uint32_t id = 0, mine;
+
+	fx_setup(&f, mode);
+	if (mode == KERNEL)
+		fake_add_group(f.fk, groups[2]);
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(f.ctx, -1, mode == KERNEL ? EEH_CONTAINER_KERNEL
+									   : 0, &c), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, groups[2]), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(f.ifd, dev_name(&f, 2), &id), -EBUSY);
+	mine = bind(&f, 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, groups[0]), -EBUSY);
+	CU_ASSERT_EQUAL(eeh_container_group_count(c), 1);
+	/* each released, the other way is open */
+	CU_ASSERT_EQUAL(eeh_container_remove_group(c, groups[2]), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(f.ifd, dev_name(&f, 2), &id), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_unbind(f.ifd, mine), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, groups[0]), 0);
+	eeh_container_close(c);
+	fx_teardown(&f);
+}
+
 static void no_dev_iommu_is_enoent(void)
 {
 	struct eeh_ctx *ctx = builtin_host();
@@ -744,6 +773,7 @@ static const struct test tests[] = {
 	BOTH_TESTS(bind_refuses_twice_and_unknown_devices),
 	BOTH_TESTS(iova_ranges_follow_attachment),
 	BOTH_TESTS(a_group_owned_by_another_iommufd_is_eperm),
+	BOTH_TESTS(a_group_in_a_container_and_a_bound_device_exclude_each_other),
 	TEST(ioctl_numbers_are_the_kernel_values),
 	TEST(structs_reach_the_kernel_with_exact_sizes),
 	TEST(group_comes_from_the_cdev_number_without_the_class_link),

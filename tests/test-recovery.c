@@ -438,6 +438,39 @@ static void failing_reset_is_tried_three_times_then_fails_the_pe(void)
 	teardown(&fx);
 }
 
+/* eeh_dev_check_failure(): the host leaves a passed-through PE (a function
+ * owned through VFIO) to its owner: no recovery, no RECOVERING flag, no
+ * freeze count, no driver callback. */
+static void passed_through_pe_is_not_recovered_by_the_host(void)
+{
+	struct fixture fx;
+	struct fake x[2] = { { .detected = EEH_ERS_CAN_RECOVER, .mmio = EEH_ERS_RECOVERED },
+			     { .detected = EEH_ERS_CAN_RECOVER, .mmio = EEH_ERS_RECOVERED } };
+	struct eeh_iommufd *ifd;
+	uint32_t id = 0;
+
+	setup(&fx, 1);
+	bind_all(&fx, &aware, x);
+	CU_ASSERT_EQUAL_FATAL(eeh_iommufd_open(fx.ctx, 0, &ifd), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(ifd, "0000:01:00.1", &id), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(fx.pe), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), -EBUSY);
+	CU_ASSERT_EQUAL(eeh_recovery_event_count(fx.rec), 0);
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(fx.pe), 0);
+	CU_ASSERT_EQUAL(eeh_pe_flags(fx.pe) & 0x2, 0);
+	CU_ASSERT_EQUAL(x[0].n_detected + x[1].n_detected, 0);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_STOPPED);
+	/* released (and thawed by the release), the host owns it again */
+	CU_ASSERT_EQUAL(eeh_iommufd_unbind(ifd, id), 0);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(fx.pe), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), 0);
+	CU_ASSERT_EQUAL(fx.res.outcome, EEH_RECOVERY_RECOVERED);
+	CU_ASSERT_EQUAL(fx.res.freeze_count, 1);
+	eeh_iommufd_close(ifd);
+	teardown(&fx);
+}
+
 static void healthy_pe_is_a_false_positive(void)
 {
 	struct fixture fx;
@@ -508,6 +541,7 @@ static const struct test tests[] = {
 	TEST(unaware_functions_get_the_hotplug_path),
 	TEST(driver_without_slot_reset_is_removed_around_the_reset),
 	TEST(sixth_freeze_in_the_window_fails_permanently),
+	TEST(passed_through_pe_is_not_recovered_by_the_host),
 	TEST(freezes_an_hour_apart_never_reach_the_limit),
 	TEST(driver_that_disconnects_fails_the_pe),
 	TEST(need_reset_after_slot_reset_is_a_permanent_failure),
