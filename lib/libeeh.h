@@ -522,9 +522,11 @@ int eeh_container_iommu_type(struct eeh_container *c);
 int eeh_container_spapr_info(struct eeh_container *c, struct vfio_iommu_spapr_tce_info *info);
 /*
  * VFIO_EEH_PE_OP on the container: -ENODEV (no group), -EPERM (more than
- * one group: the kernel would loop over them), -EOPNOTSUPP (no EEH),
- * -EINVAL/-EFAULT (checked locally as the kernel does), else the
- * ioctl's result (the state for GET_STATE).
+ * one group: the kernel would loop over them), -EOPNOTSUPP (no SPAPR TCE
+ * IOMMU set: an iommufd-backed or type1 /dev/vfio/vfio), -EINVAL/-EFAULT
+ * (checked locally as the kernel does), else the ioctl's result (the
+ * state for GET_STATE). With EEH globally disabled (VFIO_EEH says 0) the
+ * ops still run, as in the kernel; only ENABLE gives -EIO.
  */
 int eeh_container_pe_op(struct eeh_container *c, struct vfio_eeh_pe_op *op);
 
@@ -596,9 +598,17 @@ enum eeh_rtas_mode { EEH_RTAS_MODE_QEMU = 0, EEH_RTAS_MODE_PAPR = 1 };
  * slot-error-detail buffers, the errinjct work buffer); 0 or -errno.
  * pre_reset: called before ibm,set-slot-reset 1 or 3 reaches the host PE
  * of guest PHB buid (QEMU clears MSI-X enable and its MSI-X table there,
- * because the reset wipes the device's). bar_to_host: a guest PCI bus
- * address behind guest PHB buid to the host bus address, 0 or -errno
- * (-ENOENT: not in a passthrough BAR); NULL means identical addresses.
+ * because the reset wipes the device's). It runs in one critical section
+ * with that reset, in both modes: callbacks are serialized per guest PHB
+ * (never two at once for one PHB, and no other state-changing call on the
+ * PHB lands between the callback and its reset), so it must not make RTAS
+ * calls on the same PHB; PHBs do not wait for each other.
+ * bar_to_host: a guest PCI bus address behind guest PHB buid to the host
+ * bus address, 0 or -errno (-ENOENT: not in a passthrough BAR; the
+ * ibm,errinjct call is then -3). NULL means identical addresses; an
+ * ioa-bus-error(-64) for a memory or I/O function whose non-zero address
+ * lies in no BAR of that space of the PHB's host PEs (the PE behind it
+ * and its children) is then -3 in both modes, as it could never fire.
  * bar_to_guest: the reverse, for addresses reported in error logs.
  */
 struct eeh_vm_ops {
@@ -667,13 +677,26 @@ int eeh_vm_add_phb_iommufd(struct eeh_vm *vm, uint64_t buid, struct eeh_iommufd 
 /*
  * Add a guest PHB whose ops go through a legacy VFIO container
  * (eeh_container_pe_op()); pe (may be NULL) is the PE of its group, for
- * information. The PHB has EEH only while the container holds exactly
- * one group and has VFIO_EEH (QEMU's spapr_phb_eeh_available()). As
- * with iommufd, c must outlive the PHB. Errors as eeh_vm_add_phb(),
- * -EINVAL (c NULL).
+ * information. The PHB has EEH only while exactly one container is
+ * behind it, holding exactly one group, with VFIO_EEH (QEMU's
+ * spapr_phb_eeh_available()). As with iommufd, c must outlive the PHB.
+ * Errors as eeh_vm_add_phb(), -EINVAL (c NULL).
  */
 int eeh_vm_add_phb_container(struct eeh_vm *vm, uint64_t buid, struct eeh_container *c,
 			     struct eeh_pe *pe);
+/*
+ * Another container behind a container PHB (its DMA address space spans
+ * several, as QEMU makes one per group that cannot share one). With more
+ * than one, the PHB has no EEH: every EEH call on it is -3 and no op
+ * reaches any container (QEMU keeps no EEH state in step across
+ * containers); deleting back to one restores it. Returns 0, -ENOENT
+ * (unknown buid), -EINVAL (vm or c NULL, or not a container PHB),
+ * -EEXIST (already behind it), -ENOMEM.
+ */
+int eeh_vm_phb_add_container(struct eeh_vm *vm, uint64_t buid, struct eeh_container *c);
+/* Take a container from behind a container PHB. 0, -ENOENT (unknown buid
+ * or container), -EINVAL. */
+int eeh_vm_phb_del_container(struct eeh_vm *vm, uint64_t buid, struct eeh_container *c);
 /* Remove a guest PHB. 0, -ENOENT. */
 int eeh_vm_del_phb(struct eeh_vm *vm, uint64_t buid);
 /*
@@ -704,8 +727,10 @@ int eeh_vm_phb_permanent(struct eeh_vm *vm, uint64_t buid);
  * PHB reset (the VMM's machine or PHB reset): clears what the guest did
  * to the PHB (permanent unavailability, the error log read mark) and
  * re-enables EEH on its PE (VFIO_EEH_PE_ENABLE), which thaws a PE left
- * frozen across a guest reboot. Returns the ENABLE result (0 or -errno),
- * -ENOENT (unknown buid), 0 for a PHB without EEH.
+ * frozen across a guest reboot. A PHB without EEH (no PE, or a binding
+ * that breaks the one-group or one-container rule) is skipped: no
+ * ENABLE, and no error. Returns the ENABLE result (0 or -errno), -ENOENT
+ * (unknown buid), 0 for a PHB without EEH.
  */
 int eeh_vm_phb_reset(struct eeh_vm *vm, uint64_t buid);
 /* Machine reset: every PHB as eeh_vm_phb_reset() and the errinjct
