@@ -7,9 +7,14 @@
  * and a simulated POWER host that runs all of it on any Linux machine.
  *
  * Conventions: every function that can fail returns a negative errno value
- * (-EINVAL, -ENODEV, ...) and never aborts on caller input. Handles are
- * opaque and owned by the context; they stay valid until the context is
- * released.
+ * (-EINVAL, -ENODEV, ...). What the library checks: NULL pointers, handles
+ * against their context, and every value it reads (sizes, flags, op
+ * codes, ranges), each refused with the errno documented next to the
+ * call. What it cannot check: that a non-NULL pointer points to memory
+ * that is readable (or writable) for as many bytes as the call says it
+ * uses, nor that a handle has not been released; as with any C library,
+ * such input is undefined behaviour. Handles are opaque and owned by the
+ * context; they stay valid until the context is released.
  */
 #ifndef LIBEEH_H
 #define LIBEEH_H
@@ -308,7 +313,12 @@ bool eeh_get_enabled(struct eeh_ctx *ctx);
  * type not 0/1 or func outside 0..19), -ENODEV (no PE), -EIO (ENABLE with
  * EEH disabled, a thaw that did not take), -ENOENT (platform lacks the op),
  * -EFAULT (op is NULL). Waits (reset hold 250 ms, settle 1.8 s, state
- * polling) run on the library clock. While the PE's IOMMU group sits in a
+ * polling) run on the library clock. The buffer: op NULL is -EFAULT; a
+ * non-NULL op must be readable for its first 12 bytes (argsz, flags, op),
+ * and for all 40 when op is INJECT_ERR with argsz >= 40 (the err member
+ * is read only then), as the kernel copies it; the library never reads
+ * past argsz, never writes the struct, and cannot detect an unreadable
+ * pointer (the kernel answers -EFAULT there). While the PE's IOMMU group sits in a
  * kernel VFIO container (eeh_container_open() with EEH_CONTAINER_KERNEL),
  * the op goes to the kernel through that container and its answers are
  * the container's (-EPERM when it holds more than one group).

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <linux/vfio.h>
 
@@ -354,6 +356,60 @@ static void a_group_in_a_container_and_a_bound_device_exclude_each_other(void)
 	eeh_unref(ctx);
 }
 
+/* What eeh_pe_op() documents of the caller's buffer: 12 readable bytes
+ * (argsz, flags, op) are all an op but INJECT_ERR needs, on every route
+ * (engine, simulated container, kernel container); the library neither
+ * reads past argsz nor writes the struct. Exact-size heap buffers let
+ * ASan catch any overread. NULL is -EFAULT. */
+static struct vfio_eeh_pe_op *short_op(unsigned int code)
+{
+	struct vfio_eeh_pe_op full = { .argsz = 12, .op = code };
+	struct vfio_eeh_pe_op *o = malloc(12);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	memcpy(o, &full, 12);
+	return o;
+}
+
+static void a_12_byte_op_buffer_is_enough_on_every_route(void)
+{
+	struct cfx f;
+	struct eeh_container *sc;
+	struct eeh_pe *pe;
+	struct vfio_eeh_pe_op *o;
+	unsigned char before[12];
+
+	cfx_setup(&f, FAKE_SPAPR);
+	CU_ASSERT_EQUAL(eeh_container_add_group(f.c, 3), 0);
+	f.fk->group[3].pe_state = VFIO_EEH_PE_STATE_STOPPED;
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(f.ctx, -1, 0, &sc), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(sc, 1), 0);
+	pe = eeh_pe_by_group(f.ctx, 2);
+	o = short_op(VFIO_EEH_PE_GET_STATE);
+	memcpy(before, o, 12);
+	CU_ASSERT_EQUAL(eeh_pe_op(pe, o), VFIO_EEH_PE_STATE_NORMAL);
+	CU_ASSERT_EQUAL(eeh_container_pe_op(sc, o), VFIO_EEH_PE_STATE_NORMAL);
+	CU_ASSERT_EQUAL(eeh_container_pe_op(f.c, o), VFIO_EEH_PE_STATE_STOPPED);
+	CU_ASSERT_EQUAL(eeh_pe_op(eeh_pe_by_group(f.ctx, 3), o), VFIO_EEH_PE_STATE_STOPPED);
+	CU_ASSERT_EQUAL(f.fk->group[3].pe_ops, 2);
+	CU_ASSERT_EQUAL(memcmp(before, o, 12), 0);
+	free(o);
+	o = short_op(VFIO_EEH_PE_RESET_HOT);
+	CU_ASSERT_EQUAL(eeh_pe_op(pe, o), 0);
+	CU_ASSERT_EQUAL(eeh_container_pe_op(sc, o), 0);
+	free(o);
+	/* INJECT_ERR with argsz 12 is refused before err is read */
+	o = short_op(VFIO_EEH_PE_INJECT_ERR);
+	CU_ASSERT_EQUAL(eeh_pe_op(pe, o), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_container_pe_op(sc, o), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_container_pe_op(f.c, o), -EINVAL);
+	free(o);
+	CU_ASSERT_EQUAL(eeh_pe_op(pe, NULL), -EFAULT);
+	CU_ASSERT_EQUAL(eeh_container_pe_op(sc, NULL), -EFAULT);
+	eeh_container_close(sc);
+	cfx_teardown(&f);
+}
+
 static void simulated_container_with_eeh_disabled_runs_ops_but_enable_is_eio(void)
 {
 	struct eeh_ctx *ctx = builtin_host();
@@ -592,6 +648,7 @@ static const struct test tests[] = {
 	TEST(type1_container_reports_eeh_unsupported),
 	TEST(spapr_with_eeh_disabled_runs_ops_but_enable_is_eio),
 	TEST(simulated_container_with_eeh_disabled_runs_ops_but_enable_is_eio),
+	TEST(a_12_byte_op_buffer_is_enough_on_every_route),
 	TEST(taking_a_group_of_a_frozen_pe_thaws_it),
 	TEST(a_reset_id_device_is_reset_when_its_group_changes_hands),
 	TEST(a_vmm_recovering_its_pe_six_times_in_an_hour_keeps_it),
