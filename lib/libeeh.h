@@ -7,9 +7,13 @@
  * and a simulated POWER host that runs all of it on any Linux machine.
  *
  * Conventions: every function that can fail returns a negative errno value
- * (-EINVAL, -ENODEV, ...) and never aborts on caller input. Handles are
- * opaque and owned by the context; they stay valid until the context is
- * released.
+ * (-EINVAL, -ENODEV, ...). Handles are opaque and owned by the context;
+ * they stay valid until the context is released. Public structs that may
+ * grow in later versions (options, callbacks, results, statistics) carry
+ * their size as first member: set it to sizeof the struct (for example
+ * `struct eeh_recovery_result res = { .size = sizeof(res) };`). A size
+ * smaller than the struct's first version is refused with -EINVAL; the
+ * library fills or reads only as much as the size covers.
  */
 #ifndef LIBEEH_H
 #define LIBEEH_H
@@ -106,6 +110,7 @@ const char *eeh_get_root(struct eeh_ctx *ctx);
  */
 struct stat;
 struct eeh_syscalls {
+	size_t size;  /* sizeof(struct eeh_syscalls), set by the caller */
 	int (*open)(void *data, const char *path, int flags, unsigned int mode);
 	int (*close)(void *data, int fd);
 	int (*ioctl)(void *data, int fd, unsigned long request, void *arg);
@@ -276,6 +281,7 @@ int eeh_sim_papr_call(struct eeh_pe *pe, enum eeh_papr_call call);
  * freeze with no cause, -2 for a PHB fence. Returns 0, -EINVAL, or
  * -EOPNOTSUPP when the backend keeps no record. */
 struct eeh_pe_error {
+	size_t size;  /* sizeof(struct eeh_pe_error), set by the caller */
 	unsigned int errors;   /* errors seen since the PE was created */
 	int func;
 	uint64_t addr;         /* bus address of the failing access, 0 if none */
@@ -436,6 +442,7 @@ int eeh_iommufd_register_device(struct eeh_iommufd *ifd, uint32_t devid, int gro
 int eeh_iommufd_unregister_device(struct eeh_iommufd *ifd, uint32_t devid);
 
 struct eeh_iommufd_device {
+	size_t size;  /* sizeof(struct eeh_iommufd_device), set by the caller */
 	uint32_t devid;
 	int group;
 	uint32_t ioas_id;    /* 0: not attached */
@@ -600,6 +607,7 @@ enum eeh_rtas_mode { EEH_RTAS_MODE_QEMU = 0, EEH_RTAS_MODE_PAPR = 1 };
  * bar_to_guest: the reverse, for addresses reported in error logs.
  */
 struct eeh_vm_ops {
+	size_t size;  /* sizeof(struct eeh_vm_ops), set by the caller */
 	int (*mem_read)(void *opaque, uint64_t addr, void *buf, size_t len);
 	int (*mem_write)(void *opaque, uint64_t addr, const void *buf, size_t len);
 	void (*pre_reset)(void *opaque, uint64_t buid);
@@ -829,6 +837,7 @@ int eeh_inject_fence(struct eeh_phb *phb);
  */
 enum eeh_inject_kind { EEH_INJECT_IOA = 0, EEH_INJECT_FREEZE = 1, EEH_INJECT_FENCE = 2 };
 struct eeh_inject_record {
+	size_t size;  /* sizeof(struct eeh_inject_record), set by the caller */
 	enum eeh_inject_kind kind;
 	unsigned int type;      /* EEH_ERR_TYPE_* for EEH_INJECT_IOA */
 	unsigned int func;      /* 0..19 for EEH_INJECT_IOA */
@@ -883,6 +892,7 @@ enum eeh_ers_result eeh_ers_merge(enum eeh_ers_result old, enum eeh_ers_result a
  * driver does not implement; a driver without error_detected or slot_reset
  * is removed and rescanned around a reset, as the kernel does. */
 struct eeh_driver {
+	size_t size;  /* sizeof(struct eeh_driver), set by the caller */
 	const char *name;
 	enum eeh_ers_result (*error_detected)(struct eeh_func *func, enum eeh_channel_state state,
 					      void *data);
@@ -916,6 +926,7 @@ enum eeh_recovery_path {
 	EEH_RECOVERY_PATH_HOTPLUG = 3, /* no EEH-aware driver: remove, reset, rescan */
 };
 struct eeh_recovery_result {
+	size_t size;  /* sizeof(struct eeh_recovery_result), set by the caller */
 	enum eeh_recovery_outcome outcome;
 	enum eeh_recovery_path path;
 	enum eeh_ers_result result;   /* the merged driver result at the end */
@@ -954,6 +965,7 @@ enum eeh_recovery_step {
 	EEH_STEP_ESCALATE, /* a parent PE is frozen: it is recovered instead (pe = the parent) */
 };
 struct eeh_recovery_event {
+	size_t size;  /* sizeof(struct eeh_recovery_event), set by the caller */
 	uint64_t time_us;
 	enum eeh_recovery_step step;
 	struct eeh_pe *pe;
@@ -979,6 +991,7 @@ void eeh_recovery_set_logging(struct eeh_recovery *rec, bool on);
  * the shards together give exactly the cases of the whole campaign.
  */
 struct eeh_campaign_opts {
+	size_t size;  /* sizeof(struct eeh_campaign_opts), set by the caller */
 	uint64_t seed;
 	unsigned int count;      /* faults in the whole campaign */
 	unsigned int shard;      /* 1..nshards; 0 = whole campaign */
@@ -1049,6 +1062,7 @@ bool eeh_is_host(struct eeh_ctx *ctx);
 
 /* What discovery saw and what the monitor changed since. */
 struct eeh_host_stats {
+	size_t size;  /* sizeof(struct eeh_host_stats), set by the caller */
 	unsigned int funcs;           /* functions in the model now */
 	unsigned int no_group;        /* functions left out: no IOMMU group */
 	unsigned int group_mismatch;  /* one-PE-one-group violations (each logged) */
@@ -1061,6 +1075,7 @@ int eeh_host_get_stats(struct eeh_ctx *ctx, struct eeh_host_stats *stats);
 
 /* /proc/powerpc/eeh. */
 struct eeh_host_counters {
+	size_t size;  /* sizeof(struct eeh_host_counters), set by the caller */
 	bool enabled;                 /* "EEH Subsystem is enabled" */
 	uint64_t no_device, no_dn, no_cfg_addr, ignored_check;
 	uint64_t total_mmio_ffs, false_positives, slot_resets;

@@ -21,7 +21,7 @@
 
 EEH_EXPORT int eeh_pe_last_error(struct eeh_pe *pe, struct eeh_pe_error *e)
 {
-	if (!pe || !e)
+	if (!pe || !struct_size_ok(e, EEH_V1_SIZE(eeh_pe_error, time_us)))
 		return -EINVAL;
 	if (!eeh_is_sim(pe->phb->ctx))
 		return -EOPNOTSUPP;
