@@ -6,6 +6,19 @@
  * VFIO_EEH_PE_OP operations applied to PEs and to iommufd device objects,
  * and a simulated POWER host that runs all of it on any Linux machine.
  *
+ * Contents, in this order:
+ *   Context       eeh_new*(), ref/unref, logging, root directory, system calls
+ *   Clock         the virtual or real clock every EEH wait runs on
+ *   Model         PHBs, PEs, PCI functions: iteration, lookups, device access
+ *   Simulator     PAPR state control, error record, freeze limit, EEH switch
+ *   PE ops        eeh_pe_op(): VFIO_EEH_PE_OP with the kernel's semantics
+ *   iommufd       device objects, the one-group rule; legacy VFIO containers
+ *   RTAS          the guest's RTAS EEH calls for a VMM (eeh_vm_*)
+ *   Injection     IOA bus error functions 0..19, freezes, fences, records
+ *   Recovery      the kernel's host recovery (eeh_recovery_*)
+ *   Campaigns     seeded, shardable random fault campaigns
+ *   Real hosts    discovery statistics, /proc and debugfs files, udev monitor
+ *
  * Conventions: every function that can fail returns a negative errno value
  * (-EINVAL, -ENODEV, ...). Handles are opaque and owned by the context;
  * they stay valid until the context is released. Public structs that may
@@ -69,6 +82,21 @@ int eeh_new_sim_json(const char *json, struct eeh_ctx **ctx);
  * writes it back atomically. Returns 0, -EINVAL, -EACCES, -ENOMEM, -EIO.
  */
 int eeh_new_sim_image(const char *image, const char *topology, struct eeh_ctx **ctx);
+
+/*
+ * Create a context on the real host: discover PCI functions, IOMMU groups
+ * and EEH PEs from sysfs under root (NULL: $EEH_ROOT, else "/"), and use
+ * the kernel's EEH files (sysfs eeh_pe_state, /proc/powerpc/eeh, debugfs)
+ * for PE operations. With the real root, libudev enumerates the functions;
+ * with another root, <root>/sys is walked. A host without EEH (x86) still
+ * gives a model (one PE per IOMMU group) whose ops fail with -EOPNOTSUPP
+ * and a log line naming what is missing. The model is read once; changing
+ * the root later does not rediscover. Returns 0, -ENOMEM, -ENOENT (no
+ * <root>/sys/bus/pci: no sysfs or no PCI), -EACCES.
+ */
+int eeh_new_host(const char *root, struct eeh_ctx **ctx);
+/* true if the context runs on the real-host backend */
+bool eeh_is_host(struct eeh_ctx *ctx);
 
 /* Write the simulator state back to its image (atomic rename). -EINVAL if
  * the context has no image, -EIO/-EACCES on write failure. */
@@ -343,7 +371,9 @@ int eeh_pe_papr_state(struct eeh_pe *pe, int *state, unsigned int *unavail_ms);
  * DMA_ENABLED 0x40), the 1st word of sysfs eeh_pe_state. */
 int eeh_pe_platform_state(struct eeh_pe *pe);
 
-/* ---- iommufd device objects (issue: iommufd) ---- */
+/* ------------------------------------------------------------------ */
+/* iommufd device objects and legacy VFIO containers                  */
+/* ------------------------------------------------------------------ */
 
 /*
  * EEH on iommufd device objects. Linux has no EEH uAPI for iommufd: libeeh
@@ -533,7 +563,9 @@ int eeh_container_spapr_info(struct eeh_container *c, struct vfio_iommu_spapr_tc
  */
 int eeh_container_pe_op(struct eeh_container *c, struct vfio_eeh_pe_op *op);
 
-/* ---- RTAS front end (issue: VMM front end) ---- */
+/* ------------------------------------------------------------------ */
+/* RTAS front end for VMMs                                            */
+/* ------------------------------------------------------------------ */
 
 /*
  * The VMM front end: a POWER guest's EEH RTAS calls, forwarded by the VMM
@@ -764,7 +796,9 @@ long eeh_vm_errinjct_tokens(struct eeh_vm *vm, void *buf, size_t len);
 #define EEH_VM_ALL_PHBS UINT64_MAX
 int eeh_vm_reset_capabilities(struct eeh_vm *vm, uint64_t buid);
 
-/* ---- recovery driver (issue: injector and recovery) ---- */
+/* ------------------------------------------------------------------ */
+/* Error injection                                                    */
+/* ------------------------------------------------------------------ */
 
 /*
  * Error injection (inject/inject.c). PAPR ibm,errinjct ioa-bus-error and
@@ -862,6 +896,10 @@ int eeh_inject_pending(struct eeh_pe *pe);
  * Returns 0, -EINVAL, -EOPNOTSUPP (not the simulated host).
  */
 int eeh_sim_replace_pe(struct eeh_pe *pe);
+
+/* ------------------------------------------------------------------ */
+/* Recovery driver                                                    */
+/* ------------------------------------------------------------------ */
 
 /*
  * Host-side recovery driver (eeh/recovery.c): the kernel's
@@ -981,6 +1019,10 @@ void eeh_recovery_log_clear(struct eeh_recovery *rec);
 /* Keep the log (default) or drop events (faster campaigns). */
 void eeh_recovery_set_logging(struct eeh_recovery *rec, bool on);
 
+/* ------------------------------------------------------------------ */
+/* Campaigns                                                          */
+/* ------------------------------------------------------------------ */
+
 /*
  * Campaigns (inject/campaign.c): count random faults over a simulated
  * host, each one injected, detected by the device traffic it breaks,
@@ -1043,22 +1085,10 @@ int eeh_campaign_run(const struct eeh_campaign_opts *opts, eeh_campaign_case_fn 
 /* Cases a shard runs (for progress bars); -EINVAL as above. */
 int eeh_campaign_shard_size(const struct eeh_campaign_opts *opts);
 
-/* ---- host discovery (issue: real hosts) ---- */
+/* ------------------------------------------------------------------ */
+/* Real hosts: discovery, kernel EEH files, hotplug                   */
+/* ------------------------------------------------------------------ */
 
-/*
- * Create a context on the real host: discover PCI functions, IOMMU groups
- * and EEH PEs from sysfs under root (NULL: $EEH_ROOT, else "/"), and use
- * the kernel's EEH files (sysfs eeh_pe_state, /proc/powerpc/eeh, debugfs)
- * for PE operations. With the real root, libudev enumerates the functions;
- * with another root, <root>/sys is walked. A host without EEH (x86) still
- * gives a model (one PE per IOMMU group) whose ops fail with -EOPNOTSUPP
- * and a log line naming what is missing. The model is read once; changing
- * the root later does not rediscover. Returns 0, -ENOMEM, -ENOENT (no
- * <root>/sys/bus/pci: no sysfs or no PCI), -EACCES.
- */
-int eeh_new_host(const char *root, struct eeh_ctx **ctx);
-/* true if the context runs on the real-host backend */
-bool eeh_is_host(struct eeh_ctx *ctx);
 
 /* What discovery saw and what the monitor changed since. */
 struct eeh_host_stats {
