@@ -272,6 +272,11 @@ struct eeh_ctx {
 	int image_lock_fd;
 };
 
+static inline bool ctx_has(const struct eeh_ctx *ctx, unsigned int cap)
+{
+	return backend_has(ctx->ops, cap);
+}
+
 struct eeh_ctx *ctx_alloc(void);
 void ctx_set_backend(struct eeh_ctx *ctx, const struct eeh_backend_ops *ops, void *data);
 
