@@ -294,7 +294,7 @@ static void a_vmm_recovering_its_pe_six_times_in_an_hour_keeps_it(void)
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
 	struct eeh_container *c;
 	struct eeh_recovery *rec;
-	struct eeh_recovery_result res;
+	struct eeh_recovery_result res = { .size = sizeof(res) };
 
 	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, 0, &c), 0);
 	CU_ASSERT_EQUAL(eeh_container_add_group(c, 1), 0);

@@ -91,6 +91,7 @@ static int bar_to_guest(void *opaque, uint64_t buid, uint64_t h, uint64_t *g)
 }
 
 static const struct eeh_vm_ops ops = {
+	.size = sizeof(struct eeh_vm_ops),
 	.mem_read = mem_read,
 	.mem_write = mem_write,
 	.pre_reset = pre_reset,
@@ -512,7 +513,8 @@ static void scrub_while_another_vcpu_thaws(void *opaque, uint64_t buid)
 
 static void qemu_pre_reset_and_its_reset_are_one_step_per_phb(void)
 {
-	static const struct eeh_vm_ops race_ops = { .pre_reset = scrub_while_another_vcpu_thaws };
+	static const struct eeh_vm_ops race_ops = { .size = sizeof(race_ops),
+						    .pre_reset = scrub_while_another_vcpu_thaws };
 	struct race r = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 	for (int mode = 0; mode < 2; mode++) {
@@ -1180,7 +1182,7 @@ static void errinjct_one_opener_with_token_semantics(void)
 static void errinjct_32bit_buffer_reaches_the_phb_it_names_translated(void)
 {
 	struct eeh_func *f;
-	struct eeh_pe_error e;
+	struct eeh_pe_error e = { .size = sizeof(e) };
 	uint32_t token, w[6] = { 0x10000200, 0xffffffff, 0x1000, (uint32_t)(GBUID_B >> 32),
 				 (uint32_t)GBUID_B, 1 };
 	uint64_t v;
@@ -1214,6 +1216,7 @@ static void errinjct_32bit_buffer_reaches_the_phb_it_names_translated(void)
  * or I/O error at an address in no BAR of that space of the PHB's PEs
  * could never fire, so it is a parameter error in both modes. */
 static const struct eeh_vm_ops ops_untranslated = {
+	.size = sizeof(struct eeh_vm_ops),
 	.mem_read = mem_read,
 	.mem_write = mem_write,
 };

@@ -183,7 +183,7 @@ static void freezes_thawed_without_host_recovery_never_fail_the_pe(void)
 static enum eeh_recovery_outcome recover(struct eeh_ctx *ctx, struct eeh_pe *pe)
 {
 	struct eeh_recovery *rec = NULL;
-	struct eeh_recovery_result res = { 0 };
+	struct eeh_recovery_result res = { .size = sizeof(res) };
 
 	CU_ASSERT_EQUAL_FATAL(eeh_recovery_new(ctx, &rec), 0);
 	CU_ASSERT_EQUAL(eeh_recovery_run(rec, pe, &res), 0);
@@ -315,7 +315,7 @@ static void last_error_records_the_cause(void)
 {
 	struct eeh_ctx *ctx = builtin_host();
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
-	struct eeh_pe_error e;
+	struct eeh_pe_error e = { .size = sizeof(e) };
 
 	CU_ASSERT_EQUAL(eeh_pe_last_error(pe, &e), 0);
 	CU_ASSERT_EQUAL(e.errors, 0);

@@ -118,7 +118,7 @@ static const int state_value[NSTATES] = { 0, 1, 2, 4, 5, 5 };
 static inline void fail_pe_permanently(struct eeh_ctx *ctx, struct eeh_pe *pe)
 {
 	struct eeh_recovery *rec = NULL;
-	struct eeh_recovery_result res = { 0 };
+	struct eeh_recovery_result res = { .size = sizeof(res) };
 	unsigned int max = eeh_get_max_freezes(ctx);
 
 	eeh_set_max_freezes(ctx, 0);
