@@ -12,6 +12,7 @@
 
 #include <linux/vfio.h>
 
+#include "fake-kernel.h"
 #include "test-util.h"
 
 /* Guest PHBs: A on the dual-port NIC (group 1), B on the SAS adapter
@@ -596,6 +597,44 @@ static void a_phb_behind_two_containers_has_no_eeh(void)
 	teardown();
 	eeh_container_close(c2);
 	eeh_container_close(c1);
+}
+
+/* The same through kernel containers (the fake kernel): with two behind
+ * the PHB not one VFIO_EEH_PE_OP ioctl is issued. */
+static void a_phb_behind_two_kernel_containers_issues_no_ioctl(void)
+{
+	struct fake_kernel *fk = fake_new();
+	struct eeh_container *c1, *c2;
+	int st = -1;
+
+	setup(EEH_RTAS_MODE_QEMU);
+	fake_add_group(fk, 5);
+	fake_add_group(fk, 4);
+	fake_install(fk, ctx);
+	fk->group[5].pe_state = VFIO_EEH_PE_STATE_STOPPED;
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, EEH_CONTAINER_KERNEL, &c1), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, EEH_CONTAINER_KERNEL, &c2), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c1, 5), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c2, 4), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb_container(vm, GBUID_X, c1, NULL), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_device(vm, GBUID_X, 0, 0x20), 0);
+	CU_ASSERT_EQUAL(guest_state(GBUID_X, 1), 2);
+	CU_ASSERT_EQUAL(fake_count(fk, VFIO_EEH_PE_OP), 1);
+	CU_ASSERT_EQUAL(eeh_vm_phb_add_container(vm, GBUID_X, c2), 0);
+	CU_ASSERT_EQUAL(read_state(GBUID_X, 1, &st, NULL, NULL), -3);
+	CU_ASSERT_EQUAL(option(GBUID_X, 1, 1), -3);
+	CU_ASSERT_EQUAL(option(GBUID_X, 1, 2), -3);
+	CU_ASSERT_EQUAL(slot_reset(GBUID_X, 1, 1), -3);
+	CU_ASSERT_EQUAL(configure(GBUID_X, 1), -3);
+	CU_ASSERT_EQUAL(eeh_vm_phb_reset(vm, GBUID_X), 0);
+	CU_ASSERT_EQUAL(fake_count(fk, VFIO_EEH_PE_OP), 1);
+	CU_ASSERT_EQUAL(eeh_vm_phb_del_container(vm, GBUID_X, c2), 0);
+	CU_ASSERT_EQUAL(guest_state(GBUID_X, 1), 2);
+	CU_ASSERT_EQUAL(fake_count(fk, VFIO_EEH_PE_OP), 2);
+	teardown();
+	eeh_container_close(c2);
+	eeh_container_close(c1);
+	fake_free(fk);
 }
 
 /* eeh_vm_phb_reset() on a PHB without EEH (a container holding two
@@ -1782,6 +1821,7 @@ int main(void)
 		TEST(qemu_resets_call_pre_reset_and_reach_the_host),
 		TEST(qemu_pre_reset_and_its_reset_are_one_step_per_phb),
 		TEST(a_phb_behind_two_containers_has_no_eeh),
+		TEST(a_phb_behind_two_kernel_containers_issues_no_ioctl),
 		TEST(reset_of_a_phb_without_eeh_is_not_an_error),
 		TEST(papr_permanent_host_pe_is_5_on_every_binding),
 		TEST(qemu_slot_error_detail_is_1_and_never_permanent),
