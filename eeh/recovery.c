@@ -496,9 +496,8 @@ static enum eeh_ers_result detect(struct eeh_recovery *rec, struct eeh_pe *pe, i
 {
 	struct report r = { .pe = pe, .result = EEH_ERS_NONE };
 	struct eeh_pe_error perr = { .size = sizeof(perr) };
-	int s;
-
 	bool over;
+	int s;
 
 	/* eeh_handle_normal_event(): the freeze limit counts host
 	 * recoveries, in the window of eeh_pe_update_time_stamp(). */
@@ -561,10 +560,10 @@ static enum eeh_ers_result reset_path(struct eeh_recovery *rec, struct eeh_pe *p
 
 static void perm_failure(struct eeh_recovery *rec, struct eeh_pe *pe)
 {
-	err(rec->ctx, "Unable to recover from failure of %s; please try reseating or replacing it",
-	    pe->name);
 	const struct eeh_backend_ops *ops = rec->ctx->ops;
 
+	err(rec->ctx, "Unable to recover from failure of %s; please try reseating or replacing it",
+	    pe->name);
 	log_step(rec, EEH_STEP_PERM_FAILURE, pe, NULL, 0);
 	if (ops->pe_perm_failure) {
 		/* eeh_slot_error_detail(pe, EEH_LOG_PERM) */
