@@ -210,7 +210,8 @@ uint32_t eeh_pe_config_addr(struct eeh_pe *pe);
 int eeh_pe_iommu_group(struct eeh_pe *pe);
 unsigned int eeh_pe_func_count(struct eeh_pe *pe);
 struct eeh_ctx *eeh_pe_ctx(struct eeh_pe *pe);
-/* Freeze accounting: freezes in the current window and when it began. */
+/* Freeze accounting: host recoveries of the PE in the current one-hour
+ * window, which the freeze limit counts (doc/passthrough.md). */
 unsigned int eeh_pe_freeze_count(struct eeh_pe *pe);
 /* Kernel software flags (EEH_PE_ISOLATED 0x1, RECOVERING 0x2, CFG_BLOCKED
  * 0x4, RESET 0x8, REMOVED 0x400), as the 2nd word of sysfs eeh_pe_state. */
@@ -1011,7 +1012,7 @@ struct eeh_recovery_result {
 	unsigned int reset_attempts;  /* assert/deactivate cycles done */
 	bool fundamental;             /* a fundamental reset was asked for */
 	bool fell_back_to_hot;        /* the slot offers no fundamental reset */
-	unsigned int freeze_count;    /* the PE's freezes in the current window */
+	unsigned int freeze_count;    /* the PE's recoveries in the current window */
 	uint64_t start_us, end_us;    /* library clock */
 	struct eeh_pe *pe;            /* the PE recovered: pe, or its frozen parent */
 };

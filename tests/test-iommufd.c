@@ -576,6 +576,29 @@ BOTH(a_group_in_a_container_and_a_bound_device_exclude_each_other)
 	fx_teardown(&f);
 }
 
+/* eeh_dev_open(): binding a function of a frozen PE thaws it for its new
+ * owner, and the PE is then passed (the host leaves it alone). */
+static void binding_a_function_of_a_frozen_pe_thaws_it(void)
+{
+	struct fx f;
+	struct eeh_pe *pe;
+	struct eeh_recovery *rec;
+	struct eeh_recovery_result res = { .size = sizeof(res) };
+	int st = -1;
+
+	fx_setup(&f, SIM);
+	pe = eeh_pe_by_group(f.ctx, groups[2]);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	bind(&f, 2);
+	CU_ASSERT_EQUAL(eeh_pe_papr_state(pe, &st, NULL), 0);
+	CU_ASSERT_EQUAL(st, EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_recovery_new(f.ctx, &rec), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(rec, pe, &res), -EBUSY);
+	eeh_recovery_free(rec);
+	fx_teardown(&f); /* closing unbinds: the release thaws it again */
+}
+
 static void no_dev_iommu_is_enoent(void)
 {
 	struct eeh_ctx *ctx = builtin_host();
@@ -777,6 +800,7 @@ static const struct test tests[] = {
 	TEST(ioctl_numbers_are_the_kernel_values),
 	TEST(structs_reach_the_kernel_with_exact_sizes),
 	TEST(group_comes_from_the_cdev_number_without_the_class_link),
+	TEST(binding_a_function_of_a_frozen_pe_thaws_it),
 	TEST(no_dev_iommu_is_enoent),
 	TEST(registered_devices_follow_the_same_rule),
 	TEST(registered_ids_are_not_reused_by_the_simulated_kernel),
