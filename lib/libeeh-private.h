@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
+#include <string.h>
 #include <syslog.h>
 
 #include "libeeh.h"
@@ -17,6 +19,39 @@
 
 #define EEH_EXPORT __attribute__((visibility("default")))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Public structs that may grow carry their size first (libeeh.h). A
+ * caller built against an older libeeh.h passes a smaller struct, never
+ * one smaller than the first version's (EEH_V1_SIZE: up to its last
+ * member then). struct_size_ok(): the caller's struct is big enough.
+ * struct_out(): hand a struct the library filled to the caller, as much
+ * of it as the caller's size covers. struct_in(): take the caller's
+ * struct, the members it does not know zeroed.
+ */
+#define EEH_V1_SIZE(type, last) (offsetof(struct type, last) + sizeof(((struct type *)0)->last))
+static inline bool struct_size_ok(const void *p, size_t v1_size)
+{
+	return p && *(const size_t *)p >= v1_size;
+}
+
+static inline void struct_out(void *dst, const void *src, size_t src_size)
+{
+	size_t n = *(const size_t *)dst;
+
+	if (n > src_size)
+		n = src_size;
+	memcpy((char *)dst + sizeof(size_t), (const char *)src + sizeof(size_t), n - sizeof(size_t));
+}
+
+static inline void struct_in(void *dst, size_t dst_size, const void *src)
+{
+	size_t n = *(const size_t *)src;
+
+	memset(dst, 0, dst_size);
+	memcpy(dst, src, n < dst_size ? n : dst_size);
+	*(size_t *)dst = dst_size;
+}
 
 /* Kernel EEH_STATE_* platform bits (arch/powerpc/include/asm/eeh.h). */
 #define EEH_STATE_UNAVAILABLE 0x01
@@ -142,6 +177,12 @@ struct eeh_pe {
 	_Atomic(struct eeh_container *) container;
 	_Atomic uint32_t kflags;
 	uint8_t type;
+	/* VFIO ownership (pe-owner.c), written under lock, in the line's
+	 * spare bytes: simulated containers holding the group, and functions
+	 * owned (the kernel's pass_dev_cnt: with no container, all of them
+	 * bound through an iommufd). */
+	uint8_t owner_groups;
+	_Atomic uint16_t pass_dev_cnt;
 	/* the backend's area, ops->pe_priv_size bytes */
 	_Alignas(8) unsigned char priv[];
 };
@@ -237,19 +278,53 @@ struct eeh_ctx {
 	int image_lock_fd;
 };
 
+static inline bool ctx_has(const struct eeh_ctx *ctx, unsigned int cap)
+{
+	return backend_has(ctx->ops, cap);
+}
+
 struct eeh_ctx *ctx_alloc(void);
 void ctx_set_backend(struct eeh_ctx *ctx, const struct eeh_backend_ops *ops, void *data);
 
 /* Freeze accounting with the kernel's window rule (eeh_pe_update_time_stamp
- * and the freeze_count check of eeh_handle_normal_event). Returns true when
- * this freeze exceeds the limit. */
+ * and the freeze_count check of eeh_handle_normal_event): host recovery
+ * counts, never the freeze itself. Returns true when this recovery
+ * exceeds the limit. */
 bool pe_count_freeze(struct eeh_pe *pe);
+
+/*
+ * VFIO ownership of a PE's functions (pe-owner.c), the kernel's
+ * eeh_dev_open()/eeh_dev_release(): a PE is passed while any of its
+ * functions is owned through VFIO. Each take and each release runs
+ * pe_change_owner() first (a frozen PE is thawed, or fully reset for the
+ * kernel's eeh_reset_ids devices), then counts nfuncs functions. The host
+ * does not detect or recover errors on a passed PE. A group held by a
+ * container and a function bound through an iommufd exclude each other
+ * (drivers/vfio/group.c): -EBUSY. Each takes pe->lock.
+ */
+enum pe_owner { PE_OWNER_GROUP, PE_OWNER_CDEV };
+int pe_own(struct eeh_pe *pe, enum pe_owner how, unsigned int nfuncs);
+void pe_disown(struct eeh_pe *pe, enum pe_owner how, unsigned int nfuncs);
+static inline bool pe_passed(struct eeh_pe *pe)
+{
+	return atomic_load(&pe->pass_dev_cnt) > 0;
+}
+/* Does pe hold one of the devices the kernel resets instead of thawing
+ * when ownership changes (eeh_reset_ids)? */
+bool pe_resets_on_owner_change(struct eeh_pe *pe);
+/* eeh_pe_change_owner() over the backend, pe->lock held: 0 or -errno. */
+int pe_change_owner(struct eeh_pe *pe);
 
 /* Whether pe offers a fundamental reset (ibm,set-slot-reset 3); when
  * not, the call answers EEH_RTAS_NO_FRESET (backend.c). */
 bool pe_offers_freset(struct eeh_pe *pe);
 /* The reset call of pe's backend: -EOPNOTSUPP without EEH_BACKEND_CAP_HOT_RESET. */
 int pe_backend_reset(struct eeh_pe *pe, int option);
+
+/* A freeze with no cause, a PHB fence (sim.c), for inject/: 0, -EINVAL,
+ * -EOPNOTSUPP (not the simulator), -ENODEV (PE permanently failed). */
+int sim_freeze(struct eeh_pe *pe);
+int sim_fence_phb(struct eeh_phb *phb);
 
 /* ---- the simulator's injection record (sim-inject.c), for inject/:
  * callers check eeh_is_sim() first; each takes pe->lock ---- */

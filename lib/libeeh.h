@@ -6,10 +6,34 @@
  * VFIO_EEH_PE_OP operations applied to PEs and to iommufd device objects,
  * and a simulated POWER host that runs all of it on any Linux machine.
  *
+ * Contents, in this order:
+ *   Context       eeh_new*(), ref/unref, logging, root directory, system calls
+ *   Clock         the virtual or real clock every EEH wait runs on
+ *   Model         PHBs, PEs, PCI functions: iteration, lookups, device access
+ *   Simulator     PAPR state control, error record, freeze limit, EEH switch
+ *   PE ops        eeh_pe_op(): VFIO_EEH_PE_OP with the kernel's semantics
+ *   iommufd       device objects, the one-group rule; legacy VFIO containers
+ *   RTAS          the guest's RTAS EEH calls for a VMM (eeh_vm_*)
+ *   Injection     IOA bus error functions 0..19, freezes, fences, records
+ *   Recovery      the kernel's host recovery (eeh_recovery_*)
+ *   Campaigns     seeded, shardable random fault campaigns
+ *   Real hosts    discovery statistics, /proc and debugfs files, udev monitor
+ *
  * Conventions: every function that can fail returns a negative errno value
- * (-EINVAL, -ENODEV, ...) and never aborts on caller input. Handles are
- * opaque and owned by the context; they stay valid until the context is
- * released.
+ * (-EINVAL, -ENODEV, ...). What the library checks: NULL pointers, handles
+ * against their context, and every value it reads (sizes, flags, op
+ * codes, ranges), each refused with the errno documented next to the
+ * call. What it cannot check: that a non-NULL pointer points to memory
+ * that is readable (or writable) for as many bytes as the call says it
+ * uses, nor that a handle has not been released; as with any C library,
+ * such input is undefined behaviour. Handles are opaque and owned by the
+ * context; they stay valid until the context is released. Public structs
+ * that may grow in later versions (options, callbacks, results,
+ * statistics) carry their size as first member: set it to sizeof the
+ * struct (for example
+ * `struct eeh_recovery_result res = { .size = sizeof(res) };`). A size
+ * smaller than the struct's first version is refused with -EINVAL; the
+ * library fills or reads only as much as the size covers.
  */
 #ifndef LIBEEH_H
 #define LIBEEH_H
@@ -61,14 +85,29 @@ int eeh_new_sim_json(const char *json, struct eeh_ctx **ctx);
  * Create a context on a persistent simulator image. The image file is
  * locked (exclusively) for the lifetime of the context, so concurrent
  * command invocations queue behind each other. If the image does not
- * exist it is created from topology (NULL: built-in). eeh_sim_save()
+ * exist it is created from topology (NULL: built-in). eeh_save_image()
  * writes it back atomically. Returns 0, -EINVAL, -EACCES, -ENOMEM, -EIO.
  */
 int eeh_new_sim_image(const char *image, const char *topology, struct eeh_ctx **ctx);
 
+/*
+ * Create a context on the real host: discover PCI functions, IOMMU groups
+ * and EEH PEs from sysfs under root (NULL: $EEH_ROOT, else "/"), and use
+ * the kernel's EEH files (sysfs eeh_pe_state, /proc/powerpc/eeh, debugfs)
+ * for PE operations. With the real root, libudev enumerates the functions;
+ * with another root, <root>/sys is walked. A host without EEH (x86) still
+ * gives a model (one PE per IOMMU group) whose ops fail with -EOPNOTSUPP
+ * and a log line naming what is missing. The model is read once; changing
+ * the root later does not rediscover. Returns 0, -ENOMEM, -ENOENT (no
+ * <root>/sys/bus/pci: no sysfs or no PCI), -EACCES.
+ */
+int eeh_new_host(const char *root, struct eeh_ctx **ctx);
+/* true if the context runs on the real-host backend */
+bool eeh_is_host(struct eeh_ctx *ctx);
+
 /* Write the simulator state back to its image (atomic rename). -EINVAL if
  * the context has no image, -EIO/-EACCES on write failure. */
-int eeh_sim_save(struct eeh_ctx *ctx);
+int eeh_save_image(struct eeh_ctx *ctx);
 
 /* Write the current model and simulator state as a topology/image JSON
  * file that eeh_new_sim() and eeh_new_sim_image() load again. */
@@ -106,6 +145,7 @@ const char *eeh_get_root(struct eeh_ctx *ctx);
  */
 struct stat;
 struct eeh_syscalls {
+	size_t size;  /* sizeof(struct eeh_syscalls), set by the caller */
 	int (*open)(void *data, const char *path, int flags, unsigned int mode);
 	int (*close)(void *data, int fd);
 	int (*ioctl)(void *data, int fd, unsigned long request, void *arg);
@@ -177,7 +217,8 @@ uint32_t eeh_pe_config_addr(struct eeh_pe *pe);
 int eeh_pe_iommu_group(struct eeh_pe *pe);
 unsigned int eeh_pe_func_count(struct eeh_pe *pe);
 struct eeh_ctx *eeh_pe_ctx(struct eeh_pe *pe);
-/* Freeze accounting: freezes in the current window and when it began. */
+/* Freeze accounting: host recoveries of the PE in the current one-hour
+ * window, which the freeze limit counts (doc/passthrough.md). */
 unsigned int eeh_pe_freeze_count(struct eeh_pe *pe);
 /* Kernel software flags (EEH_PE_ISOLATED 0x1, RECOVERING 0x2, CFG_BLOCKED
  * 0x4, RESET 0x8, REMOVED 0x400), as the 2nd word of sysfs eeh_pe_state. */
@@ -283,6 +324,7 @@ int eeh_sim_papr_call(struct eeh_pe *pe, enum eeh_papr_call call);
  * freeze with no cause, -2 for a PHB fence. Returns 0, -EINVAL, or
  * -EOPNOTSUPP when the backend keeps no record. */
 struct eeh_pe_error {
+	size_t size;  /* sizeof(struct eeh_pe_error), set by the caller */
 	unsigned int errors;   /* errors seen since the PE was created */
 	int func;
 	uint64_t addr;         /* bus address of the failing access, 0 if none */
@@ -293,16 +335,9 @@ int eeh_pe_last_error(struct eeh_pe *pe, struct eeh_pe_error *err);
 /* true if the context runs the simulated host */
 bool eeh_is_sim(struct eeh_ctx *ctx);
 
-/*
- * Freeze a PE as an error would (MMIO and DMA stopped, PAPR state 2). This
- * counts a freeze with the kernel's window rule; the freeze past the limit
- * leaves the PE permanently unavailable. Returns 0, -EOPNOTSUPP (not the
- * simulated host), -ENODEV (PE permanently failed).
- */
-int eeh_sim_freeze(struct eeh_pe *pe);
-/* Fence a PHB: every PE under it freezes. */
-int eeh_sim_fence_phb(struct eeh_phb *phb);
-/* Freeze limit per window (default 5; the kernel's eeh_max_freezes). */
+/* Freeze limit per window (default 5; the kernel's eeh_max_freezes). It
+ * counts host recoveries (eeh_recovery_run()), not freezes, and never a
+ * passed-through PE's (doc/passthrough.md). */
 int eeh_set_max_freezes(struct eeh_ctx *ctx, unsigned int max);
 unsigned int eeh_get_max_freezes(struct eeh_ctx *ctx);
 /* Global EEH switch (the kernel's eeh_enabled()): when off, ENABLE
@@ -322,7 +357,12 @@ bool eeh_get_enabled(struct eeh_ctx *ctx);
  * type not 0/1 or func outside 0..19), -ENODEV (no PE), -EIO (ENABLE with
  * EEH disabled, a thaw that did not take), -ENOENT (platform lacks the op),
  * -EFAULT (op is NULL). Waits (reset hold 250 ms, settle 1.8 s, state
- * polling) run on the library clock. While the PE's IOMMU group sits in a
+ * polling) run on the library clock. The buffer: op NULL is -EFAULT; a
+ * non-NULL op must be readable for its first 12 bytes (argsz, flags, op),
+ * and for all 40 when op is INJECT_ERR with argsz >= 40 (the err member
+ * is read only then), as the kernel copies it; the library never reads
+ * past argsz, never writes the struct, and cannot detect an unreadable
+ * pointer (the kernel answers -EFAULT there). While the PE's IOMMU group sits in a
  * kernel VFIO container (eeh_container_open() with EEH_CONTAINER_KERNEL),
  * the op goes to the kernel through that container and its answers are
  * the container's (-EPERM when it holds more than one group).
@@ -331,9 +371,7 @@ int eeh_pe_op(struct eeh_pe *pe, struct vfio_eeh_pe_op *op);
 
 /* Shorthand: build the struct for op (0..8) and run it. */
 int eeh_pe_op_simple(struct eeh_pe *pe, unsigned int op);
-/* Shorthand for INJECT_ERR (type 0 = 32-bit, 1 = 64-bit; func 0..19). */
-int eeh_pe_inject(struct eeh_pe *pe, unsigned int type, unsigned int func, uint64_t addr,
-		  uint64_t mask);
+/* (INJECT_ERR takes arguments: eeh_pe_op(), or eeh_inject_ioa() below.) */
 
 /* Op names: "disable", "enable", "thaw-mmio", "thaw-dma", "get-state",
  * "reset-deactivate", "reset-hot", "reset-fundamental", "configure",
@@ -355,7 +393,9 @@ int eeh_pe_papr_state(struct eeh_pe *pe, int *state, unsigned int *unavail_ms);
  * DMA_ENABLED 0x40), the 1st word of sysfs eeh_pe_state. */
 int eeh_pe_platform_state(struct eeh_pe *pe);
 
-/* ---- iommufd device objects (issue: iommufd) ---- */
+/* ------------------------------------------------------------------ */
+/* iommufd device objects and legacy VFIO containers                  */
+/* ------------------------------------------------------------------ */
 
 /*
  * EEH on iommufd device objects. Linux has no EEH uAPI for iommufd: libeeh
@@ -454,6 +494,7 @@ int eeh_iommufd_register_device(struct eeh_iommufd *ifd, uint32_t devid, int gro
 int eeh_iommufd_unregister_device(struct eeh_iommufd *ifd, uint32_t devid);
 
 struct eeh_iommufd_device {
+	size_t size;  /* sizeof(struct eeh_iommufd_device), set by the caller */
 	uint32_t devid;
 	int group;
 	uint32_t ioas_id;    /* 0: not attached */
@@ -538,13 +579,17 @@ int eeh_container_iommu_type(struct eeh_container *c);
 int eeh_container_spapr_info(struct eeh_container *c, struct vfio_iommu_spapr_tce_info *info);
 /*
  * VFIO_EEH_PE_OP on the container: -ENODEV (no group), -EPERM (more than
- * one group: the kernel would loop over them), -EOPNOTSUPP (no EEH),
- * -EINVAL/-EFAULT (checked locally as the kernel does), else the
- * ioctl's result (the state for GET_STATE).
+ * one group: the kernel would loop over them), -EOPNOTSUPP (no SPAPR TCE
+ * IOMMU set: an iommufd-backed or type1 /dev/vfio/vfio), -EINVAL/-EFAULT
+ * (checked locally as the kernel does), else the ioctl's result (the
+ * state for GET_STATE). With EEH globally disabled (VFIO_EEH says 0) the
+ * ops still run, as in the kernel; only ENABLE gives -EIO.
  */
 int eeh_container_pe_op(struct eeh_container *c, struct vfio_eeh_pe_op *op);
 
-/* ---- RTAS front end (issue: VMM front end) ---- */
+/* ------------------------------------------------------------------ */
+/* RTAS front end for VMMs                                            */
+/* ------------------------------------------------------------------ */
 
 /*
  * The VMM front end: a POWER guest's EEH RTAS calls, forwarded by the VMM
@@ -612,12 +657,21 @@ enum eeh_rtas_mode { EEH_RTAS_MODE_QEMU = 0, EEH_RTAS_MODE_PAPR = 1 };
  * slot-error-detail buffers, the errinjct work buffer); 0 or -errno.
  * pre_reset: called before ibm,set-slot-reset 1 or 3 reaches the host PE
  * of guest PHB buid (QEMU clears MSI-X enable and its MSI-X table there,
- * because the reset wipes the device's). bar_to_host: a guest PCI bus
- * address behind guest PHB buid to the host bus address, 0 or -errno
- * (-ENOENT: not in a passthrough BAR); NULL means identical addresses.
+ * because the reset wipes the device's). It runs in one critical section
+ * with that reset, in both modes: callbacks are serialized per guest PHB
+ * (never two at once for one PHB, and no other state-changing call on the
+ * PHB lands between the callback and its reset), so it must not make RTAS
+ * calls on the same PHB; PHBs do not wait for each other.
+ * bar_to_host: a guest PCI bus address behind guest PHB buid to the host
+ * bus address, 0 or -errno (-ENOENT: not in a passthrough BAR; the
+ * ibm,errinjct call is then -3). NULL means identical addresses; an
+ * ioa-bus-error(-64) for a memory or I/O function whose non-zero address
+ * lies in no BAR of that space of the PHB's host PEs (the PE behind it
+ * and its children) is then -3 in both modes, as it could never fire.
  * bar_to_guest: the reverse, for addresses reported in error logs.
  */
 struct eeh_vm_ops {
+	size_t size;  /* sizeof(struct eeh_vm_ops), set by the caller */
 	int (*mem_read)(void *opaque, uint64_t addr, void *buf, size_t len);
 	int (*mem_write)(void *opaque, uint64_t addr, const void *buf, size_t len);
 	void (*pre_reset)(void *opaque, uint64_t buid);
@@ -639,7 +693,7 @@ struct eeh_ctx *eeh_vm_ctx(struct eeh_vm *vm);
 int eeh_vm_set_mode(struct eeh_vm *vm, enum eeh_rtas_mode mode);
 enum eeh_rtas_mode eeh_vm_get_mode(struct eeh_vm *vm);
 /* The token of a call (default 0x2020 + offset as above), or -EINVAL. */
-int eeh_vm_token(struct eeh_vm *vm, enum eeh_rtas_call call);
+int eeh_vm_get_token(struct eeh_vm *vm, enum eeh_rtas_call call);
 /* Use another token for a call: 0, -EINVAL (unknown call, token 0 or
  * above INT32_MAX), -EEXIST (another call has it). */
 int eeh_vm_set_token(struct eeh_vm *vm, enum eeh_rtas_call call, uint32_t token);
@@ -683,13 +737,26 @@ int eeh_vm_add_phb_iommufd(struct eeh_vm *vm, uint64_t buid, struct eeh_iommufd 
 /*
  * Add a guest PHB whose ops go through a legacy VFIO container
  * (eeh_container_pe_op()); pe (may be NULL) is the PE of its group, for
- * information. The PHB has EEH only while the container holds exactly
- * one group and has VFIO_EEH (QEMU's spapr_phb_eeh_available()). As
- * with iommufd, c must outlive the PHB. Errors as eeh_vm_add_phb(),
- * -EINVAL (c NULL).
+ * information. The PHB has EEH only while exactly one container is
+ * behind it, holding exactly one group, with VFIO_EEH (QEMU's
+ * spapr_phb_eeh_available()). As with iommufd, c must outlive the PHB.
+ * Errors as eeh_vm_add_phb(), -EINVAL (c NULL).
  */
 int eeh_vm_add_phb_container(struct eeh_vm *vm, uint64_t buid, struct eeh_container *c,
 			     struct eeh_pe *pe);
+/*
+ * Another container behind a container PHB (its DMA address space spans
+ * several, as QEMU makes one per group that cannot share one). With more
+ * than one, the PHB has no EEH: every EEH call on it is -3 and no op
+ * reaches any container (QEMU keeps no EEH state in step across
+ * containers); deleting back to one restores it. Returns 0, -ENOENT
+ * (unknown buid), -EINVAL (vm or c NULL, or not a container PHB),
+ * -EEXIST (already behind it), -ENOMEM.
+ */
+int eeh_vm_phb_add_container(struct eeh_vm *vm, uint64_t buid, struct eeh_container *c);
+/* Take a container from behind a container PHB. 0, -ENOENT (unknown buid
+ * or container), -EINVAL. */
+int eeh_vm_phb_del_container(struct eeh_vm *vm, uint64_t buid, struct eeh_container *c);
 /* Remove a guest PHB. 0, -ENOENT. */
 int eeh_vm_del_phb(struct eeh_vm *vm, uint64_t buid);
 /*
@@ -720,8 +787,10 @@ int eeh_vm_phb_permanent(struct eeh_vm *vm, uint64_t buid);
  * PHB reset (the VMM's machine or PHB reset): clears what the guest did
  * to the PHB (permanent unavailability, the error log read mark) and
  * re-enables EEH on its PE (VFIO_EEH_PE_ENABLE), which thaws a PE left
- * frozen across a guest reboot. Returns the ENABLE result (0 or -errno),
- * -ENOENT (unknown buid), 0 for a PHB without EEH.
+ * frozen across a guest reboot. A PHB without EEH (no PE, or a binding
+ * that breaks the one-group or one-container rule) is skipped: no
+ * ENABLE, and no error. Returns the ENABLE result (0 or -errno), -ENOENT
+ * (unknown buid), 0 for a PHB without EEH.
  */
 int eeh_vm_phb_reset(struct eeh_vm *vm, uint64_t buid);
 /* Machine reset: every PHB as eeh_vm_phb_reset() and the errinjct
@@ -774,7 +843,9 @@ long eeh_vm_errinjct_tokens(struct eeh_vm *vm, void *buf, size_t len);
 #define EEH_VM_ALL_PHBS UINT64_MAX
 int eeh_vm_reset_capabilities(struct eeh_vm *vm, uint64_t buid);
 
-/* ---- recovery driver (issue: injector and recovery) ---- */
+/* ------------------------------------------------------------------ */
+/* Error injection                                                    */
+/* ------------------------------------------------------------------ */
 
 /*
  * Error injection (inject/inject.c). PAPR ibm,errinjct ioa-bus-error and
@@ -825,9 +896,17 @@ bool eeh_err_func_is_store(unsigned int func); /* store / DMA write */
  */
 int eeh_inject_ioa(struct eeh_pe *pe, enum eeh_err_type type, unsigned int func, uint64_t addr,
 		   uint64_t mask);
-/* A freeze with no cause (simulated host): as eeh_sim_freeze(), recorded. */
+/*
+ * Freeze a PE as an error would, with no cause (simulated host): MMIO and
+ * DMA stopped, PAPR state 2, recorded. A freeze is not counted against
+ * the freeze limit: host recovery counts (eeh_recovery_run()), as the
+ * kernel's eeh_handle_normal_event() does, and a passed-through PE is
+ * never counted (doc/passthrough.md). Returns 0, -EINVAL (pe NULL), -EOPNOTSUPP (not
+ * the simulated host), -ENODEV (PE permanently failed).
+ */
 int eeh_inject_freeze(struct eeh_pe *pe);
-/* Fence a PHB (simulated host): as eeh_sim_fence_phb(), recorded. */
+/* Fence a PHB (simulated host): every PE under it freezes, recorded.
+ * Errors as eeh_inject_freeze(). */
 int eeh_inject_fence(struct eeh_phb *phb);
 
 /*
@@ -840,6 +919,7 @@ int eeh_inject_fence(struct eeh_phb *phb);
  */
 enum eeh_inject_kind { EEH_INJECT_IOA = 0, EEH_INJECT_FREEZE = 1, EEH_INJECT_FENCE = 2 };
 struct eeh_inject_record {
+	size_t size;  /* sizeof(struct eeh_inject_record), set by the caller */
 	enum eeh_inject_kind kind;
 	unsigned int type;      /* EEH_ERR_TYPE_* for EEH_INJECT_IOA */
 	unsigned int func;      /* 0..19 for EEH_INJECT_IOA */
@@ -864,6 +944,10 @@ int eeh_inject_pending(struct eeh_pe *pe);
  * Returns 0, -EINVAL, -EOPNOTSUPP (not the simulated host).
  */
 int eeh_sim_replace_pe(struct eeh_pe *pe);
+
+/* ------------------------------------------------------------------ */
+/* Recovery driver                                                    */
+/* ------------------------------------------------------------------ */
 
 /*
  * Host-side recovery driver (eeh/recovery.c): the kernel's
@@ -894,6 +978,7 @@ enum eeh_ers_result eeh_ers_merge(enum eeh_ers_result old, enum eeh_ers_result a
  * driver does not implement; a driver without error_detected or slot_reset
  * is removed and rescanned around a reset, as the kernel does. */
 struct eeh_driver {
+	size_t size;  /* sizeof(struct eeh_driver), set by the caller */
 	const char *name;
 	enum eeh_ers_result (*error_detected)(struct eeh_func *func, enum eeh_channel_state state,
 					      void *data);
@@ -927,13 +1012,14 @@ enum eeh_recovery_path {
 	EEH_RECOVERY_PATH_HOTPLUG = 3, /* no EEH-aware driver: remove, reset, rescan */
 };
 struct eeh_recovery_result {
+	size_t size;  /* sizeof(struct eeh_recovery_result), set by the caller */
 	enum eeh_recovery_outcome outcome;
 	enum eeh_recovery_path path;
 	enum eeh_ers_result result;   /* the merged driver result at the end */
 	unsigned int reset_attempts;  /* assert/deactivate cycles done */
 	bool fundamental;             /* a fundamental reset was asked for */
 	bool fell_back_to_hot;        /* the slot offers no fundamental reset */
-	unsigned int freeze_count;    /* the PE's freezes in the current window */
+	unsigned int freeze_count;    /* the PE's recoveries in the current window */
 	uint64_t start_us, end_us;    /* library clock */
 	struct eeh_pe *pe;            /* the PE recovered: pe, or its frozen parent */
 };
@@ -941,12 +1027,15 @@ struct eeh_recovery_result {
  * Recover a frozen PE (and its child PEs) as the kernel's host recovery
  * does. As eeh_dev_check_failure() does, a frozen parent PE is recovered
  * instead of pe (the highest frozen one; res->pe says which). Then: freeze
- * limit check, error_detected on every function, the merged
+ * limit check (this recovery is counted: the sixth within an hour fails
+ * the PE permanently), error_detected on every function, the merged
  * result deciding thaw, reset (fundamental if a driver needs it, hot as the
  * platform's fallback, up to 3 attempts with the 250 ms hold and 1.8 s
  * settle on the library clock), configure, BAR restore, slot_reset,
  * resume; permanent failure otherwise. Returns 0 (see res->outcome),
- * -EINVAL, -EOPNOTSUPP (a backend whose kernel owns recovery), -ENOMEM.
+ * -EINVAL, -EOPNOTSUPP (a backend whose kernel owns recovery), -ENOMEM,
+ * -EBUSY (pe is passed through: a function of it is owned through VFIO,
+ * so its owner recovers it with PE ops; nothing is done or counted).
  */
 int eeh_recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe, struct eeh_recovery_result *res);
 const char *eeh_recovery_outcome_name(enum eeh_recovery_outcome o);
@@ -965,6 +1054,7 @@ enum eeh_recovery_step {
 	EEH_STEP_ESCALATE, /* a parent PE is frozen: it is recovered instead (pe = the parent) */
 };
 struct eeh_recovery_event {
+	size_t size;  /* sizeof(struct eeh_recovery_event), set by the caller */
 	uint64_t time_us;
 	enum eeh_recovery_step step;
 	struct eeh_pe *pe;
@@ -980,6 +1070,10 @@ void eeh_recovery_log_clear(struct eeh_recovery *rec);
 /* Keep the log (default) or drop events (faster campaigns). */
 void eeh_recovery_set_logging(struct eeh_recovery *rec, bool on);
 
+/* ------------------------------------------------------------------ */
+/* Campaigns                                                          */
+/* ------------------------------------------------------------------ */
+
 /*
  * Campaigns (inject/campaign.c): count random faults over a simulated
  * host, each one injected, detected by the device traffic it breaks,
@@ -991,6 +1085,7 @@ void eeh_recovery_set_logging(struct eeh_recovery *rec, bool on);
  * disjoint, and together they give exactly the cases of the whole campaign.
  */
 struct eeh_campaign_opts {
+	size_t size;  /* sizeof(struct eeh_campaign_opts), set by the caller */
 	uint64_t seed;
 	unsigned int count;      /* faults in the whole campaign */
 	unsigned int shard;      /* 1..nshards; 0 = whole campaign */
@@ -1044,25 +1139,14 @@ int eeh_campaign_run(const struct eeh_campaign_opts *opts, eeh_campaign_case_fn 
 /* Cases a shard runs (for progress bars); -EINVAL as above. */
 int eeh_campaign_shard_size(const struct eeh_campaign_opts *opts);
 
-/* ---- host discovery (issue: real hosts) ---- */
+/* ------------------------------------------------------------------ */
+/* Real hosts: discovery, kernel EEH files, hotplug                   */
+/* ------------------------------------------------------------------ */
 
-/*
- * Create a context on the real host: discover PCI functions, IOMMU groups
- * and EEH PEs from sysfs under root (NULL: $EEH_ROOT, else "/"), and use
- * the kernel's EEH files (sysfs eeh_pe_state, /proc/powerpc/eeh, debugfs)
- * for PE operations. With the real root, libudev enumerates the functions;
- * with another root, <root>/sys is walked. A host without EEH (x86) still
- * gives a model (one PE per IOMMU group) whose ops fail with -EOPNOTSUPP
- * and a log line naming what is missing. The model is read once; changing
- * the root later does not rediscover. Returns 0, -ENOMEM, -ENOENT (no
- * <root>/sys/bus/pci: no sysfs or no PCI), -EACCES.
- */
-int eeh_new_host(const char *root, struct eeh_ctx **ctx);
-/* true if the context runs on the real-host backend */
-bool eeh_is_host(struct eeh_ctx *ctx);
 
 /* What discovery saw and what the monitor changed since. */
 struct eeh_host_stats {
+	size_t size;  /* sizeof(struct eeh_host_stats), set by the caller */
 	unsigned int funcs;           /* functions in the model now */
 	unsigned int no_group;        /* functions left out: no IOMMU group */
 	unsigned int group_mismatch;  /* one-PE-one-group violations (each logged) */
@@ -1075,13 +1159,14 @@ int eeh_host_get_stats(struct eeh_ctx *ctx, struct eeh_host_stats *stats);
 
 /* /proc/powerpc/eeh. */
 struct eeh_host_counters {
+	size_t size;  /* sizeof(struct eeh_host_counters), set by the caller */
 	bool enabled;                 /* "EEH Subsystem is enabled" */
 	uint64_t no_device, no_dn, no_cfg_addr, ignored_check;
 	uint64_t total_mmio_ffs, false_positives, slot_resets;
 };
 /* 0, -EINVAL, -ENODEV (no /proc/powerpc/eeh: not a POWER host or no
  * procfs under the root), -EIO (unparsable). */
-int eeh_host_read_counters(struct eeh_ctx *ctx, struct eeh_host_counters *c);
+int eeh_host_get_counters(struct eeh_ctx *ctx, struct eeh_host_counters *c);
 
 /*
  * Why EEH operations cannot work on this host, or NULL when they can. The

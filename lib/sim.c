@@ -21,7 +21,7 @@
 
 EEH_EXPORT int eeh_pe_last_error(struct eeh_pe *pe, struct eeh_pe_error *e)
 {
-	if (!pe || !e)
+	if (!pe || !struct_size_ok(e, EEH_V1_SIZE(eeh_pe_error, time_us)))
 		return -EINVAL;
 	if (!eeh_is_sim(pe->phb->ctx))
 		return -EOPNOTSUPP;
@@ -39,7 +39,7 @@ EEH_EXPORT bool eeh_is_sim(struct eeh_ctx *ctx)
 	return ctx && ctx->ops == &sim_backend_ops;
 }
 
-EEH_EXPORT int eeh_sim_freeze(struct eeh_pe *pe)
+int sim_freeze(struct eeh_pe *pe)
 {
 	int r;
 
@@ -53,7 +53,7 @@ EEH_EXPORT int eeh_sim_freeze(struct eeh_pe *pe)
 	return r;
 }
 
-EEH_EXPORT int eeh_sim_fence_phb(struct eeh_phb *phb)
+int sim_fence_phb(struct eeh_phb *phb)
 {
 	struct eeh_pe *pe;
 
@@ -126,6 +126,13 @@ static int sim_reset(struct eeh_pe *pe, int option)
 		return sim_table_op(pe, SIM_ROW_ACTIVATE);
 	}
 	return EEH_RTAS_PARAM_ERROR;
+}
+
+/* ibm,slot-error-detail 2 (PAPR): permanently unavailable, state 5. */
+static void sim_perm_failure(struct eeh_pe *pe)
+{
+	sim_set_state(pe, sim_pe_of(pe)->state, true, sim_pe_of(pe)->settle_until_us);
+	sim_inject_disarm(pe);
 }
 
 static int sim_configure(struct eeh_pe *pe)
@@ -243,7 +250,7 @@ static int sim_open(struct eeh_ctx **out);
 const struct eeh_backend_ops sim_backend_ops = {
 	.name = "sim",
 	.caps = EEH_BACKEND_CAP_HOT_RESET | EEH_BACKEND_CAP_FRESET | EEH_BACKEND_CAP_CONFIGURE |
-		EEH_BACKEND_CAP_INJECT | EEH_BACKEND_CAP_DEVICE_ACCESS,
+		EEH_BACKEND_CAP_INJECT | EEH_BACKEND_CAP_DEVICE_ACCESS | EEH_BACKEND_CAP_SIM_KERNEL,
 	.pe_priv_size = sizeof(struct sim_pe),
 	.open = sim_open,
 	.pe_init = sim_pe_init,
@@ -256,6 +263,7 @@ const struct eeh_backend_ops sim_backend_ops = {
 	.reset = sim_reset,
 	.pe_has_freset = sim_pe_has_freset,
 	.configure = sim_configure,
+	.pe_perm_failure = sim_perm_failure,
 	.err_inject = sim_err_inject,
 	.cfg_access = sim_cfg_access,
 	.mmio_access = sim_mmio_access,

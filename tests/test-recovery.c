@@ -55,14 +55,17 @@ static void fake_resume(struct eeh_func *f, void *d)
 }
 
 static const struct eeh_driver aware = {
+	.size = sizeof(struct eeh_driver),
 	.name = "aware", .error_detected = fake_detected, .mmio_enabled = fake_mmio,
 	.slot_reset = fake_slot, .resume = fake_resume,
 };
 static const struct eeh_driver aware_freset = {
+	.size = sizeof(struct eeh_driver),
 	.name = "aware-freset", .error_detected = fake_detected, .mmio_enabled = fake_mmio,
 	.slot_reset = fake_slot, .resume = fake_resume, .needs_freset = true,
 };
 static const struct eeh_driver no_slot_reset = {
+	.size = sizeof(struct eeh_driver),
 	.name = "no-slot-reset", .error_detected = fake_detected, .resume = fake_resume,
 };
 
@@ -79,6 +82,7 @@ static void setup(struct fixture *fx, int group)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fx->ctx);
 	CU_ASSERT_FATAL(eeh_recovery_new(fx->ctx, &fx->rec) == 0);
 	fx->pe = eeh_pe_by_group(fx->ctx, group);
+	fx->res.size = sizeof(fx->res);
 }
 
 static void teardown(struct fixture *fx)
@@ -98,7 +102,7 @@ static void bind_all(struct fixture *fx, const struct eeh_driver *drv, struct fa
 
 static unsigned int count_steps(struct eeh_recovery *rec, enum eeh_recovery_step step)
 {
-	struct eeh_recovery_event ev;
+	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; eeh_recovery_event_get(rec, i, &ev) == 0; i++)
@@ -132,7 +136,7 @@ static void thaw_path_when_every_driver_can_recover(void)
 		EEH_STEP_THAW_DMA, EEH_STEP_RESUME, EEH_STEP_RESUME, EEH_STEP_RECOVERED,
 		EEH_STEP_END,
 	};
-	struct eeh_recovery_event ev;
+	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 
 	setup(&fx, 1);
 	bind_all(&fx, &aware, x);
@@ -184,7 +188,7 @@ static void need_reset_does_one_hot_reset_with_kernel_waits(void)
 	struct fake x[2] = { { .detected = EEH_ERS_CAN_RECOVER, .slot = EEH_ERS_RECOVERED,
 			       .mmio = EEH_ERS_RECOVERED },
 			     { .detected = EEH_ERS_NEED_RESET, .slot = EEH_ERS_RECOVERED } };
-	struct eeh_recovery_event ev;
+	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 	uint64_t assert_us = 0, deact_us = 0;
 	uint64_t bar0 = 0;
 
@@ -224,7 +228,7 @@ static void needs_freset_asks_for_a_fundamental_reset(void)
 {
 	struct fixture fx;
 	struct fake x[1] = { { .detected = EEH_ERS_NEED_RESET, .slot = EEH_ERS_RECOVERED } };
-	struct eeh_recovery_event ev;
+	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 
 	setup(&fx, 3);
 	bind_all(&fx, &aware_freset, x);
@@ -385,9 +389,11 @@ static void need_reset_after_slot_reset_is_a_permanent_failure(void)
 	teardown(&fx);
 }
 
-/* mmio_enabled of a driver that finds the adapter dead: the PE fails for
- * good under the recovery (the limit lowered, one more freeze), and the
- * driver asks for a reset the platform can no longer do. */
+/* mmio_enabled of a driver that finds the adapter gone into a firmware
+ * reset: the slot settles (PAPR state 5) for longer than the recovery's
+ * three attempts take, so every assert is refused (-7), and the driver
+ * asks for a reset the platform cannot do. (A freeze past the limit no
+ * longer kills a PE by itself: the limit counts host recoveries.) */
 static struct eeh_ctx *dying_ctx;
 
 static enum eeh_ers_result kill_and_ask_reset(struct eeh_func *f, void *d)
@@ -395,13 +401,13 @@ static enum eeh_ers_result kill_and_ask_reset(struct eeh_func *f, void *d)
 	struct eeh_pe *pe = eeh_func_pe(f);
 
 	(void)d;
-	eeh_pe_op_simple(pe, 3); /* DMA back on: the PE runs again... */
-	eeh_set_max_freezes(dying_ctx, 1);
-	eeh_sim_freeze(pe);      /* ...and its next freeze is past the limit */
+	eeh_sim_papr_call(pe, EEH_PAPR_RESET_HOT);
+	eeh_sim_papr_call(pe, EEH_PAPR_RESET_DEACTIVATE); /* settles 1.6 s */
 	return EEH_ERS_NEED_RESET;
 }
 
 static const struct eeh_driver dies_in_mmio_enabled = {
+	.size = sizeof(struct eeh_driver),
 	.name = "dies", .error_detected = fake_detected, .mmio_enabled = kill_and_ask_reset,
 	.slot_reset = fake_slot, .resume = fake_resume,
 };
@@ -410,7 +416,7 @@ static void failing_reset_is_tried_three_times_then_fails_the_pe(void)
 {
 	struct fixture fx;
 	struct fake x[1] = { { .detected = EEH_ERS_CAN_RECOVER, .slot = EEH_ERS_RECOVERED } };
-	struct eeh_recovery_event ev;
+	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 	uint64_t first = UINT64_MAX, last = 0;
 
 	setup(&fx, 3);
@@ -434,6 +440,39 @@ static void failing_reset_is_tried_three_times_then_fails_the_pe(void)
 		}
 	/* Each failed assert still holds 250 ms (pseries_eeh_phb_reset). */
 	CU_ASSERT_EQUAL(last - first, 2 * 250 * MS);
+	teardown(&fx);
+}
+
+/* eeh_dev_check_failure(): the host leaves a passed-through PE (a function
+ * owned through VFIO) to its owner: no recovery, no RECOVERING flag, no
+ * freeze count, no driver callback. */
+static void passed_through_pe_is_not_recovered_by_the_host(void)
+{
+	struct fixture fx;
+	struct fake x[2] = { { .detected = EEH_ERS_CAN_RECOVER, .mmio = EEH_ERS_RECOVERED },
+			     { .detected = EEH_ERS_CAN_RECOVER, .mmio = EEH_ERS_RECOVERED } };
+	struct eeh_iommufd *ifd;
+	uint32_t id = 0;
+
+	setup(&fx, 1);
+	bind_all(&fx, &aware, x);
+	CU_ASSERT_EQUAL_FATAL(eeh_iommufd_open(fx.ctx, 0, &ifd), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(ifd, "0000:01:00.1", &id), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(fx.pe), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), -EBUSY);
+	CU_ASSERT_EQUAL(eeh_recovery_event_count(fx.rec), 0);
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(fx.pe), 0);
+	CU_ASSERT_EQUAL(eeh_pe_flags(fx.pe) & 0x2, 0);
+	CU_ASSERT_EQUAL(x[0].n_detected + x[1].n_detected, 0);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_STOPPED);
+	/* released (and thawed by the release), the host owns it again */
+	CU_ASSERT_EQUAL(eeh_iommufd_unbind(ifd, id), 0);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(fx.pe), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), 0);
+	CU_ASSERT_EQUAL(fx.res.outcome, EEH_RECOVERY_RECOVERED);
+	CU_ASSERT_EQUAL(fx.res.freeze_count, 1);
+	eeh_iommufd_close(ifd);
 	teardown(&fx);
 }
 
@@ -477,7 +516,7 @@ static void frozen_parent_is_recovered_instead_of_its_child(void)
 	struct fixture fx;
 	struct fake x[1] = { { .detected = EEH_ERS_NEED_RESET, .slot = EEH_ERS_RECOVERED } };
 	struct eeh_pe *bus;
-	struct eeh_recovery_event ev;
+	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 
 	setup(&fx, 2);
 	bind_all(&fx, &aware, x);
@@ -496,7 +535,33 @@ static void frozen_parent_is_recovered_instead_of_its_child(void)
 	teardown(&fx);
 }
 
+/* Structs that may grow carry their size: one the library cannot trust
+ * is refused before anything runs, and a caller's struct is filled only
+ * as far as its size says. */
+static void structs_with_a_short_size_are_refused(void)
+{
+	struct eeh_driver drv = aware;
+	struct eeh_recovery_event ev = { .size = offsetof(struct eeh_recovery_event, value) };
+	struct fixture fx;
+
+	setup(&fx, 1);
+	drv.size = 0;
+	CU_ASSERT_EQUAL(eeh_recovery_set_driver(fx.rec, eeh_func_first(fx.pe), &drv, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(fx.pe), 0);
+	fx.res.size = offsetof(struct eeh_recovery_result, pe);
+	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), -EINVAL);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_STOPPED); /* nothing ran */
+	CU_ASSERT_EQUAL(eeh_recovery_event_count(fx.rec), 0);
+	fx.res.size = sizeof(fx.res);
+	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), 0);
+	CU_ASSERT_EQUAL(fx.res.size, sizeof(fx.res));
+	CU_ASSERT_EQUAL(fx.res.outcome, EEH_RECOVERY_RECOVERED);
+	CU_ASSERT_EQUAL(eeh_recovery_event_get(fx.rec, 0, &ev), -EINVAL);
+	teardown(&fx);
+}
+
 static const struct test tests[] = {
+	TEST(structs_with_a_short_size_are_refused),
 	TEST(frozen_parent_is_recovered_instead_of_its_child),
 	TEST(merge_keeps_the_higher_priority_answer),
 	TEST(thaw_path_when_every_driver_can_recover),
@@ -507,6 +572,7 @@ static const struct test tests[] = {
 	TEST(unaware_functions_get_the_hotplug_path),
 	TEST(driver_without_slot_reset_is_removed_around_the_reset),
 	TEST(sixth_freeze_in_the_window_fails_permanently),
+	TEST(passed_through_pe_is_not_recovered_by_the_host),
 	TEST(freezes_an_hour_apart_never_reach_the_limit),
 	TEST(driver_that_disconnects_fails_the_pe),
 	TEST(need_reset_after_slot_reset_is_a_permanent_failure),

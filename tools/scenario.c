@@ -64,10 +64,12 @@ static void sd_resume(struct eeh_func *f, void *d)
 }
 
 static const struct eeh_driver sdriver = {
+	.size = sizeof(struct eeh_driver),
 	.name = "scenario", .error_detected = sd_detected, .mmio_enabled = sd_mmio,
 	.slot_reset = sd_slot, .resume = sd_resume,
 };
 static const struct eeh_driver sdriver_freset = {
+	.size = sizeof(struct eeh_driver),
 	.name = "scenario-freset", .error_detected = sd_detected, .mmio_enabled = sd_mmio,
 	.slot_reset = sd_slot, .resume = sd_resume, .needs_freset = true,
 };
@@ -488,7 +490,7 @@ static void add_span(struct scen *s, struct eeh_pe *pe, const struct eeh_recover
 {
 	struct scenario_report *rep = s->rep;
 	struct scenario_span *n = realloc(rep->spans, (rep->nspans + 1) * sizeof(*n)), *sp;
-	struct eeh_inject_record rec;
+	struct eeh_inject_record rec = { .size = sizeof(rec) };
 	int count = eeh_inject_record_count(pe);
 
 	if (!n)
@@ -514,7 +516,7 @@ static void add_span(struct scen *s, struct eeh_pe *pe, const struct eeh_recover
 
 static int step_recover(struct scen *s, json_object *st, struct eeh_pe *pe)
 {
-	struct eeh_recovery_result res;
+	struct eeh_recovery_result res = { .size = sizeof(res) };
 	struct miss m = { 0 };
 	uint64_t within, resets;
 	int r;
