@@ -466,15 +466,30 @@ out:
 
 int topology_load_string(struct eeh_ctx *ctx, const char *json, const char *origin)
 {
-	enum json_tokener_error jerr;
+	struct json_tokener *tok = json_tokener_new();
+	unsigned int line = 1, col = 1;
 	json_object *root;
+	size_t end;
 	int r;
 
-	root = json_tokener_parse_verbose(json, &jerr);
+	if (!tok)
+		return -ENOMEM;
+	root = json_tokener_parse_ex(tok, json, (int)strlen(json));
+	end = json_tokener_get_parse_end(tok);
 	if (!root) {
-		err(ctx, "%s: not valid JSON: %s", origin, json_tokener_error_desc(jerr));
+		/* Say where, as an editor counts: line and column from 1. */
+		for (size_t i = 0; i < end && json[i]; i++) {
+			col = json[i] == '\n' ? 1 : col + 1;
+			line += json[i] == '\n';
+		}
+		err(ctx, "%s:%u:%u: not valid JSON: %s", origin, line, col,
+		    json_tokener_get_error(tok) == json_tokener_continue
+			    ? "unexpected end of the file"
+			    : json_tokener_error_desc(json_tokener_get_error(tok)));
+		json_tokener_free(tok);
 		return -EINVAL;
 	}
+	json_tokener_free(tok);
 	r = topology_load_json(ctx, root, origin);
 	json_object_put(root);
 	return r;

@@ -247,6 +247,11 @@ expect_out report-stdout '^<!DOCTYPE html>'
 check report-not-json 2 "$INJ" report --html "$tmp/x.html" "$tmp/c.trace"
 expect_out report-not-json "not a campaign or scenario JSON report"
 check report-no-output 2 "$INJ" report "$tmp/c.json"
+printf '{"pes": [ }' >"$tmp/broken.json"
+check report-syntax 2 "$INJ" report --html "$tmp/x.html" "$tmp/broken.json"
+expect_out report-syntax "broken.json:1:11: JSON syntax error"
+check merge-syntax 2 "$INJ" merge "$tmp/broken.json"
+expect_out merge-syntax "broken.json:1:11: JSON syntax error"
 check scenario-html 0 "$INJ" scenario --html "$tmp/s.html" --trace "$tmp/s.trace" "$S"/doc/examples/*.json
 check scenario-html-pes 0 grep -q 'data-pes="7"' "$tmp/s.html"
 check scenario-trace-valid 0 python3 "$S/tests/check-trace.py" "$tmp/s.trace" 7 \

@@ -65,6 +65,18 @@ expect_out save-stdout '"format": *"libeeh-topology-1"'
 cp "$tmp/out" "$tmp/stdout-topo.json"
 check save-stdout-loads 0 "$EEHCTL" -t "$tmp/stdout-topo.json" state phb1:pe4
 
+mkdir -p "$tmp/x86cap/sys/bus/pci/devices"
+check capture-stdout 0 env EEH_ROOT="$tmp/x86cap" "$EEHCTL" capture -
+expect_out capture-stdout '"format": *"libeeh-topology-1"'
+check capture-no-file 1 test -e ./-
+# A JSON syntax error names the file, line and column
+printf '{ "format": "libeeh-topology-1",\n  "phbs": [ }' >"$tmp/syntax.json"
+check topology-syntax 2 "$EEHCTL" -t "$tmp/syntax.json" list
+expect_out topology-syntax "eehctl: .*syntax.json:2:13: JSON syntax error: unexpected character"
+printf '{"devices": [ }' >"$tmp/state.json"
+check ioas-state-syntax 2 "$EEHCTL" ioas --state "$tmp/state.json"
+expect_out ioas-state-syntax "eehctl ioas: .*state.json:1:15: JSON syntax error"
+
 # Device names from pci.ids (libpci), as lspci shows them
 check list-names 0 "$EEHCTL" list
 if [ -r /usr/share/misc/pci.ids ] || [ -r /usr/share/hwdata/pci.ids ]; then

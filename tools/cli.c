@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <linux/vfio.h>
 
@@ -55,6 +56,15 @@ static struct eeh_ctx *cli_open(const char *prog, const struct cli_opts *o)
 		r = eeh_new_sim(o->topology, &ctx);
 	else
 		r = eeh_new(&ctx);
+	if (r == -EINVAL) {
+		/* A syntax error says where even when the library's log is quiet. */
+		const char *file = o->image && access(o->image, F_OK) == 0 ? o->image : o->topology;
+		json_object *j = file ? cli_json_load(prog, file) : NULL;
+
+		if (file && !j)
+			return NULL;
+		json_object_put(j);
+	}
 	if (r < 0) {
 		fprintf(stderr, "%s: cannot set up the %s%s%s: %s\n", prog,
 			o->image ? "simulator image " : o->topology ? "topology " : "host",
@@ -135,6 +145,80 @@ struct eeh_pe *cli_pe(const char *prog, struct eeh_ctx *ctx, const char *name)
 				: "%s: no PE '%s' on this host (see 'eehctl list')\n",
 			prog, name);
 	return pe;
+}
+
+json_object *cli_json_parse(const char *prog, const char *path, const char *text)
+{
+	struct json_tokener *tok = json_tokener_new();
+	json_object *root = tok ? json_tokener_parse_ex(tok, text, (int)strlen(text)) : NULL;
+	size_t end = tok ? json_tokener_get_parse_end(tok) : 0;
+	unsigned int line = 1, col = 1;
+
+	if (!root && tok) {
+		for (size_t i = 0; i < end && text[i]; i++) {
+			col = text[i] == '\n' ? 1 : col + 1;
+			line += text[i] == '\n';
+		}
+		fprintf(stderr, "%s: %s:%u:%u: JSON syntax error: %s\n", prog, path, line, col,
+			json_tokener_get_error(tok) == json_tokener_continue
+				? "unexpected end of the file"
+				: json_tokener_error_desc(json_tokener_get_error(tok)));
+	}
+	json_tokener_free(tok);
+	return root;
+}
+
+json_object *cli_json_load(const char *prog, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0;
+	json_object *root;
+
+	if (f) {
+		FILE *m = open_memstream(&text, &len);
+		char buf[65536];
+		size_t n;
+
+		while (m && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, m);
+		if (m)
+			fclose(m);
+		fclose(f);
+	}
+	if (!text) {
+		fprintf(stderr, "%s: cannot read %s: %s\n", prog, path, strerror(errno));
+		return NULL;
+	}
+	root = cli_json_parse(prog, path, text);
+	free(text);
+	return root;
+}
+
+int cli_save_topology(const char *prog, struct eeh_ctx *ctx, const char *path)
+{
+	char tmp[] = "/tmp/eeh-topology-XXXXXX", buf[65536];
+	int fd, r;
+	size_t n;
+	FILE *f;
+
+	if (strcmp(path, "-"))
+		return eeh_save_topology(ctx, path);
+	/* '-' is standard output: the library writes files, so go through one. */
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s\n", prog, strerror(errno));
+		return -errno;
+	}
+	close(fd);
+	r = eeh_save_topology(ctx, tmp);
+	f = r < 0 ? NULL : fopen(tmp, "r");
+	while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	if (f)
+		fclose(f);
+	unlink(tmp);
+	return r;
 }
 
 void cli_print_json(json_object *obj)

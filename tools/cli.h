@@ -43,6 +43,13 @@ struct eeh_pe *cli_pe(const char *prog, struct eeh_ctx *ctx, const char *name);
  * is lost when the command ends, which stderr says. */
 void cli_note_not_kept(const char *prog, struct eeh_ctx *ctx, const struct cli_opts *o);
 
+/* A JSON file or text; a syntax error is printed as PROG: PATH:LINE:COL: ... */
+json_object *cli_json_load(const char *prog, const char *path);
+json_object *cli_json_parse(const char *prog, const char *path, const char *text);
+
+/* eeh_save_topology(), where '-' is standard output. */
+int cli_save_topology(const char *prog, struct eeh_ctx *ctx, const char *path);
+
 void cli_print_json(json_object *obj);
 /* Text for an XML attribute or element: <, >, & and " escaped. */
 void cli_xml_escape(FILE *f, const char *s);

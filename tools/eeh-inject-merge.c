@@ -334,8 +334,10 @@ static int merge_json(char **paths, char **texts, int n, FILE *out)
 	if (!docs)
 		return EXIT_REFUSED;
 	for (int i = 0; i < n; i++) {
-		docs[i] = json_tokener_parse(texts[i]);
-		if (!docs[i] || !json_object_is_type(docs[i], json_type_object)) {
+		docs[i] = cli_json_parse("eeh-inject merge", paths[i], texts[i]);
+		if (!docs[i])
+			goto out;
+		if (!json_object_is_type(docs[i], json_type_object)) {
 			fprintf(stderr, "%s merge: %s: not a JSON report\n", prog, paths[i]);
 			goto out;
 		}

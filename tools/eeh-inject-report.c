@@ -432,10 +432,12 @@ static int cmd_report(struct eeh_ctx *ctx, int argc, char **argv, const struct c
 			"(see 'eeh-inject report --help')\n", prog);
 		return EXIT_USAGE;
 	}
-	doc = json_object_from_file(argv[optind]);
-	if (!doc || (!arr_of(doc, "pes") && !arr_of(doc, "scenarios"))) {
-		fprintf(stderr, "%s report: %s: not a campaign or scenario JSON report%s%s\n", prog,
-			argv[optind], doc ? "" : ": ", doc ? "" : json_util_get_last_err());
+	doc = cli_json_load("eeh-inject report", argv[optind]);
+	if (!doc)
+		return EXIT_USAGE;
+	if (!arr_of(doc, "pes") && !arr_of(doc, "scenarios")) {
+		fprintf(stderr, "%s report: %s: not a campaign or scenario JSON report\n", prog,
+			argv[optind]);
 		json_object_put(doc);
 		return EXIT_USAGE;
 	}

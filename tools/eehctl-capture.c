@@ -55,10 +55,12 @@ static int capture_run(struct eeh_ctx *ctx, int argc, char **argv, const struct 
 		if (o->verbose)
 			eeh_set_log_priority(host, o->verbose > 1 ? 7 : 6);
 	}
-	r = eeh_save_topology(host, file);
+	r = cli_save_topology("eehctl capture", host, file);
 	eeh_host_get_stats(host, &st);
 	if (r < 0) {
 		fprintf(stderr, "eehctl capture: cannot write %s: %s\n", file, strerror(-r));
+	} else if (!strcmp(file, "-")) {
+		/* the topology went to stdout: nothing else goes there */
 	} else if (o->json) {
 		json_object *j = json_object_new_object();
 		unsigned int npes = 0, nphbs = 0;

@@ -111,14 +111,11 @@ static uint32_t get_u32(json_object *o, const char *key, bool *ok)
 
 static int setup_state(struct eeh_iommufd *ifd, const char *file)
 {
-	json_object *root = json_object_from_file(file), *devs;
+	json_object *root = cli_json_load("eehctl ioas", file), *devs;
 	int rc = EXIT_OK;
 
-	if (!root) {
-		fprintf(stderr, "eehctl ioas: cannot read %s: %s\n", file,
-			json_util_get_last_err());
+	if (!root)
 		return EXIT_USAGE;
-	}
 	if (!json_object_object_get_ex(root, "devices", &devs) ||
 	    !json_object_is_type(devs, json_type_array)) {
 		fprintf(stderr, "eehctl ioas: %s: expected {\"devices\": [...]}\n", file);

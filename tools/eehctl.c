@@ -302,40 +302,15 @@ static int cmd_fence(struct eeh_ctx *ctx, int argc, char **argv, const struct cl
 	return EXIT_OK;
 }
 
-/* '-' is standard output: the library writes files, so go through one. */
-static int save_topology_stdout(struct eeh_ctx *ctx)
-{
-	char path[] = "/tmp/eehctl-topology-XXXXXX", buf[65536];
-	int fd = mkstemp(path), r;
-	size_t n;
-	FILE *f;
-
-	if (fd < 0) {
-		fprintf(stderr, "%s save-topology: %s\n", prog, strerror(errno));
-		return -1;
-	}
-	close(fd);
-	r = eeh_save_topology(ctx, path);
-	f = r < 0 ? NULL : fopen(path, "r");
-	while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, stdout);
-	if (f)
-		fclose(f);
-	unlink(path);
-	if (r < 0)
-		fprintf(stderr, "%s save-topology: %s\n", prog, strerror(-r));
-	return r < 0 ? r : 0;
-}
-
 static int cmd_save_topology(struct eeh_ctx *ctx, int argc, char **argv,
 			     const struct cli_opts *o)
 {
 	if (cli_need_args(prog, argc, argv, 1))
 		return EXIT_USAGE;
-	if (!strcmp(argv[1], "-"))
-		return save_topology_stdout(ctx) < 0 ? EXIT_REFUSED : EXIT_OK;
-	if (eeh_save_topology(ctx, argv[1]) < 0)
+	if (cli_save_topology(prog, ctx, argv[1]) < 0)
 		return EXIT_REFUSED;
+	if (!strcmp(argv[1], "-"))
+		return EXIT_OK;
 	if (o->json) {
 		json_object *j = json_object_new_object();
 
