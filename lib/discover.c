@@ -612,7 +612,8 @@ static int build_model(struct scan *s)
 {
 	int r;
 
-	qsort(s->fns, s->nfns, sizeof(*s->fns), cmp_rec);
+	if (s->nfns) /* a host with no PCI functions has no array to sort */
+		qsort(s->fns, s->nfns, sizeof(*s->fns), cmp_rec);
 	r = group_functions(s);
 	if (r)
 		return r;

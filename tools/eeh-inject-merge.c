@@ -553,7 +553,8 @@ static int merge_junit(char **paths, char **texts, int n, FILE *out)
 		for (size_t i = 0; i < nss; i++) {
 			struct suite *s = &ss[i];
 
-			qsort(s->cases, s->ncases, sizeof(*s->cases), cmp_case);
+			if (s->ncases)
+				qsort(s->cases, s->ncases, sizeof(*s->cases), cmp_case);
 			fputs("  <testsuite name=\"", out);
 			cli_xml_escape(out, s->name);
 			fprintf(out, "\" tests=\"%lu\" failures=\"%lu\" errors=\"%lu\" skipped=\"%lu\" "
