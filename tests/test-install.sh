@@ -24,4 +24,8 @@ check pc-installed 0 test -n "$(find "$dest/usr/lib" -name libeeh.pc)"
 check license-text 0 grep -q "GNU LESSER GENERAL PUBLIC LICENSE" "$dest/usr/share/doc/libeeh/LICENSE"
 check license-version 0 grep -q "Version 2.1, February 1999" "$dest/usr/share/doc/libeeh/LICENSE"
 check sources-name-it 0 grep -q "SPDX-License-Identifier: LGPL-2.1-or-later" "$S/lib/libeeh.h"
+# and 'make uninstall' takes it all away again (the .so too, without the .la)
+check uninstall 0 ${MAKE:-make} -C "$B" uninstall DESTDIR="$dest" prefix=/usr \
+	docdir=/usr/share/doc/libeeh
+check nothing-left 0 test -z "$(find "$dest" -type f -o -type l)"
 finish test-install
