@@ -129,7 +129,10 @@ enum eeh_clock_mode { EEH_CLOCK_VIRTUAL = 0, EEH_CLOCK_REAL = 1 };
 int eeh_clock_set_mode(struct eeh_ctx *ctx, enum eeh_clock_mode mode); /* 0 or -EINVAL */
 enum eeh_clock_mode eeh_clock_get_mode(struct eeh_ctx *ctx);
 uint64_t eeh_clock_now_us(struct eeh_ctx *ctx);
-/* Advance the virtual clock; -EINVAL on a real clock. */
+/* The virtual clock's end: 2^63-1 us (292,000 years). */
+#define EEH_CLOCK_MAX_US ((uint64_t)INT64_MAX)
+/* Advance the virtual clock; -EINVAL on a real clock, -EOVERFLOW (clock
+ * unchanged) when it would pass EEH_CLOCK_MAX_US. */
 int eeh_clock_advance(struct eeh_ctx *ctx, uint64_t us);
 /* Wait us on the library clock (virtual: advance; real: sleep). */
 void eeh_clock_sleep(struct eeh_ctx *ctx, uint64_t us);

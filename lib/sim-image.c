@@ -129,15 +129,15 @@ json_object *sim_pe_save_state(struct eeh_pe *pe)
 	json_object_object_add(st, "papr", json_object_new_int(sp->state));
 	json_object_object_add(st, "perm", json_object_new_boolean(sp->perm));
 	json_object_object_add(st, "eeh_on", json_object_new_boolean(sp->eeh_on));
-	json_object_object_add(st, "reset_at_us", json_object_new_int64((int64_t)sp->reset_at_us));
+	json_object_object_add(st, "reset_at_us", json_object_new_uint64(sp->reset_at_us));
 	json_object_object_add(st, "settle_until_us",
-			       json_object_new_int64((int64_t)sp->settle_until_us));
+			       json_object_new_uint64(sp->settle_until_us));
 	topology_save_pe_common(pe, st);
 	json_object_object_add(st, "errors", json_object_new_int64(sp->errors));
 	json_object_object_add(st, "last_func", json_object_new_int(sp->last_func));
 	json_object_object_add(st, "last_addr", hex(sp->last_addr));
 	json_object_object_add(st, "last_error_us",
-			       json_object_new_int64((int64_t)sp->last_error_us));
+			       json_object_new_uint64(sp->last_error_us));
 	for (struct sim_injection *inj = sp->inject; inj; inj = inj->next) {
 		json_object *ji = json_object_new_object();
 

@@ -74,17 +74,19 @@ int topo_get_u64(struct topo_loader *ld, json_object *obj, const char *key, bool
 	if (json_object_is_type(v, json_type_int)) {
 		int64_t i = json_object_get_int64(v);
 
+		/* json-c holds integers past INT64_MAX as unsigned (the saver
+		 * writes times that way): read those whole. */
 		if (i < 0)
 			r = topo_fail(ld, "must not be negative");
 		else
-			*out = (uint64_t)i;
+			*out = json_object_get_uint64(v);
 	} else if (json_object_is_type(v, json_type_string)) {
 		const char *s = json_object_get_string(v);
 		char *end;
 
 		errno = 0;
 		*out = strtoull(s, &end, 0);
-		if (!*s || *end || errno || s[0] == '-')
+		if (*s < '0' || *s > '9' || *end || errno)
 			r = topo_fail(ld, "expected a number, got \"%s\"", s);
 	} else {
 		r = topo_fail(ld, "expected a number or a string like \"0x10\"");
@@ -593,7 +595,7 @@ void topology_save_pe_common(struct eeh_pe *pe, json_object *st)
 {
 	json_object_object_add(st, "freeze_count", json_object_new_int64(pe->freeze_count));
 	json_object_object_add(st, "freeze_tstamp_us",
-			       json_object_new_int64((int64_t)pe->freeze_tstamp_us));
+			       json_object_new_uint64(pe->freeze_tstamp_us));
 	json_object_object_add(st, "flags", json_object_new_int64(atomic_load(&pe->kflags)));
 }
 
@@ -609,7 +611,7 @@ json_object *topology_to_json(struct eeh_ctx *ctx, bool with_state)
 	json_object_object_add(root, "eeh_enabled", json_object_new_boolean(ctx->eeh_enabled));
 	if (with_state)
 		json_object_object_add(root, "clock_us",
-				       json_object_new_int64((int64_t)eeh_clock_now_us(ctx)));
+				       json_object_new_uint64(eeh_clock_now_us(ctx)));
 	eeh_phb_foreach(ctx, phb) {
 		json_object *jphb = json_object_new_object(), *pes = json_object_new_array();
 

@@ -29,7 +29,10 @@ check freeze 0 "$EEHCTL" -i "$img" freeze 0000:03:00.0
 expect_out freeze "PHB#0-PE#3: stopped, freeze 1 of 5"
 check state-frozen 0 "$EEHCTL" -i "$img" --json state 3
 expect_out state-frozen '"state_name": "stopped"'
+cp "$img" "$tmp/before.json"
 check deactivate-refused 1 "$EEHCTL" -i "$img" op 3 reset-deactivate
+# a refused operation leaves the image byte-identical (its clock too)
+check refused-keeps-image 0 cmp "$tmp/before.json" "$img"
 check thaw-mmio 0 "$EEHCTL" -i "$img" op 3 thaw-mmio
 check state-4 0 "$EEHCTL" -i "$img" op 3 get-state
 expect_out state-4 "4 stopped-dma"
@@ -42,10 +45,22 @@ expect_out configure '"result": 0'
 check state-0 0 "$EEHCTL" -i "$img" show 3
 expect_out state-0 "state           normal"
 expect_out state-0 "freezes         1 of 5"
-# 1.8 s settle after the refused deactivate (firmware sleeps either way),
-# 0.25 s hold after reset-hot, 1.8 s settle after the deactivate.
+# 0.25 s hold after reset-hot, 1.8 s settle after the deactivate; the
+# refused deactivate's settle was not saved.
 check clock 0 "$EEHCTL" -i "$img" --json clock
-expect_out clock '"clock_us": 3850000'
+expect_out clock '"clock_us": 2050000'
+# clock values the clock cannot hold are refused and never saved
+cp "$img" "$tmp/before.json"
+check clock-overflow 2 "$EEHCTL" -i "$img" clock advance 9223372036854775
+check clock-past-64-bits 2 "$EEHCTL" -i "$img" clock advance 18446744073709551616
+check clock-blank-sign 2 "$EEHCTL" -i "$img" clock advance ' -1'
+check clock-refused-keeps-image 0 cmp "$tmp/before.json" "$img"
+check clock-after-overflow 0 "$EEHCTL" -i "$img" --json clock
+expect_out clock-after-overflow '"clock_us": 2050000'
+check clock-to-the-end 0 "$EEHCTL" -i "$img" clock advance 9223372036852725
+check clock-at-the-end 0 "$EEHCTL" -i "$img" --json clock
+expect_out clock-at-the-end '"clock_us": 9223372036854775000'
+cp "$tmp/before.json" "$img"
 check fence 0 "$EEHCTL" -i "$img" --json fence 1
 expect_out fence '"iommu_group": 8'
 expect_out fence '"state_name": "stopped"'
