@@ -98,8 +98,16 @@ static int load_state(struct topo_loader *ld, struct eeh_pe *pe, json_object *jp
 		return 0;
 	len = topo_path_push(ld, ".state");
 	if (!(r = load_papr(ld, sp, st)) && !(r = topology_load_pe_common(ld, pe, st)) &&
-	    !(r = load_last_error(ld, sp, st)))
+	    !(r = load_last_error(ld, sp, st))) {
+		/* A PE that failed permanently with an injection still armed is
+		 * saved with both: the injection was armed before the failure,
+		 * so it is loaded as a PE that had not failed yet took it. */
+		bool perm = sp->perm;
+
+		sp->perm = false;
 		r = load_injections(ld, pe, st);
+		sp->perm = perm;
+	}
 	topo_path_pop(ld, len);
 	return r;
 }

@@ -209,6 +209,79 @@ static void image_keeps_state_between_contexts_and_is_locked(void)
 	rmdir(dir);
 }
 
+/* What the library saves, it loads: a temporary image round trip. */
+static struct eeh_ctx *save_and_load(struct eeh_ctx *ctx)
+{
+	char dir[] = "/tmp/eeh-rt-XXXXXX", path[64];
+	struct eeh_ctx *back = NULL;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/img.json", dir);
+	CU_ASSERT_EQUAL(eeh_save_topology(ctx, path), 0);
+	CU_ASSERT_EQUAL(eeh_new_sim(path, &back), 0);
+	unlink(path);
+	rmdir(dir);
+	return back;
+}
+
+static void permanent_failure_with_an_armed_injection_loads_back(void)
+{
+	struct eeh_ctx *ctx = builtin_host(), *back;
+	struct eeh_pe *pe = eeh_pe_by_group(ctx, 5);
+	unsigned int ms = 1;
+	int st = -1;
+
+	CU_ASSERT_EQUAL(eeh_inject_ioa(pe, EEH_ERR_TYPE_64, EEH_ERR_FUNC_DMA_WR_ADDR, 0x1000,
+				       0xfffff000), 0);
+	for (int i = 0; i < 5; i++) {
+		CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 1 /* ENABLE thaws */), 0);
+	}
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_pe_papr_state(pe, &st, &ms), 0);
+	CU_ASSERT_EQUAL(st, 5);
+	CU_ASSERT_EQUAL(ms, 0);
+	CU_ASSERT_EQUAL(eeh_inject_pending(pe), 1);
+	back = save_and_load(ctx);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+	pe = eeh_pe_by_group(back, 5);
+	ms = 1;
+	CU_ASSERT_EQUAL(eeh_pe_papr_state(pe, &st, &ms), 0);
+	CU_ASSERT_EQUAL(st, 5);
+	CU_ASSERT_EQUAL(ms, 0); /* still permanent */
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), 6);
+	CU_ASSERT_EQUAL(eeh_inject_pending(pe), 1);
+	CU_ASSERT_EQUAL(eeh_inject_ioa(pe, 0, 0, 0, 0), -ENODEV);
+	eeh_unref(back);
+	eeh_unref(ctx);
+}
+
+static void a_clock_near_its_end_saves_and_loads_back(void)
+{
+	struct eeh_ctx *ctx = builtin_host(), *back;
+	struct eeh_pe *pe = eeh_pe_by_group(ctx, 3);
+	uint64_t end = EEH_CLOCK_MAX_US - 1000;
+	unsigned int ms = 0;
+	int st = -1;
+
+	CU_ASSERT_EQUAL(eeh_clock_advance(ctx, end), 0);
+	CU_ASSERT_EQUAL(eeh_clock_advance(ctx, 1001), -EOVERFLOW);
+	CU_ASSERT_EQUAL(eeh_clock_advance(ctx, UINT64_MAX), -EOVERFLOW);
+	CU_ASSERT_EQUAL(eeh_clock_now_us(ctx), end);
+	/* reset hold and settle end past the clock's end, past INT64_MAX */
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_RESET_HOT), 0);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_RESET_DEACTIVATE), 0);
+	back = save_and_load(ctx);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+	CU_ASSERT_EQUAL(eeh_clock_now_us(back), eeh_clock_now_us(ctx));
+	CU_ASSERT(eeh_clock_now_us(back) > (uint64_t)INT64_MAX);
+	CU_ASSERT_EQUAL(eeh_pe_papr_state(eeh_pe_by_group(back, 3), &st, &ms), 0);
+	CU_ASSERT_EQUAL(st, 0);
+	eeh_unref(back);
+	eeh_unref(ctx);
+}
+
 static void bad_image_is_refused_and_left_untouched(void)
 {
 	char path[] = "/tmp/eeh-bad-XXXXXX";
@@ -238,6 +311,8 @@ int main(void)
 		TEST(missing_file_gives_enoent),
 		TEST(minimal_topology_gets_default_addresses),
 		TEST(saved_topology_loads_back_the_same),
+		TEST(permanent_failure_with_an_armed_injection_loads_back),
+		TEST(a_clock_near_its_end_saves_and_loads_back),
 		TEST(image_keeps_state_between_contexts_and_is_locked),
 		TEST(bad_image_is_refused_and_left_untouched),
 	};
