@@ -233,8 +233,10 @@ struct eeh_ctx {
 	void *iommufd;  /* lib/iommufd.c */
 	void *host;     /* lib/host.c */
 	/* persistent simulator image */
-	char *image_path;
-	int image_lock_fd;
+	char *image_path;   /* the image file itself, links resolved */
+	int image_lock_fd;  /* an open fd of the image file, flock()ed */
+	bool image_created; /* the open created it empty ... */
+	bool image_saved;   /* ... and it was saved since (else it goes again) */
 };
 
 struct eeh_ctx *ctx_alloc(void);
@@ -263,6 +265,9 @@ int sim_record_get(struct eeh_pe *pe, unsigned int index, struct eeh_inject_reco
 struct json_object;
 int topology_load_json(struct eeh_ctx *ctx, struct json_object *root, const char *origin);
 int topology_load_file(struct eeh_ctx *ctx, const char *path);
+/* The file path names, its symbolic links followed (also a dangling one,
+ * to where it points): malloc'd, or NULL with errno. */
+char *topology_resolve_path(const char *path);
 int topology_load_string(struct eeh_ctx *ctx, const char *json, const char *origin);
 struct json_object *topology_to_json(struct eeh_ctx *ctx, bool with_state);
 extern const char topology_builtin_json[];

@@ -23,6 +23,10 @@ expect_out missing-pe "no PE"
 check bad-op 2 "$EEHCTL" op 1 explode
 check bad-topology 2 "$EEHCTL" --topology /nonexistent.json list
 expect_out bad-topology "No such file"
+check topology-is-a-directory 2 "$EEHCTL" --topology "$tmp" list
+expect_out topology-is-a-directory "directory"
+check image-is-a-directory 2 "$EEHCTL" --image "$tmp" list
+expect_out image-is-a-directory "directory"
 
 # A recovery in steps, the state kept in an image between invocations.
 check freeze 0 "$EEHCTL" -i "$img" freeze 0000:03:00.0
@@ -71,5 +75,11 @@ check save 0 "$EEHCTL" -i "$img" --json save-topology "$tmp/copy.json"
 expect_out save '"file": '
 check load-copy 0 "$EEHCTL" -t "$tmp/copy.json" state 0001:02:00.0
 expect_out load-copy "stopped"
+# An image named through a symbolic link is saved through it
+ln -s "$(basename "$img")" "$tmp/link.json"
+check image-link 0 "$EEHCTL" -i "$tmp/link.json" freeze 0000:01:00.0
+check image-link-kept 0 test -L "$tmp/link.json"
+check image-link-target 0 "$EEHCTL" -i "$img" state 0000:01:00.0
+expect_out image-link-target "stopped"
 
 finish test-eehctl

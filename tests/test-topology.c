@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/vfio.h>
@@ -163,7 +164,7 @@ static void saved_topology_loads_back_the_same(void)
 
 static void image_keeps_state_between_contexts_and_is_locked(void)
 {
-	char dir[] = "/tmp/eeh-img-XXXXXX", image[96], lock[104];
+	char dir[] = "/tmp/eeh-img-XXXXXX", image[96];
 	struct eeh_ctx *ctx = NULL;
 	struct eeh_pe *pe;
 	uint32_t v;
@@ -171,10 +172,9 @@ static void image_keeps_state_between_contexts_and_is_locked(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
 	snprintf(image, sizeof(image), "%s/host.json", dir);
-	snprintf(lock, sizeof(lock), "%s.lock", image);
 	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_image(image, NULL, &ctx), 0);
-	/* held exclusively while the context lives */
-	fd = open(lock, O_RDWR);
+	/* the image file itself is held exclusively while the context lives */
+	fd = open(image, O_RDWR);
 	CU_ASSERT(fd >= 0);
 	CU_ASSERT_EQUAL(flock(fd, LOCK_EX | LOCK_NB), -1);
 	pe = eeh_pe_by_group(ctx, 3);
@@ -205,7 +205,96 @@ static void image_keeps_state_between_contexts_and_is_locked(void)
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(eeh_pe_by_group(ctx, 4), VFIO_EEH_PE_GET_STATE), 2);
 	eeh_unref(ctx);
 	unlink(image);
-	unlink(lock);
+	rmdir(dir);
+}
+
+static bool locked(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	bool held = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+
+	if (fd >= 0)
+		close(fd);
+	return held;
+}
+
+/* Every name of an image reaches one file, one lock; a save goes through
+ * a symbolic link to its target. */
+static void image_names_share_the_file_and_its_lock(void)
+{
+	char dir[] = "/tmp/eeh-img-XXXXXX", image[96], lnk[96], hard[96], target[96] = "";
+	struct eeh_ctx *ctx = NULL;
+	struct stat st;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(image, sizeof(image), "%s/host.json", dir);
+	snprintf(lnk, sizeof(lnk), "%s/link.json", dir);
+	snprintf(hard, sizeof(hard), "%s/hard.json", dir);
+	CU_ASSERT_EQUAL(symlink("host.json", lnk), 0);
+	/* created through a dangling link: the file appears at its target */
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_image(lnk, NULL, &ctx), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(eeh_pe_by_group(ctx, 1)), 0);
+	CU_ASSERT_EQUAL(eeh_sim_save(ctx), 0);
+	CU_ASSERT_EQUAL(lstat(lnk, &st), 0);
+	CU_ASSERT(S_ISLNK(st.st_mode));
+	CU_ASSERT_EQUAL(readlink(lnk, target, sizeof(target) - 1), 9);
+	CU_ASSERT_STRING_EQUAL(target, "host.json");
+	CU_ASSERT_EQUAL(lstat(image, &st), 0);
+	CU_ASSERT(S_ISREG(st.st_mode));
+	/* the lock is on the file: every name sees it, also after the save */
+	CU_ASSERT_EQUAL(link(image, hard), 0);
+	CU_ASSERT(locked(image));
+	CU_ASSERT(locked(lnk));
+	CU_ASSERT(locked(hard));
+	eeh_unref(ctx);
+	CU_ASSERT(!locked(hard));
+	/* saved through the link, loaded through another name */
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_image(image, NULL, &ctx), 0);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(eeh_pe_by_group(ctx, 1), VFIO_EEH_PE_GET_STATE), 2);
+	eeh_unref(ctx);
+	unlink(hard);
+	unlink(lnk);
+	unlink(image);
+	rmdir(dir);
+}
+
+static void a_directory_is_no_image_or_topology(void)
+{
+	char dir[] = "/tmp/eeh-dir-XXXXXX";
+	struct eeh_ctx *ctx = NULL;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	setenv("EEH_LOG", "emerg", 1);
+	CU_ASSERT_EQUAL(eeh_new_sim_image(dir, NULL, &ctx), -EISDIR);
+	CU_ASSERT_PTR_NULL(ctx);
+	CU_ASSERT_EQUAL(eeh_new_sim(dir, &ctx), -EISDIR);
+	CU_ASSERT_PTR_NULL(ctx);
+	unsetenv("EEH_LOG");
+	rmdir(dir);
+}
+
+static void an_image_a_failed_open_created_is_removed(void)
+{
+	char dir[] = "/tmp/eeh-img-XXXXXX", image[96], topo[96];
+	struct eeh_ctx *ctx = NULL;
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(image, sizeof(image), "%s/host.json", dir);
+	snprintf(topo, sizeof(topo), "%s/bad-topology.json", dir);
+	f = fopen(topo, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("{ \"phbs\": [] }", f);
+	fclose(f);
+	setenv("EEH_LOG", "emerg", 1);
+	CU_ASSERT_EQUAL(eeh_new_sim_image(image, topo, &ctx), -EINVAL);
+	unsetenv("EEH_LOG");
+	CU_ASSERT_EQUAL(access(image, F_OK), -1);
+	/* opened and dropped without a save: no file either */
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_image(image, NULL, &ctx), 0);
+	eeh_unref(ctx);
+	CU_ASSERT_EQUAL(access(image, F_OK), -1);
+	unlink(topo);
 	rmdir(dir);
 }
 
@@ -313,6 +402,9 @@ int main(void)
 		TEST(saved_topology_loads_back_the_same),
 		TEST(permanent_failure_with_an_armed_injection_loads_back),
 		TEST(a_clock_near_its_end_saves_and_loads_back),
+		TEST(image_names_share_the_file_and_its_lock),
+		TEST(a_directory_is_no_image_or_topology),
+		TEST(an_image_a_failed_open_created_is_removed),
 		TEST(image_keeps_state_between_contexts_and_is_locked),
 		TEST(bad_image_is_refused_and_left_untouched),
 	};
