@@ -499,11 +499,11 @@ static enum eeh_ers_result detect(struct eeh_recovery *rec, struct eeh_pe *pe, i
 	/* The freeze was counted when the platform froze the PE (the
 	 * simulator applies eeh_pe_update_time_stamp at freeze time); past
 	 * the limit the platform reports the PE permanently unavailable. */
-	res->freeze_count = pe->freeze_count;
-	log_step(rec, EEH_STEP_FREEZE_COUNT, pe, NULL, (int)pe->freeze_count);
-	if (pe->freeze_count > rec->ctx->max_freezes || state == EEH_STATE_NOT_SUPPORT) {
+	res->freeze_count = atomic_load(&pe->freeze_count);
+	log_step(rec, EEH_STEP_FREEZE_COUNT, pe, NULL, (int)res->freeze_count);
+	if (res->freeze_count > rec->ctx->max_freezes || state == EEH_STATE_NOT_SUPPORT) {
 		warn(rec->ctx, "%s has failed %u times in the last hour and has been permanently "
-		     "disabled", pe->name, pe->freeze_count);
+		     "disabled", pe->name, res->freeze_count);
 		return EEH_ERS_DISCONNECT;
 	}
 	traverse(rec, pe, report_error, &r);
@@ -616,7 +616,7 @@ EEH_EXPORT int eeh_recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe,
 	if (state_active(s) && !(s & EEH_STATE_RESET_ACTIVE)) {
 		/* eeh_dev_check_failure(): an active PE is a false positive. */
 		res->outcome = EEH_RECOVERY_NOT_FROZEN;
-		res->freeze_count = pe->freeze_count;
+		res->freeze_count = atomic_load(&pe->freeze_count);
 		res->end_us = res->start_us;
 		return 0;
 	}

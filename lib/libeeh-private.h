@@ -131,8 +131,10 @@ struct eeh_pe {
 	uint32_t number;
 	uint32_t addr;
 	int group;
-	unsigned int freeze_count;
-	uint64_t freeze_tstamp_us;
+	/* Written under lock (the platform counts a freeze); read by getters
+	 * and recovery without it. */
+	_Atomic unsigned int freeze_count;
+	uint64_t freeze_tstamp_us; /* under lock */
 	char name[32];
 	/* hot: read by GET_STATE */
 	struct eeh_phb *phb;

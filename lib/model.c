@@ -318,7 +318,7 @@ EEH_EXPORT uint32_t eeh_pe_config_addr(struct eeh_pe *pe) { return pe->addr; }
 EEH_EXPORT int eeh_pe_iommu_group(struct eeh_pe *pe) { return pe->group; }
 EEH_EXPORT unsigned int eeh_pe_func_count(struct eeh_pe *pe) { return pe->nfuncs; }
 EEH_EXPORT struct eeh_ctx *eeh_pe_ctx(struct eeh_pe *pe) { return pe->phb->ctx; }
-EEH_EXPORT unsigned int eeh_pe_freeze_count(struct eeh_pe *pe) { return pe->freeze_count; }
+EEH_EXPORT unsigned int eeh_pe_freeze_count(struct eeh_pe *pe) { return atomic_load(&pe->freeze_count); }
 EEH_EXPORT uint32_t eeh_pe_flags(struct eeh_pe *pe) { return atomic_load(&pe->kflags); }
 EEH_EXPORT const char *eeh_pe_name(struct eeh_pe *pe) { return pe->name; }
 

@@ -4,6 +4,7 @@
  * cell, timing, freeze limits, fences and what devices see while frozen.
  */
 #include <errno.h>
+#include <pthread.h>
 
 #include "test-util.h"
 
@@ -279,6 +280,39 @@ static void last_error_records_the_cause(void)
 	eeh_unref(ctx);
 }
 
+static void *freeze_and_thaw(void *arg)
+{
+	struct eeh_pe *pe = arg;
+
+	for (int i = 0; i < 5000; i++) {
+		eeh_inject_freeze(pe);
+		eeh_pe_op_simple(pe, 1 /* ENABLE thaws */);
+	}
+	return NULL;
+}
+
+/* The freeze count is read by getters (and recovery) while the platform
+ * counts freezes under the PE's lock: every read sees a whole count. */
+static void freeze_count_reads_race_no_writer(void)
+{
+	struct eeh_ctx *ctx = builtin_host();
+	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
+	unsigned int last = 0, backwards = 0, n;
+	pthread_t t;
+
+	CU_ASSERT_EQUAL(eeh_set_max_freezes(ctx, 1000000), 0);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, freeze_and_thaw, pe), 0);
+	do {
+		n = eeh_pe_freeze_count(pe);
+		backwards += n < last;
+		last = n;
+	} while (n < 5000);
+	pthread_join(t, NULL);
+	CU_ASSERT_EQUAL(backwards, 0);
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), 5000);
+	eeh_unref(ctx);
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
@@ -289,6 +323,7 @@ int main(void)
 		TEST(reset_returns_config_to_power_on_values),
 		TEST(early_deactivate_waits_out_the_100ms_hold),
 		TEST(sixth_freeze_in_an_hour_fails_the_pe_permanently),
+		TEST(freeze_count_reads_race_no_writer),
 		TEST(freezes_more_than_an_hour_apart_start_a_new_window),
 		TEST(a_freeze_exactly_an_hour_after_the_first_is_in_the_same_window),
 		TEST(phb_fence_freezes_every_pe_under_it_only),
