@@ -122,6 +122,10 @@ printf '{ "steps": [ { "wait_ms": 18446744073709551615 } ] }' >"$tmp/wait.json"
 check scenario-wait-past-the-end 2 "$INJ" scenario "$tmp/wait.json"
 
 # Campaigns
+check seed-blank-sign 2 "$INJ" campaign --seed ' -1' --count 3
+check shard-negative 2 "$INJ" campaign --count 3 --shard 1/-1
+check shard-blank 2 "$INJ" campaign --count 3 --shard ' 1/3'
+check count-sign 2 "$INJ" campaign --count +5
 check campaign 0 "$INJ" campaign --seed 1 --count 1000
 expect_out campaign "PASS: 1000 of 1000 cases passed"
 expect_out campaign "phb1:pe4"

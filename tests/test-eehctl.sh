@@ -71,6 +71,10 @@ expect_out fence '"state_name": "stopped"'
 check fenced 0 "$EEHCTL" -i "$img" state 0001:02:00.0
 expect_out fenced "stopped"
 check fence-bad 2 "$EEHCTL" -i "$img" fence 9
+check fence-negative 2 "$EEHCTL" -i "$img" fence -1
+check fence-blank 2 "$EEHCTL" -i "$img" fence ' 1'
+check pe-name-0x 2 "$EEHCTL" -i "$img" state 0000:01:00.0x1
+check pe-name-phb-sign 2 "$EEHCTL" -i "$img" state phb-0:pe1
 check save 0 "$EEHCTL" -i "$img" --json save-topology "$tmp/copy.json"
 expect_out save '"file": '
 check load-copy 0 "$EEHCTL" -t "$tmp/copy.json" state 0001:02:00.0

@@ -264,16 +264,14 @@ static struct eeh_phb *phb_by_index(struct eeh_ctx *ctx, unsigned long idx)
 static int cmd_fence(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o)
 {
 	struct eeh_phb *phb;
-	unsigned long idx;
+	uint64_t idx;
 	const char *arg;
-	char *end;
 	int r;
 
 	if (cli_need_args(prog, argc, argv, 1))
 		return EXIT_USAGE;
 	arg = argv[1];
-	idx = strtoul(arg, &end, 0);
-	if (!*arg || *end) {
+	if (cli_parse_u64(arg, &idx) || idx > UINT32_MAX) {
 		fprintf(stderr, "%s fence: '%s' is not a PHB index\n", prog, arg);
 		return EXIT_USAGE;
 	}

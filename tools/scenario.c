@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -168,7 +169,10 @@ static struct eeh_func *func_of(struct scen *s, const char *bdf)
 		    (d = 0, sscanf(bdf, "%x:%x.%x", &b, &dev, &fn) == 3))) {
 		struct eeh_func *f = eeh_func_by_bdf(s->ctx, d, b, (dev << 3) | fn);
 
-		if (f)
+		/* sscanf() takes "0x1" for a function, blanks, signs: only the
+		 * function's own name, with or without its domain, names it. */
+		if (f && (!strcasecmp(bdf, eeh_func_bdf(f)) ||
+			  !strcasecmp(bdf, eeh_func_bdf(f) + 5)))
 			return f;
 	}
 	bad(s, "no PCI function '%s'", bdf ? bdf : "(missing)");
