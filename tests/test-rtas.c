@@ -6,6 +6,8 @@
  * memory, the device tree helpers, isolation between guests and host PEs.
  */
 #include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -1530,9 +1532,35 @@ static void concurrent_calls_while_phbs_come_and_go(void)
 	teardown();
 }
 
+/* A guest PHB hot-plugged in and out again and again: what a removed PHB
+ * held is given back while the VM lives, not kept until it is freed. */
+static void phb_add_del_cycles_keep_no_memory(void)
+{
+	struct eeh_pe *pe;
+	size_t before, after;
+
+	setup(EEH_RTAS_MODE_QEMU);
+	pe = eeh_pe_by_group(ctx, 5);
+	before = mallinfo2().uordblks;
+	for (int i = 0; i < 5000; i++) {
+		CU_ASSERT_EQUAL_FATAL(eeh_vm_add_phb(vm, 0x7000, pe), 0);
+		CU_ASSERT_EQUAL_FATAL(eeh_vm_add_device(vm, 0x7000, 0, 0x08), 0);
+		CU_ASSERT_EQUAL_FATAL(eeh_vm_del_phb(vm, 0x7000), 0);
+	}
+	after = mallinfo2().uordblks;
+	/* 5000 removed PHBs of 8 KB each were 40 MB */
+	CU_ASSERT(after < before + 256 * 1024);
+	if (after >= before + 256 * 1024)
+		fprintf(stderr, "kept %zu bytes\n", after - before);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb(vm, 0x7000, pe), 0);
+	CU_ASSERT_EQUAL(eeh_vm_pe_config_addr(vm, 0x7000), -ENOENT);
+	teardown();
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
+		TEST(phb_add_del_cycles_keep_no_memory),
 		TEST(call_names_and_default_tokens_are_qemus),
 		TEST(custom_token_moves_the_call),
 		TEST(unknown_token_is_minus3_and_enoent),
