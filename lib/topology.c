@@ -178,8 +178,10 @@ static int load_bar(struct topo_loader *ld, struct eeh_func *f, json_object *jb)
 	if (addr & (size - 1))
 		return topo_fail(ld, "address 0x%llx is not aligned to its size",
 			    (unsigned long long)addr);
-	if (!(b->flags & EEH_BAR_MEM64) && addr + size - 1 > UINT32_MAX)
-		return topo_fail(ld, "a 32-bit BAR must lie below 4 GiB");
+	/* No 4 GiB limit for a 32-bit BAR: addr is the CPU address, as the
+	 * kernel's sysfs resource file gives it. A 32-bit BAR's bus address
+	 * lies below 4 GiB, but the PHB's window maps it anywhere in CPU
+	 * space (on POWER, far above 4 GiB), and captured hosts say so. */
 	b->addr = addr;
 	b->size = size;
 	return 0;

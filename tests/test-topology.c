@@ -88,12 +88,38 @@ static void malformed_files_are_rejected_with_the_reason(void)
 	expect_rejected(PHB(PE(1, 1, "{\"bdf\":\"0000:01:00.0\",\"vendor\":1,\"device\":2,"
 				     "\"bars\":[{\"bar\":0,\"addr\":0,\"size\":24}]}")),
 			"size 0x18 is not a power of two");
-	expect_rejected(PHB(PE(1, 1, "{\"bdf\":\"0000:01:00.0\",\"vendor\":1,\"device\":2,"
-				     "\"bars\":[{\"bar\":0,\"addr\":\"0x100000000\",\"size\":16}]}")),
-			"a 32-bit BAR must lie below 4 GiB");
 	expect_rejected("{\"phbs\":[{\"index\":0,\"buid\":1,\"pes\":[]},"
 			"{\"index\":1,\"buid\":1,\"pes\":[]}]}",
 			"phbs[1]: PHB index, BUID or domain is used twice");
+}
+
+static struct eeh_ctx *save_and_load(struct eeh_ctx *ctx);
+
+/* A topology holds CPU addresses (sysfs resource): a POWER host's 32-bit
+ * BARs sit above 4 GiB there, and a capture of one loads. */
+static void a_32bit_bar_above_4g_cpu_address_loads(void)
+{
+	struct eeh_ctx *ctx = NULL, *back;
+	uint64_t addr = 0, size = 0;
+	unsigned int flags = 1;
+	uint32_t v = 0;
+
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_json(PHB(PE(1, 1,
+		"{\"bdf\":\"0000:01:00.0\",\"vendor\":1,\"device\":2,"
+		"\"bars\":[{\"bar\":0,\"addr\":\"0x3fe000000\",\"size\":\"0x40000\"}]}")), &ctx), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+	CU_ASSERT_EQUAL(eeh_func_bar(eeh_func_by_bdf(ctx, 0, 1, 0), 0, &addr, &size, &flags), 0);
+	CU_ASSERT_EQUAL(addr, 0x3fe000000ULL);
+	CU_ASSERT_EQUAL(size, 0x40000);
+	CU_ASSERT_EQUAL(flags, 0);
+	CU_ASSERT_EQUAL(eeh_func_cfg_read(eeh_func_by_bdf(ctx, 0, 1, 0), 0x10, 4, &v), 0);
+	CU_ASSERT_EQUAL(v, 0xfe000000);
+	back = save_and_load(ctx);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+	CU_ASSERT_EQUAL(eeh_func_bar(eeh_func_by_bdf(back, 0, 1, 0), 0, &addr, &size, &flags), 0);
+	CU_ASSERT_EQUAL(addr, 0x3fe000000ULL);
+	eeh_unref(back);
+	eeh_unref(ctx);
 }
 
 static void missing_file_gives_enoent(void)
@@ -401,6 +427,7 @@ int main(void)
 		TEST(minimal_topology_gets_default_addresses),
 		TEST(saved_topology_loads_back_the_same),
 		TEST(permanent_failure_with_an_armed_injection_loads_back),
+		TEST(a_32bit_bar_above_4g_cpu_address_loads),
 		TEST(a_clock_near_its_end_saves_and_loads_back),
 		TEST(image_names_share_the_file_and_its_lock),
 		TEST(a_directory_is_no_image_or_topology),
