@@ -314,7 +314,7 @@ EEH_EXPORT int eeh_new_sim_json(const char *json, struct eeh_ctx **out)
 
 /* Open the image file (creating it empty when there is none) and lock it:
  * the lock is on the file, whatever name reaches it. A save replaces the
- * file by rename (see eeh_sim_save()), so a lock won on a file that has
+ * file by rename (see eeh_save_image()), so a lock won on a file that has
  * left the path meanwhile is given up and taken again on the one now
  * there. *created: the file is new and empty. */
 static int lock_image(struct eeh_ctx *ctx, const char *path, bool *created)

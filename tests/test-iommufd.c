@@ -676,7 +676,7 @@ static void many_devices_and_large_ids_keep_the_rule(void)
 static void updating_a_registered_device_keeps_its_hwpt(void)
 {
 	struct eeh_ctx *ctx = builtin_host();
-	struct eeh_iommufd_device info = { 0 };
+	struct eeh_iommufd_device info = { .size = sizeof(info) };
 	struct eeh_iommufd *ifd;
 
 	CU_ASSERT_EQUAL_FATAL(eeh_iommufd_adopt(ctx, -1, &ifd), 0);

@@ -260,7 +260,7 @@ static void image_names_share_the_file_and_its_lock(void)
 	/* created through a dangling link: the file appears at its target */
 	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_image(lnk, NULL, &ctx), 0);
 	CU_ASSERT_EQUAL(eeh_inject_freeze(eeh_pe_by_group(ctx, 1)), 0);
-	CU_ASSERT_EQUAL(eeh_sim_save(ctx), 0);
+	CU_ASSERT_EQUAL(eeh_save_image(ctx), 0);
 	CU_ASSERT_EQUAL(lstat(lnk, &st), 0);
 	CU_ASSERT(S_ISLNK(st.st_mode));
 	CU_ASSERT_EQUAL(readlink(lnk, target, sizeof(target) - 1), 9);
