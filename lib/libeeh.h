@@ -67,7 +67,8 @@ int eeh_new(struct eeh_ctx **ctx);
 /*
  * Create a context on the simulated host. topology is a topology file path,
  * or NULL for the built-in topology. Returns 0, -ENOMEM, -ENOENT/-EACCES
- * (cannot open the file), -EINVAL (malformed; nothing is half loaded).
+ * (cannot open the file), -EISDIR (a directory), -EINVAL (malformed;
+ * nothing is half loaded).
  */
 int eeh_new_sim(const char *topology, struct eeh_ctx **ctx);
 
@@ -75,11 +76,16 @@ int eeh_new_sim(const char *topology, struct eeh_ctx **ctx);
 int eeh_new_sim_json(const char *json, struct eeh_ctx **ctx);
 
 /*
- * Create a context on a persistent simulator image. The image file is
- * locked (exclusively) for the lifetime of the context, so concurrent
- * command invocations queue behind each other. If the image does not
- * exist it is created from topology (NULL: built-in). eeh_save_image()
- * writes it back atomically. Returns 0, -EINVAL, -EACCES, -ENOMEM, -EIO.
+ * Create a context on a persistent simulator image. The image file itself
+ * is locked (exclusively, flock) for the lifetime of the context, whatever
+ * name reaches it (symbolic or hard links), so concurrent command
+ * invocations queue behind each other. A symbolic link is followed: the
+ * image is its target, and saves go there. If the image does not exist (or
+ * is empty) it is created from topology (NULL: built-in); a created image
+ * that is never saved is removed again when the context goes.
+ * eeh_save_image() writes it back atomically. Returns 0, -EINVAL (also a
+ * file that is no valid image), -EISDIR (a directory), -EACCES, -ENOMEM,
+ * -EIO, -ELOOP.
  */
 int eeh_new_sim_image(const char *image, const char *topology, struct eeh_ctx **ctx);
 
@@ -98,8 +104,9 @@ int eeh_new_host(const char *root, struct eeh_ctx **ctx);
 /* true if the context runs on the real-host backend */
 bool eeh_is_host(struct eeh_ctx *ctx);
 
-/* Write the simulator state back to its image (atomic rename). -EINVAL if
- * the context has no image, -EIO/-EACCES on write failure. */
+/* Write the simulator state back to its image (atomic rename; the new file
+ * is locked before it takes the old one's place). -EINVAL if the context
+ * has no image, -EIO/-EACCES on write failure. */
 int eeh_save_image(struct eeh_ctx *ctx);
 
 /* Write the current model and simulator state as a topology/image JSON
