@@ -100,6 +100,13 @@ printf '{ "steps": [ { "inject": "phb0:pe1", "func": 99, "expect_error": null } 
 	>"$tmp/null-errno.json"
 check scenario-expect-error-null 2 "$INJ" scenario "$tmp/null-errno.json"
 expect_out scenario-expect-error-null "expect_error"
+printf '{ "steps": [ { "inject": "phb0:pe1", "func": 99, "expect_error": "EFOO" } ] }' \
+	>"$tmp/unknown-errno.json"
+check scenario-expect-error-unknown 2 "$INJ" scenario "$tmp/unknown-errno.json"
+expect_out scenario-expect-error-unknown "expect_error"
+printf '{ "steps": [ { "inject": "phb0:pe1", "func": 99, "expect_error": "EINVAL" } ] }' \
+	>"$tmp/einval.json"
+check scenario-expect-error-einval 0 "$INJ" scenario "$tmp/einval.json"
 printf '{ "steps": [ { "repeat": 18446744073709551615, "steps": [] } ] }' >"$tmp/forever.json"
 check scenario-repeat-huge 2 "$INJ" scenario "$tmp/forever.json"
 expect_out scenario-repeat-huge "repeat"

@@ -283,6 +283,17 @@ static const char *errno_name(int e)
 	return "other";
 }
 
+/* The errno errno_name() gives name, or 0. */
+static int errno_of_name(const char *name)
+{
+	static const int known[] = { EINVAL, ENXIO, ENODEV, ENOENT, EOPNOTSUPP };
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(name, errno_name(known[i])))
+			return known[i];
+	return 0;
+}
+
 static const char *func_name(int func)
 {
 	const char *n = eeh_err_func_name((unsigned int)func);
@@ -300,7 +311,8 @@ static int step_inject(struct scen *s, json_object *st, struct eeh_pe *pe)
 	/* An expectation that is no errno name is a bad file, refused before
 	 * anything is injected. */
 	if (json_object_object_get_ex(st, "expect_error", &v) &&
-	    !json_object_is_type(v, json_type_string))
+	    (!json_object_is_type(v, json_type_string) ||
+	     !strcmp(errno_name(errno_of_name(json_object_get_string(v))), "other")))
 		return bad(s, "step %u: 'expect_error' must be an errno name (EINVAL, ENXIO, "
 			   "ENODEV, ENOENT, EOPNOTSUPP)", s->step_no);
 	/* A number goes to the library as it is (to test its refusal). */
