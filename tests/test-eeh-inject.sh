@@ -94,6 +94,8 @@ printf '{ "steps": [ { "explode": 1 } ] }' >"$tmp/bad.json"
 check scenario-bad-step 2 "$INJ" scenario "$tmp/bad.json"
 printf 'not json' >"$tmp/bad2.json"
 check scenario-not-json 2 "$INJ" scenario "$tmp/bad2.json"
+check scenario-directory 2 "$INJ" scenario "$tmp"
+expect_out scenario-directory "directory"
 # Bad values are bad files (exit 2, the key named), never a crash, a
 # run without end, or a step on the wrong PHB
 printf '{ "steps": [ { "inject": "phb0:pe1", "func": 99, "expect_error": null } ] }' \

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <json-c/json.h>
 
@@ -532,10 +533,12 @@ int scenario_run_file(const char *path, FILE *out, bool verbose)
 	struct scen s = { .path = path, .out = out, .verbose = verbose };
 	json_object *root = json_object_from_file(path), *steps;
 	const char *desc;
+	struct stat st;
 	int rc;
 
 	if (!root) {
-		fprintf(stderr, "eeh-inject: %s: cannot read a JSON scenario\n", path);
+		fprintf(stderr, "eeh-inject: %s: cannot read a JSON scenario%s\n", path,
+			stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? " (a directory)" : "");
 		return 2;
 	}
 	desc = str_of(root, "description");
