@@ -6,6 +6,8 @@
  * driver disconnects, and the timestamped event log.
  */
 #include <errno.h>
+#include <stdatomic.h>
+#include <pthread.h>
 
 #include "test-util.h"
 
@@ -389,9 +391,11 @@ static void need_reset_after_slot_reset_is_a_permanent_failure(void)
 	teardown(&fx);
 }
 
-/* mmio_enabled of a driver that finds the adapter dead: the PE fails for
- * good under the recovery (the limit lowered, one more freeze), and the
- * driver asks for a reset the platform can no longer do. */
+/* mmio_enabled of a driver that finds the adapter gone into a firmware
+ * reset: the slot settles (PAPR state 5) for longer than the recovery's
+ * three attempts take, so every assert is refused (-7), and the driver
+ * asks for a reset the platform cannot do. (A freeze past the limit no
+ * longer kills a PE by itself: the limit counts host recoveries.) */
 static struct eeh_ctx *dying_ctx;
 
 static enum eeh_ers_result kill_and_ask_reset(struct eeh_func *f, void *d)
@@ -399,9 +403,8 @@ static enum eeh_ers_result kill_and_ask_reset(struct eeh_func *f, void *d)
 	struct eeh_pe *pe = eeh_func_pe(f);
 
 	(void)d;
-	eeh_pe_op_simple(pe, 3); /* DMA back on: the PE runs again... */
-	eeh_set_max_freezes(dying_ctx, 1);
-	eeh_inject_freeze(pe);      /* ...and its next freeze is past the limit */
+	eeh_sim_papr_call(pe, EEH_PAPR_RESET_HOT);
+	eeh_sim_papr_call(pe, EEH_PAPR_RESET_DEACTIVATE); /* settles 1.6 s */
 	return EEH_ERS_NEED_RESET;
 }
 
@@ -439,6 +442,39 @@ static void failing_reset_is_tried_three_times_then_fails_the_pe(void)
 		}
 	/* Each failed assert still holds 250 ms (pseries_eeh_phb_reset). */
 	CU_ASSERT_EQUAL(last - first, 2 * 250 * MS);
+	teardown(&fx);
+}
+
+/* eeh_dev_check_failure(): the host leaves a passed-through PE (a function
+ * owned through VFIO) to its owner: no recovery, no RECOVERING flag, no
+ * freeze count, no driver callback. */
+static void passed_through_pe_is_not_recovered_by_the_host(void)
+{
+	struct fixture fx;
+	struct fake x[2] = { { .detected = EEH_ERS_CAN_RECOVER, .mmio = EEH_ERS_RECOVERED },
+			     { .detected = EEH_ERS_CAN_RECOVER, .mmio = EEH_ERS_RECOVERED } };
+	struct eeh_iommufd *ifd;
+	uint32_t id = 0;
+
+	setup(&fx, 1);
+	bind_all(&fx, &aware, x);
+	CU_ASSERT_EQUAL_FATAL(eeh_iommufd_open(fx.ctx, 0, &ifd), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(ifd, "0000:01:00.1", &id), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(fx.pe), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), -EBUSY);
+	CU_ASSERT_EQUAL(eeh_recovery_event_count(fx.rec), 0);
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(fx.pe), 0);
+	CU_ASSERT_EQUAL(eeh_pe_flags(fx.pe) & 0x2, 0);
+	CU_ASSERT_EQUAL(x[0].n_detected + x[1].n_detected, 0);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_STOPPED);
+	/* released (and thawed by the release), the host owns it again */
+	CU_ASSERT_EQUAL(eeh_iommufd_unbind(ifd, id), 0);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(fx.pe), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), 0);
+	CU_ASSERT_EQUAL(fx.res.outcome, EEH_RECOVERY_RECOVERED);
+	CU_ASSERT_EQUAL(fx.res.freeze_count, 1);
+	eeh_iommufd_close(ifd);
 	teardown(&fx);
 }
 
@@ -526,7 +562,52 @@ static void structs_with_a_short_size_are_refused(void)
 	teardown(&fx);
 }
 
+struct recovery_loop {
+	struct eeh_recovery *rec;
+	struct eeh_pe *pe;
+	_Atomic bool done;
+};
+
+static void *freeze_and_recover(void *arg)
+{
+	struct recovery_loop *l = arg;
+
+	for (int i = 0; i < 200; i++) {
+		struct eeh_recovery_result res = { .size = sizeof(res) };
+
+		eeh_inject_freeze(l->pe);
+		eeh_recovery_run(l->rec, l->pe, &res);
+	}
+	atomic_store(&l->done, true);
+	return NULL;
+}
+
+/* Recovery counts the PE's freeze (under the PE's lock) while getters read
+ * the count without it: every read sees a whole count, never going back. */
+static void freeze_count_reads_race_no_recovery(void)
+{
+	struct eeh_ctx *ctx = builtin_host();
+	struct recovery_loop l = { .pe = eeh_pe_by_group(ctx, 1) };
+	unsigned int last = 0, backwards = 0, n;
+	pthread_t t;
+
+	CU_ASSERT_EQUAL(eeh_set_max_freezes(ctx, 1000000), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_recovery_new(ctx, &l.rec), 0);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, freeze_and_recover, &l), 0);
+	while (!atomic_load(&l.done)) {
+		n = eeh_pe_freeze_count(l.pe);
+		backwards += n < last;
+		last = n;
+	}
+	pthread_join(t, NULL);
+	CU_ASSERT_EQUAL(backwards, 0);
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(l.pe), 200);
+	eeh_recovery_free(l.rec);
+	eeh_unref(ctx);
+}
+
 static const struct test tests[] = {
+	TEST(freeze_count_reads_race_no_recovery),
 	TEST(structs_with_a_short_size_are_refused),
 	TEST(frozen_parent_is_recovered_instead_of_its_child),
 	TEST(merge_keeps_the_higher_priority_answer),
@@ -538,6 +619,7 @@ static const struct test tests[] = {
 	TEST(unaware_functions_get_the_hotplug_path),
 	TEST(driver_without_slot_reset_is_removed_around_the_reset),
 	TEST(sixth_freeze_in_the_window_fails_permanently),
+	TEST(passed_through_pe_is_not_recovered_by_the_host),
 	TEST(freezes_an_hour_apart_never_reach_the_limit),
 	TEST(driver_that_disconnects_fails_the_pe),
 	TEST(need_reset_after_slot_reset_is_a_permanent_failure),
