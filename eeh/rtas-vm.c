@@ -38,6 +38,7 @@ static void rtas_reclaim(struct eeh_vm *vm)
 		}
 		*pp = p->all_next;
 		pthread_mutex_destroy(&p->lock);
+		free(p->containers);
 		free(p);
 	}
 }
