@@ -100,8 +100,9 @@ static void drv_resume(struct eeh_func *f, void *data)
 {
 }
 
-#define AWARE_DRIVER(n)                                                                  \
-	{ .name = n, .error_detected = drv_error_detected, .mmio_enabled = drv_recovered, \
+#define AWARE_DRIVER(n)                                                            \
+	{ .size = sizeof(struct eeh_driver), .name = n,                             \
+	  .error_detected = drv_error_detected, .mmio_enabled = drv_recovered,      \
 	  .slot_reset = drv_recovered, .resume = drv_resume }
 
 /* Chosen by class code: a bridge gets pcieport, NVMe nvme, an AHCI SATA
@@ -111,7 +112,7 @@ static const struct eeh_driver drivers[] = {
 	AWARE_DRIVER("eehsim"),
 	AWARE_DRIVER("pcieport"),
 	AWARE_DRIVER("nvme"),
-	{ .name = "ahci" },
+	{ .size = sizeof(struct eeh_driver), .name = "ahci" },
 };
 #define NDRIVERS (sizeof(drivers) / sizeof(drivers[0]))
 
@@ -458,7 +459,7 @@ static void log_recovery(struct facade *fc, unsigned int from, struct eeh_recove
 	json_object *j;
 
 	for (unsigned int i = from; i < n; i++) {
-		struct eeh_recovery_event ev = { 0 };
+		struct eeh_recovery_event ev = { .size = sizeof(ev) };
 
 		if (eeh_recovery_event_get(fc->rec, i, &ev) < 0)
 			break;
@@ -480,7 +481,7 @@ static void log_recovery(struct facade *fc, unsigned int from, struct eeh_recove
 
 static void recover(struct facade *fc, struct eeh_pe *pe)
 {
-	struct eeh_recovery_result res = { 0 };
+	struct eeh_recovery_result res = { .size = sizeof(res) };
 	unsigned int from = eeh_recovery_event_count(fc->rec);
 	char id[32];
 
@@ -743,7 +744,7 @@ static bool pe_path_active(struct eeh_pe *pe)
 
 static void log_freeze(struct facade *fc, struct eeh_pe *pe, struct eeh_func *f)
 {
-	struct eeh_inject_record rec = { 0 };
+	struct eeh_inject_record rec = { .size = sizeof(rec) };
 	int n = eeh_inject_record_count(pe);
 	json_object *j;
 
