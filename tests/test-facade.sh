@@ -309,6 +309,8 @@ for ctx in host sim; do
 done
 if diff -u "$tmp/seq-sim" "$tmp/seq-host" >"$tmp/out" 2>&1; then passed; else
 	failed "host backend ops = simulator ops"; fi
+check mounted-image-in-use 1 "$EEHCTL" -i "$tmp/mounted.json" exec -- true
+expect_out mounted-image-in-use "is in use by another process"
 umount "$tmp/mnt"
 # the daemon saves the image and lets it go
 check after-mount 0 "$EEHCTL" -i "$tmp/mounted.json" list
@@ -337,5 +339,14 @@ check no-command 2 "$EEHCTL" exec
 check mount-no-dir 2 "$EEHCTL" mount
 check mount-missing-dir 2 "$EEHCTL" mount "$tmp/nonexistent"
 check exit-status 3 "$EEHCTL" exec -- sh -c 'exit 3'
+check no-such-command 127 "$EEHCTL" exec -- /nonexistent/command
+# In real time a recovery takes the reset hold and settle times (2.05 s).
+check real-time 0 "$EEHCTL" exec --real-time -- sh -c \
+	'd=/sys/kernel/debug/powerpc; echo 0000:03:00.0 >$d/eeh_dev_break;
+	 s=$(date +%s%N); echo 0000:03:00.0 >$d/eeh_dev_check; cat /sys/bus/pci/devices/0000:03:00.0/eeh_pe_state;
+	 echo $((($(date +%s%N) - s) / 1000000)) ms'
+expect_out real-time "0x00000078 0x00000000"
+grep -Eq "^(20[5-9][0-9]|2[1-9][0-9][0-9]|[3-9][0-9][0-9][0-9]) ms" "$tmp/out" && passed ||
+	failed 'real-time: the recovery did not take its 2.05 s'
 
 finish test-facade

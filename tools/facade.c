@@ -187,8 +187,10 @@ struct facade {
 	struct eeh_recovery *rec;
 	struct fnode *root;
 	struct ffunc *funcs;
+	struct ffunc **func_index; /* by handle */
 	size_t nfuncs;
 	struct fpe *pes;
+	struct fpe **pe_index;
 	size_t npes;
 	struct fpe **queue; /* LIFO, as eehd takes list.next */
 	size_t nqueue;
@@ -375,25 +377,46 @@ static json_object *pe_event(struct eeh_pe *pe, struct eeh_func *f)
 	return j;
 }
 
-static struct ffunc *ffunc_by_bdf(struct facade *fc, unsigned int domain, unsigned int bus,
-				  unsigned int devfn)
+/* Lookups by handle: binary search in arrays sorted by address. */
+static int cmp_ffunc(const void *a, const void *b)
 {
-	for (size_t i = 0; i < fc->nfuncs; i++) {
-		struct eeh_func *f = fc->funcs[i].f;
+	uintptr_t x = (uintptr_t)(*(struct ffunc *const *)a)->f;
+	uintptr_t y = (uintptr_t)(*(struct ffunc *const *)b)->f;
 
-		if (eeh_func_domain(f) == domain && eeh_func_bus(f) == bus &&
-		    eeh_func_devfn(f) == devfn && !pe_removed(eeh_func_pe(f)))
-			return &fc->funcs[i];
-	}
-	return NULL;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_fpe(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)(*(struct fpe *const *)a)->pe;
+	uintptr_t y = (uintptr_t)(*(struct fpe *const *)b)->pe;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct ffunc *ffunc_of(struct facade *fc, struct eeh_func *f)
+{
+	struct ffunc key = { .f = f }, *k = &key, **hit;
+
+	hit = bsearch(&k, fc->func_index, fc->nfuncs, sizeof(*hit), cmp_ffunc);
+	return hit ? *hit : NULL;
 }
 
 static struct fpe *fpe_of(struct facade *fc, struct eeh_pe *pe)
 {
-	for (size_t i = 0; i < fc->npes; i++)
-		if (fc->pes[i].pe == pe)
-			return &fc->pes[i];
-	return NULL;
+	struct fpe key = { .pe = pe }, *k = &key, **hit;
+
+	hit = bsearch(&k, fc->pe_index, fc->npes, sizeof(*hit), cmp_fpe);
+	return hit ? *hit : NULL;
+}
+
+/* pci_get_domain_bus_and_slot(): a function still present. */
+static struct ffunc *ffunc_by_bdf(struct facade *fc, unsigned int domain, unsigned int bus,
+				  unsigned int devfn)
+{
+	struct eeh_func *f = eeh_func_by_bdf(fc->ctx, domain, bus, devfn);
+
+	return f && !pe_removed(eeh_func_pe(f)) ? ffunc_of(fc, f) : NULL;
 }
 
 static bool state_active(int s)
@@ -1060,14 +1083,6 @@ static char *ups(int depth)
 	return buf;
 }
 
-static struct ffunc *ffunc_of(struct facade *fc, struct eeh_func *f)
-{
-	for (size_t i = 0; i < fc->nfuncs; i++)
-		if (fc->funcs[i].f == f)
-			return &fc->funcs[i];
-	return NULL;
-}
-
 /* Where a function's directory goes (a VF's goes beside its PF): below
  * the first function of its parent PE, or on the PHB's root bus. */
 static struct ffunc *upstream(struct facade *fc, struct eeh_func *f)
@@ -1226,26 +1241,34 @@ static int build_tree(struct facade *fc)
 		}
 	fc->funcs = calloc(nf ? nf : 1, sizeof(*fc->funcs));
 	fc->pes = calloc(np ? np : 1, sizeof(*fc->pes));
-	if (!fc->funcs || !fc->pes)
+	fc->func_index = calloc(nf ? nf : 1, sizeof(*fc->func_index));
+	fc->pe_index = calloc(np ? np : 1, sizeof(*fc->pe_index));
+	if (!fc->funcs || !fc->pes || !fc->func_index || !fc->pe_index)
 		return -ENOMEM;
-	eeh_phb_foreach(fc->ctx, phb) {
-		if ((r = build_phb(fc, phb, sys)))
-			return r;
+	eeh_phb_foreach(fc->ctx, phb)
 		eeh_pe_foreach(phb, pe) {
-			struct fpe *p = &fc->pes[fc->npes++];
+			struct fpe *p = &fc->pes[fc->npes];
 
+			fc->pe_index[fc->npes++] = p;
 			p->pe = pe;
 			eeh_func_foreach(pe, f) {
-				struct ffunc *ff = &fc->funcs[fc->nfuncs++];
+				struct ffunc *ff = &fc->funcs[fc->nfuncs];
 
+				fc->func_index[fc->nfuncs++] = ff;
 				ff->f = f;
 				ff->fpe = p;
 				ff->drv = -1;
-				if ((r = add_function(fc, ff, sys)))
-					return r;
 			}
 		}
-	}
+	qsort(fc->func_index, fc->nfuncs, sizeof(*fc->func_index), cmp_ffunc);
+	qsort(fc->pe_index, fc->npes, sizeof(*fc->pe_index), cmp_fpe);
+	/* Topology order: a parent PE and a PF come before what hangs below. */
+	eeh_phb_foreach(fc->ctx, phb)
+		if ((r = build_phb(fc, phb, sys)))
+			return r;
+	for (size_t i = 0; i < fc->nfuncs; i++)
+		if ((r = add_function(fc, &fc->funcs[i], sys)))
+			return r;
 	return 0;
 }
 
@@ -1570,7 +1593,9 @@ static void facade_free(struct facade *fc)
 	for (size_t i = 0; i < fc->nfuncs; i++)
 		free(fc->funcs[i].syspath);
 	free(fc->funcs);
+	free(fc->func_index);
 	free(fc->pes);
+	free(fc->pe_index);
 	free(fc->queue);
 	eeh_recovery_free(fc->rec);
 	if (fc->log)
@@ -1670,7 +1695,8 @@ int facade_mount(const struct cli_opts *o, const struct facade_opts *fo, const c
 
 /* A path; a name too long for the buffer fails the mount or lookup that
  * uses it (truncated, it names nothing that exists). */
-static void pathf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void pathf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 static void pathf(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
