@@ -178,7 +178,7 @@ echo 1 >$d/eeh_max_freezes
 echo 0000:04:00.0 >$d/eeh_dev_break && echo 0000:04:00.0 >$d/eeh_dev_check
 cat /sys/bus/pci/devices/0000:04:00.0/eeh_pe_state
 echo 0000:04:00.0 >$d/eeh_dev_break && echo 0000:04:00.0 >$d/eeh_dev_check
-test -e /sys/bus/pci/devices/0000:04:00.0 || echo "permanently-failed-gone"
+ls /sys/bus/pci/devices | grep -q 0000:04:00.0 || echo "permanently-failed-gone"
 echo 0000:04:00.0 >$d/eeh_dev_check || echo "gone-enodev"
 cat /proc/powerpc/eeh
 EOF
@@ -319,10 +319,12 @@ check after-mount 0 "$EEHCTL" -i "$tmp/mounted.json" list
 #    runs, or waits with --wait; the image stays whole and counts both.
 img="$tmp/shared.json"
 "$EEHCTL" -i "$img" list >/dev/null
-(cd "$eeh_dir" && "$EEHCTL" -i "$img" exec -- sh -c 'sleep 1; sh ./eeh-basic.sh') \
+(cd "$eeh_dir" && "$EEHCTL" -i "$img" exec -- sh -c "touch $tmp/started; sleep 1; sh ./eeh-basic.sh") \
 	>"$tmp/run1" 2>&1 &
 pid1=$!
-sleep 0.3
+# until the first run holds the image (it is inside its command)
+i=0
+while [ ! -e "$tmp/started" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 check in-use 1 "$EEHCTL" -i "$img" exec -- true
 expect_out in-use "is in use by another process"
 (cd "$eeh_dir" && "$EEHCTL" -i "$img" exec --wait -- sh ./eeh-basic.sh) >"$tmp/run2" 2>&1 &

@@ -1141,7 +1141,9 @@ static int add_function(struct facade *fc, struct ffunc *ff, struct fnode *sys)
 	link_add(dir, "iommu_group", "%skernel/iommu_groups/%s", ups(d), group);
 	groups = dir_at(dir_at(dir_at(child(sys, "kernel"), "iommu_groups", 0755), group, 0755),
 			"devices", 0755);
-	link_add(groups, eeh_func_bdf(f), "../../../../%s", ff->syspath);
+	n = link_add(groups, eeh_func_bdf(f), "../../../../%s", ff->syspath);
+	if (n)
+		n->ff = ff; /* gone with the function */
 	if (d == 3 && !eeh_func_physfn(f))
 		link_add(dir, "of_node", "%sfirmware/devicetree/base/pciex@%x/pci@0", ups(d),
 			 eeh_func_domain(f));
@@ -1157,8 +1159,10 @@ static int add_function(struct facade *fc, struct ffunc *ff, struct fnode *sys)
 		if (n)
 			n->ff = pf;
 	}
-	link_add(child(child(child(sys, "bus"), "pci"), "devices"), eeh_func_bdf(f), "../../../%s",
-		 ff->syspath);
+	n = link_add(child(child(child(sys, "bus"), "pci"), "devices"), eeh_func_bdf(f),
+		     "../../../%s", ff->syspath);
+	if (n)
+		n->ff = ff;
 	for (size_t i = 0; i < NDRIVERS; i++) {
 		n = link_add(child(child(child(child(sys, "bus"), "pci"), "drivers"), drivers[i].name),
 			     eeh_func_bdf(f), "../../../../%s", ff->syspath);
@@ -1630,6 +1634,7 @@ static struct fuse *fuse_start(const char *prog, struct facade *fc, const char *
 	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
 	struct fuse *fuse = fuse_new(&args, &facade_ops, sizeof(facade_ops), fc);
 
+	fuse_opt_free_args(&args);
 	if (!fuse) {
 		fprintf(stderr, "%s: cannot start FUSE\n", prog);
 		return NULL;
