@@ -337,6 +337,9 @@ expect_out image-whole '"freeze_count": 2'
 # 7. Clear errors.
 check not-root 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$EEHCTL" exec -- true
 expect_out not-root "not root"
+: >"$tmp/nofuse"
+check no-fuse 1 unshare -m sh -c "mount --bind '$tmp/nofuse' /dev/fuse && '$EEHCTL' exec -- true"
+expect_out no-fuse "no FUSE: /dev/fuse is not the FUSE device"
 check no-command 2 "$EEHCTL" exec
 check mount-no-dir 2 "$EEHCTL" mount
 check mount-missing-dir 2 "$EEHCTL" mount "$tmp/nonexistent"

@@ -1573,6 +1573,7 @@ static struct eeh_ctx *open_image(const char *prog, const struct cli_opts *o,
 
 static int check_fuse(const char *prog, bool need_root)
 {
+	struct stat st;
 	int fd;
 
 	if (need_root && geteuid() != 0) {
@@ -1581,10 +1582,13 @@ static int check_fuse(const char *prog, bool need_root)
 		return -1;
 	}
 	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "%s: no FUSE: cannot open /dev/fuse (%s); load the fuse module "
-				"(modprobe fuse) or, in a container, pass the device "
-				"(--device /dev/fuse)\n", prog, strerror(errno));
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode)) {
+		fprintf(stderr, "%s: no FUSE: %s%s%s; load the fuse module (modprobe fuse) or, in "
+				"a container, pass the device (--device /dev/fuse)\n", prog,
+			fd < 0 ? "cannot open /dev/fuse (" : "/dev/fuse is not the FUSE device",
+			fd < 0 ? strerror(errno) : "", fd < 0 ? ")" : "");
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	close(fd);
