@@ -14,6 +14,7 @@
 set -u
 EEHCTL="$(cd "${top_builddir:-.}" && pwd)/tools/eehctl"
 FIXTURE="$(cd "${top_builddir:-.}" && pwd)/tests/facade-fixture"
+HOSTDIFF="$(cd "${top_builddir:-.}" && pwd)/tests/facade-host-diff"
 SELFTESTS="$(cd "${top_builddir:-.}" && pwd)/tests/eeh-selftests"
 TARBALL=${LINUX_SOURCE_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 . "${top_srcdir:-.}/tests/cli-lib.sh"
@@ -309,6 +310,20 @@ for ctx in host sim; do
 done
 if diff -u "$tmp/seq-sim" "$tmp/seq-host" >"$tmp/out" 2>&1; then passed; else
 	failed "host backend ops = simulator ops"; fi
+# Through the library API (tests/facade-host-diff.c): model, config space,
+# states, the freeze limit, and the same operations on both sides.
+"$EEHCTL" save-topology "$tmp/builtin.json" >/dev/null
+mkdir "$tmp/mnt2"
+check mount-topology 0 "$EEHCTL" -t "$tmp/builtin.json" mount "$tmp/mnt2"
+echo Y >"$tmp/mnt2/sys/kernel/debug/powerpc/eeh_disable_recovery"
+check host-diff 0 "$HOSTDIFF" "$tmp/mnt2" "$tmp/builtin.json"
+expect_out host-diff "0 differences"
+umount "$tmp/mnt2"
+check mount-p9 0 "$EEHCTL" -t "$tmp/power9.json" mount "$tmp/mnt2"
+echo Y >"$tmp/mnt2/sys/kernel/debug/powerpc/eeh_disable_recovery"
+check host-diff-p9 0 "$HOSTDIFF" "$tmp/mnt2" "$tmp/power9.json"
+expect_out host-diff-p9 "0 differences"
+umount "$tmp/mnt2"
 check mounted-image-in-use 1 "$EEHCTL" -i "$tmp/mounted.json" exec -- true
 expect_out mounted-image-in-use "is in use by another process"
 umount "$tmp/mnt"
