@@ -155,7 +155,7 @@ echo 0000:7f:00.0 >$d/eeh_dev_check || echo "check-enodev"
 echo 0000:01:00.0 >$d/eeh_dev_check && echo "check-ok"
 grep eeh_false_positives=1 /proc/powerpc/eeh && echo "false-positive-counted"
 echo 0000:01:00.0 >$d/eeh_dev_can_recover && echo "can-recover"
-echo ahci >/dev/null
+cat $d/eeh_enable
 cat $d/eeh_disable_recovery
 echo Y >$d/eeh_disable_recovery
 echo 0000:03:00.0 >$d/eeh_dev_break && echo "break-ok"
@@ -194,6 +194,7 @@ expect_out files "line 7: echo: write error: No such device"
 expect_out files "check-ok"
 expect_out files "false-positive-counted"
 expect_out files "can-recover"
+expect_out files "^0x1$"
 expect_out files "^N$"
 expect_out files "break-ok"
 expect_out files "0x00000000 0x00000001"

@@ -1124,12 +1124,11 @@ static int add_function(struct facade *fc, struct ffunc *ff, struct fnode *sys)
 	dir->ff = ff;
 	ff->dir = dir;
 	ff->depth = d;
-	if (parent->ff)
-		asprintf(&ff->syspath, "%s/%s", parent->ff->syspath, eeh_func_bdf(f));
-	else
-		asprintf(&ff->syspath, "devices/%s/%s", parent->name, eeh_func_bdf(f));
-	if (!ff->syspath)
+	if ((parent->ff ? asprintf(&ff->syspath, "%s/%s", parent->ff->syspath, eeh_func_bdf(f))
+			: asprintf(&ff->syspath, "devices/%s/%s", parent->name, eeh_func_bdf(f))) < 0) {
+		ff->syspath = NULL;
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < sizeof(func_attrs) / sizeof(func_attrs[0]); i++)
 		if (!file_add(dir, &func_attrs[i]))
 			return -ENOMEM;
@@ -1149,7 +1148,7 @@ static int add_function(struct facade *fc, struct ffunc *ff, struct fnode *sys)
 			 eeh_func_domain(f));
 	if ((eeh_func_class(f) >> 8) == 0x0604)
 		node_add(dir, "pci_bus", N_DIR, 0755);
-	if (eeh_func_physfn(f)) {
+	if (eeh_func_physfn(f) && ffunc_of(fc, eeh_func_physfn(f))) {
 		struct ffunc *pf = ffunc_of(fc, eeh_func_physfn(f));
 		char name[32];
 
