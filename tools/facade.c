@@ -1581,6 +1581,11 @@ static int check_fuse(const char *prog, bool need_root)
 		return -1;
 	}
 	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+		fprintf(stderr, "%s: not allowed to use FUSE: /dev/fuse: %s (run as root, or give "
+				"your user access to /dev/fuse)\n", prog, strerror(errno));
+		return -1;
+	}
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode)) {
 		fprintf(stderr, "%s: no FUSE: %s%s%s; load the fuse module (modprobe fuse) or, in "
 				"a container, pass the device (--device /dev/fuse)\n", prog,
