@@ -362,6 +362,20 @@ expect_out image-whole '"freeze_count": 2'
 check not-root 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$EEHCTL" exec -- true
 expect_out not-root "not root"
 : >"$tmp/nofuse"
+# What a file cannot do, as the kernel answers root: a sysfs attribute
+# refuses the open (EACCES), a debugfs file without a read op fails the
+# read (EINVAL), a procfs file without a write op the write (EIO).
+check cannot 0 "$EEHCTL" exec -- bash -c 'd=/sys/kernel/debug/powerpc
+	echo 1 >/sys/bus/pci/devices/0000:01:00.0/vendor || echo vendor-eacces
+	cat /sys/bus/pci/drivers/nvme/bind || echo bind-eacces
+	cat $d/eeh_force_recover || echo force-einval
+	cat $d/PCI0000/err_injct || echo injct-einval
+	echo x >/proc/powerpc/eeh || echo proc-eacces'
+expect_out cannot "vendor: Permission denied"
+expect_out cannot "bind: Permission denied"
+expect_out cannot "eeh_force_recover: Invalid argument"
+expect_out cannot "err_injct: Invalid argument"
+expect_out cannot "write error: Input/output error"
 check no-fuse 1 unshare -m sh -c "mount --bind '$tmp/nofuse' /dev/fuse && '$EEHCTL' exec -- true"
 expect_out no-fuse "no FUSE: /dev/fuse is not the FUSE device"
 check no-command 2 "$EEHCTL" exec

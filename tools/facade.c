@@ -1355,6 +1355,16 @@ struct open_file {
 	struct fbuf content;
 };
 
+static bool sysfs_attr(struct fnode *n)
+{
+	return n->attr && n->attr->size != 0;
+}
+
+static bool can_read(struct fnode *n)
+{
+	return (n->attr && n->attr->show) || (!n->attr && n->target);
+}
+
 static int op_open(const char *path, struct fuse_file_info *fi)
 {
 	struct facade *fc = fc_of();
@@ -1366,7 +1376,11 @@ static int op_open(const char *path, struct fuse_file_info *fi)
 		return -ENOENT;
 	if (n->kind != N_FILE)
 		return -EISDIR;
-	if ((acc != O_WRONLY && !(n->mode & 0444)) || (acc != O_RDONLY && !(n->mode & 0222)))
+	/* Permissions are the kernel's (default_permissions; root passes). What
+	 * the file cannot do: sysfs (kernfs) refuses the open; a debugfs file
+	 * fails the read with EINVAL, procfs the write with EIO (pde_write). */
+	if (sysfs_attr(n) && ((acc != O_WRONLY && !can_read(n)) ||
+			      (acc != O_RDONLY && !(n->attr && n->attr->store))))
 		return -EACCES;
 	of = calloc(1, sizeof(*of));
 	if (!of)
@@ -1392,6 +1406,8 @@ static int op_read(const char *path, char *buf, size_t size, off_t off, struct f
 {
 	struct open_file *of = (struct open_file *)(uintptr_t)fi->fh;
 
+	if (of && !can_read(of->node))
+		return -EINVAL; /* a debugfs file without a read op */
 	if (!of || (size_t)off >= of->content.len)
 		return 0;
 	if (size > of->content.len - (size_t)off)
@@ -1407,7 +1423,7 @@ static int op_write(const char *path, const char *buf, size_t size, off_t off,
 	struct fnode *n = of ? of->node : NULL;
 
 	if (!n || !n->attr || !n->attr->store)
-		return -EACCES;
+		return n && !sysfs_attr(n) ? -EIO : -EACCES;
 	if (n->ff && pe_removed(eeh_func_pe(n->ff->f)))
 		return -ENODEV;
 	return n->attr->store(fc_of(), n, buf, size);
