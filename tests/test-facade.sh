@@ -117,6 +117,15 @@ run_basic power9 -t "$tmp/power9.json"
 expect_out power9 "0 devices failed to recover (5 tested)"
 expect_out power9 "0000:02:00.0, Skipped: bridge"
 
+# EEH switched off through debugfs: procfs says so and the selftest skips
+# (exit 4, the kselftest skip code), as on a host booted with eeh=off.
+(cd "$eeh_dir" && "$EEHCTL" exec -- sh -c \
+	'echo 0 >/sys/kernel/debug/powerpc/eeh_enable; cat /proc/powerpc/eeh; sh ./eeh-basic.sh') \
+	>"$tmp/out" 2>"$tmp/err"
+[ $? -eq 4 ] && passed || failed "eeh-off: eeh-basic.sh did not skip"
+expect_out eeh-off "EEH Subsystem is globally disabled"
+expect_out eeh-off "EEH not supported on this system, skipping"
+
 # 3. lspci -vvv shows the topology's functions, IDs and BARs.
 "$EEHCTL" --json list >"$tmp/list.json"
 check lspci 0 "$EEHCTL" exec -- lspci -vvv -nn
