@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "iommufd.h"
 #include "rtas.h"
 
@@ -138,6 +139,7 @@ struct binding {
 	bool (*usable)(struct rtas_phb *phb);
 	struct eeh_iommufd *ifd;
 	uint32_t devid;
+	bool no_reset;
 };
 
 static int add_phb(struct eeh_vm *vm, uint64_t buid, const struct binding *b)
@@ -177,6 +179,7 @@ static int add_phb(struct eeh_vm *vm, uint64_t buid, const struct binding *b)
 	phb->usable = b->usable;
 	phb->ifd = b->ifd;
 	phb->devid = b->devid;
+	phb->no_reset = b->no_reset;
 	phb->live = true;
 	pthread_mutex_init(&phb->lock, NULL);
 	atomic_init(&phb->freset, -1);
@@ -226,7 +229,7 @@ static bool iommufd_usable(struct rtas_phb *phb)
 {
 	struct eeh_pe *pe;
 
-	return iofd_check(phb->ifd, phb->devid, &pe) == 0;
+	return !phb->no_reset && iofd_check(phb->ifd, phb->devid, &pe) == 0;
 }
 
 EEH_EXPORT int eeh_vm_add_phb_iommufd(struct eeh_vm *vm, uint64_t buid, struct eeh_iommufd *ifd,
@@ -241,6 +244,16 @@ EEH_EXPORT int eeh_vm_add_phb_iommufd(struct eeh_vm *vm, uint64_t buid, struct e
 	b.pe = eeh_iommufd_device_pe(ifd, devid, &err);
 	if (!b.pe && err == -ENOENT)
 		return -ENOENT;
+	/* A PE whose resets only the device route can do, on a function
+	 * the platform has no bus reset for (pSeries: on the PHB root bus):
+	 * a recovery could never succeed, so the guest is told the PHB has
+	 * no EEH rather than offered one. Asked once: the topology is fixed. */
+	if (b.pe && backend_has(eeh_pe_ctx(b.pe)->ops, EEH_BACKEND_CAP_DEVICE_RESET) &&
+	    iofd_reset_probe(ifd, devid) == -ENODEV) {
+		info(vm->ctx, "PHB %llx: no bus reset for device %u: EEH unavailable",
+		     (unsigned long long)buid, devid);
+		b.no_reset = true;
+	}
 	return add_phb(vm, buid, &b);
 }
 

@@ -31,6 +31,9 @@ struct rtas_phb {
 	bool (*usable)(struct rtas_phb *phb);
 	struct eeh_iommufd *ifd; /* iommufd binding: the device object */
 	uint32_t devid;
+	/* iommufd binding whose device route has no reset (the platform
+	 * offers no bus reset for the function): no EEH on this PHB. */
+	bool no_reset;
 	bool live;              /* false once removed */
 	/* Serializes the guest's calls that change the PE's state, so a
 	 * state check and the op it allows are one step for the guest. */

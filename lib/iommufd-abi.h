@@ -164,4 +164,21 @@ _Static_assert(sizeof(struct vfio_eeh_pe_op) == 40, "vfio_eeh_pe_op is 40");
 _Static_assert(VFIO_EEH == 5 && VFIO_SPAPR_TCE_IOMMU == 2 && VFIO_SPAPR_TCE_v2_IOMMU == 7,
 	       "VFIO extension numbers");
 
+/* PCI hot reset through a VFIO device (vfio.h). The structs are in every
+ * <linux/vfio.h> since 3.12; the cdev flags arrived in 6.6: in a reply
+ * with VFIO_PCI_HOT_RESET_FLAG_DEV_ID, devices[].group_id is a devid. */
+#ifndef VFIO_PCI_HOT_RESET_FLAG_DEV_ID
+#define VFIO_PCI_HOT_RESET_FLAG_DEV_ID (1 << 0)
+#define VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED (1 << 1)
+#endif
+#ifndef VFIO_PCI_DEVID_OWNED
+#define VFIO_PCI_DEVID_OWNED 0
+#define VFIO_PCI_DEVID_NOT_OWNED (-1)
+#endif
+_Static_assert(ABI_IS_IO(VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, 112), "HOT_RESET_INFO is nr 112");
+_Static_assert(ABI_IS_IO(VFIO_DEVICE_PCI_HOT_RESET, 113), "PCI_HOT_RESET is nr 113");
+_Static_assert(sizeof(struct vfio_pci_dependent_device) == 8, "dependent device is 8");
+_Static_assert(sizeof(struct vfio_pci_hot_reset_info) == 12, "hot_reset_info header is 12");
+_Static_assert(sizeof(struct vfio_pci_hot_reset) == 12, "hot_reset header is 12");
+
 #endif

@@ -473,6 +473,18 @@ int iofd_check_slow(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe)
 	return rc;
 }
 
+int iofd_dev_copy(struct eeh_iommufd *ifd, uint32_t devid, struct iofd_dev *out)
+{
+	struct iofd_dev *dev;
+
+	pthread_rwlock_rdlock(&ifd->lock);
+	dev = dev_get(ifd, devid);
+	if (dev)
+		*out = *dev;
+	pthread_rwlock_unlock(&ifd->lock);
+	return dev ? 0 : -ENOENT;
+}
+
 /* ---- public API ---- */
 
 static int iofd_new(struct eeh_ctx *ctx, struct eeh_iommufd **out)

@@ -135,6 +135,26 @@ static inline int iofd_check(struct eeh_iommufd *ifd, uint32_t devid, struct eeh
 	return 0;
 }
 
+/* A copy of a device's bookkeeping (pointers in it only for comparison):
+ * 0, or -ENOENT. */
+int iofd_dev_copy(struct eeh_iommufd *ifd, uint32_t devid, struct iofd_dev *out);
+
+/*
+ * The iommufd device route's PE reset (lib/iommufd-reset.c), for a device
+ * libeeh bound through its VFIO cdev on a kernel iommufd, used when the
+ * backend announces EEH_BACKEND_CAP_DEVICE_RESET and no container holds
+ * the PE. op is VFIO_EEH_PE_RESET_HOT, _FUNDAMENTAL (a hot reset, logged),
+ * _DEACTIVATE or VFIO_EEH_PE_CONFIGURE. Returns 0, -EPERM (the reset
+ * would reach a function this iommufd does not own), -ENODEV (no bus or
+ * slot reset for the function), -EIO (the PE stays frozen), -EOPNOTSUPP
+ * (not a cdev libeeh bound), -ENOENT, or the kernel's errno.
+ */
+int iofd_reset(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe *pe, unsigned int op);
+/* Whether that route has a reset for devid, without resetting: 0, -ENODEV
+ * (the platform offers no bus reset: a function on a PHB root bus),
+ * -EOPNOTSUPP (no cdev of libeeh's), or another -errno. */
+int iofd_reset_probe(struct eeh_iommufd *ifd, uint32_t devid);
+
 /* ---- for the PE op front end (eeh/dev-op.c, eeh/pe-op.c) ---- */
 struct vfio_eeh_pe_op;
 /* The engine that runs an op on a PE in-process (eeh_pe_op()), passed

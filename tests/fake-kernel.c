@@ -7,11 +7,13 @@
  * the uAPI documentation, independently of the library's simulator.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "fake-kernel.h"
 #include "iommufd-abi.h"
@@ -28,6 +30,7 @@ struct fobj {
 	unsigned int users;  /* IOAS: HWPTs; HWPT: devices */
 	uint32_t ioas;       /* HWPT */
 	bool automatic;      /* HWPT */
+	enum fake_iommu iommu; /* HWPT: the IOMMU of the device it was made for */
 	uint32_t hwpt;       /* DEVICE */
 	int cdev;            /* DEVICE */
 };
@@ -43,6 +46,9 @@ struct fictx {
 struct ffd {
 	enum fake_fd_kind kind;
 	int idx;            /* ictx, cdev number, group number */
+	/* cdev: this file did the bind (each open of a cdev is its own
+	 * vfio_device_file; access_granted is per file) */
+	bool bound;
 	/* container */
 	int iommu_type;
 	uint32_t groups;    /* bitmask */
@@ -148,6 +154,52 @@ static int parse_num(const char *s, int max)
 	return end == s || *end || v < 0 || v >= max ? -1 : (int)v;
 }
 
+static void log_op(struct fake_kernel *fk, enum fake_fd_kind kind, unsigned long req,
+		   uint32_t size, int rc)
+{
+	if (fk->nlog < FAKE_MAX_LOG)
+		fk->log[fk->nlog++] = (struct fake_ioctl){ kind, req, size, rc };
+}
+
+/* A file of the tree under fk->root: a real fd (below FD_BASE). The PE
+ * state file follows PowerNV (eeh_sysfs.c, pnv_eeh_get_pe_state): a read
+ * marks a frozen PE isolated, a write thaws an isolated PE and does
+ * nothing otherwise; the file then holds the state a read shows. */
+static int sysfs_open(struct fake_kernel *fk, const char *path, int flags)
+{
+	size_t len = strlen(path);
+	bool pe_state = len > 13 && !strcmp(path + len - 13, "/eeh_pe_state");
+	char p[4096];
+	int fd;
+
+	if ((size_t)snprintf(p, sizeof(p), "%s%s", fk->root, path) >= sizeof(p))
+		return -ENAMETOOLONG;
+	if (pe_state && (flags & O_ACCMODE) == O_RDONLY) {
+		FILE *f = fopen(p, "w");
+
+		if (fk->pe_frozen)
+			fk->pe_isolated = true;
+		if (f) {
+			fprintf(f, "0x%08x 0x%08x\n", fk->pe_frozen ? 0 : 0x78,
+				fk->pe_isolated ? 0x1 : 0);
+			fclose(f);
+		}
+		log_op(fk, FK_PE_STATE_READ, 0, 0, 0);
+	} else if (pe_state) {
+		log_op(fk, FK_PE_STATE_WRITE, 0, 0, fk->pe_isolated && fk->pe_thaw_fails ? -EIO : 0);
+		if (fk->pe_isolated && fk->pe_thaw_fails)
+			return -EIO;
+		if (fk->pe_isolated)
+			fk->pe_frozen = fk->pe_isolated = false;
+	}
+	fd = open(p, flags | O_CLOEXEC, 0644);
+	if (fd >= FD_BASE) {
+		close(fd);
+		return -EMFILE;
+	}
+	return fd < 0 ? -errno : fd;
+}
+
 static int f_open(void *data, const char *path, int flags, unsigned int mode)
 {
 	struct fake_kernel *fk = data;
@@ -182,7 +234,7 @@ static int f_open(void *data, const char *path, int flags, unsigned int mode)
 			return -EBUSY;
 		return fd_new(fk, FK_GROUP, n);
 	}
-	return -ENOENT;
+	return fk->root && strncmp(path, "/dev/", 5) ? sysfs_open(fk, path, flags) : -ENOENT;
 }
 
 static void ictx_detach(struct fictx *x, struct fobj *d)
@@ -224,11 +276,14 @@ static int f_close(void *data, int fd)
 	struct fake_kernel *fk = data;
 	struct ffd *f = fd_get(fk, fd);
 
+	if (fd >= 0 && fd < FD_BASE && fk->root)
+		return close(fd) < 0 ? -errno : 0;
 	if (!f)
 		return -EBADF;
 	switch (f->kind) {
 	case FK_CDEV:
-		cdev_unbind(fk, f->idx);
+		if (f->bound)
+			cdev_unbind(fk, f->idx);
 		break;
 	case FK_IOMMUFD:
 		/* Devices stay bound until their fds close; the fake requires
@@ -285,9 +340,67 @@ static int check_size(const void *arg, uint32_t size, size_t minsz, size_t known
 	return 0;
 }
 
+/*
+ * iommufd_ioas_iova_ranges(): the IOAS's allowed ranges, the apertures of
+ * its domains minus the devices' reserved regions. Empty: everything;
+ * the selftest mock: [1<<24, 2^31-1]; intel-iommu (QEMU, 39 bits): [0,
+ * 2^39-1] without the MSI window. Too small an array: EMSGSIZE with the
+ * number needed.
+ */
+static int iova_ranges(struct fictx *x, struct iommu_ioas_iova_ranges *q)
+{
+	struct iommu_iova_range r[2] = { { 0, UINT64_MAX } }, *out;
+	uint32_t n = 1, align = 1;
+
+	for (uint32_t id = 1; id < MAX_OBJS; id++) {
+		const struct fobj *h = &x->obj[id];
+
+		if (h->type != OBJ_HWPT || h->ioas != q->ioas_id)
+			continue;
+		if (h->iommu == FAKE_IOMMU_VTD) {
+			r[0] = (struct iommu_iova_range){ 0, 0xfedfffffULL };
+			r[1] = (struct iommu_iova_range){ 0xfef00000ULL, (1ULL << 39) - 1 };
+			n = 2;
+			align = 4096;
+		} else {
+			r[0] = (struct iommu_iova_range){ 1ULL << 24, (1ULL << 31) - 1 };
+			n = 1;
+			align = 2048;
+		}
+		break;
+	}
+	if (q->num_iovas < n) {
+		q->num_iovas = n;
+		return -EMSGSIZE;
+	}
+	out = (void *)(uintptr_t)q->allowed_iovas;
+	if (!out)
+		return -EFAULT;
+	memcpy(out, r, n * sizeof(r[0]));
+	q->num_iovas = n;
+	q->out_iova_alignment = align;
+	return 0;
+}
+
+/* iommufd_vfio_ioctl() (vfio_compat.c): the VFIO container ioctls an
+ * iommufd answers on its own fd, by value or pointer, whatever the
+ * IOMMUFD_VFIO_CONTAINER option says about /dev/vfio/vfio. */
+static int iommufd_vfio_ioctl(unsigned long req, void *arg)
+{
+	unsigned long ext = (unsigned long)(uintptr_t)arg;
+
+	if (req == VFIO_GET_API_VERSION)
+		return VFIO_API_VERSION;
+	if (req == VFIO_CHECK_EXTENSION)
+		return ext == VFIO_TYPE1_IOMMU || ext == VFIO_TYPE1v2_IOMMU || ext == VFIO_UNMAP_ALL;
+	return -ENOTTY;
+}
+
 static int iommufd_ioctl(struct fake_kernel *fk, struct fictx *x, unsigned long req, void *arg,
 			 uint32_t *size)
 {
+	if (_IOC_NR(req) < 0x80)
+		return iommufd_vfio_ioctl(req, arg);
 	*size = *(uint32_t *)arg;
 	if (req == IOMMU_IOAS_ALLOC) {
 		struct iommu_ioas_alloc *a = arg;
@@ -338,13 +451,13 @@ static int iommufd_ioctl(struct fake_kernel *fk, struct fictx *x, unsigned long 
 		if (!id)
 			return -ENOMEM;
 		x->obj[id].ioas = h->pt_id;
+		x->obj[id].iommu = fk->cdev[x->obj[h->dev_id].cdev].iommu;
 		x->obj[h->pt_id].users++;
 		h->out_hwpt_id = id;
 		return 0;
 	}
 	if (req == IOMMU_IOAS_IOVA_RANGES) {
 		struct iommu_ioas_iova_ranges *q = arg;
-		struct iommu_iova_range *out = (void *)(uintptr_t)q->allowed_iovas;
 		struct fobj *ioas;
 		int rc = check_size(arg, q->size, IOMMU_IOVA_RANGES_MINSZ, sizeof(*q));
 
@@ -355,18 +468,7 @@ static int iommufd_ioctl(struct fake_kernel *fk, struct fictx *x, unsigned long 
 		ioas = obj_get(x, q->ioas_id, OBJ_IOAS);
 		if (!ioas)
 			return -ENOENT;
-		if (q->num_iovas < 1) {
-			q->num_iovas = 1;
-			return -EMSGSIZE;
-		}
-		if (!out)
-			return -EFAULT;
-		/* Empty: everything; with a domain: the selftest mock's aperture. */
-		out[0].start = ioas->users ? 1ULL << 24 : 0;
-		out[0].last = ioas->users ? (1ULL << 31) - 1 : UINT64_MAX;
-		q->num_iovas = 1;
-		q->out_iova_alignment = ioas->users ? 2048 : 1;
-		return 0;
+		return iova_ranges(x, q);
 	}
 	(void)fk;
 	/* Every VFIO number (VFIO_EEH_PE_OP included) falls to the compat
@@ -406,6 +508,7 @@ static int cdev_attach(struct fake_kernel *fk, int n, struct vfio_device_attach_
 			return -ENOMEM;
 		x->obj[target].ioas = a->pt_id;
 		x->obj[target].automatic = true;
+		x->obj[target].iommu = fk->cdev[n].iommu;
 		x->obj[a->pt_id].users++;
 	}
 	if (old == target) {
@@ -441,9 +544,89 @@ static int cdev_attach(struct fake_kernel *fk, int n, struct vfio_device_attach_
 	return 0;
 }
 
-static int cdev_ioctl(struct fake_kernel *fk, int n, unsigned long req, void *arg, uint32_t *size)
+/*
+ * vfio_iommufd_get_dev_id() for function m seen from cdev n's iommufd:
+ * its devid when bound there, OWNED (0) when its group is owned there,
+ * else NOT_OWNED.
+ */
+static uint32_t dev_id_for(struct fake_kernel *fk, int n, int m)
 {
 	struct fake_priv *p = P(fk);
+
+	if (p->cdev[m].ictx == p->cdev[n].ictx)
+		return p->cdev[m].devid;
+	if (p->group_owner[fk->cdev[m].group] == p->cdev[n].ictx)
+		return VFIO_PCI_DEVID_OWNED;
+	return (uint32_t)VFIO_PCI_DEVID_NOT_OWNED;
+}
+
+/* vfio_pci_ioctl_get_pci_hot_reset_info(), for a cdev caller: the
+ * functions of the bus below the bridge; a root bus has no reset. */
+static int hot_reset_info(struct fake_kernel *fk, int n, struct vfio_pci_hot_reset_info *info)
+{
+	int bus = fk->cdev[n].bus;
+	uint32_t count = 0, i = 0;
+
+	if (info->argsz < sizeof(*info))
+		return -EINVAL;
+	info->flags = 0;
+	if (bus <= 0)
+		return -ENODEV;
+	for (int m = 0; m < FAKE_MAX_CDEVS; m++)
+		count += fk->cdev[m].present && fk->cdev[m].bus == bus;
+	count += fk->foreign[bus];
+	if (count > (info->argsz - sizeof(*info)) / sizeof(info->devices[0])) {
+		info->count = count;
+		return -ENOSPC;
+	}
+	info->flags = VFIO_PCI_HOT_RESET_FLAG_DEV_ID | VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
+	for (int m = 0; m < FAKE_MAX_CDEVS; m++) {
+		if (!fk->cdev[m].present || fk->cdev[m].bus != bus)
+			continue;
+		info->devices[i] = (struct vfio_pci_dependent_device){
+			.group_id = dev_id_for(fk, n, m), .bus = (uint8_t)bus, .devfn = (uint8_t)m };
+		if (info->devices[i++].group_id == (uint32_t)VFIO_PCI_DEVID_NOT_OWNED)
+			info->flags &= ~VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
+	}
+	/* Functions outside the dev_set (no vfio-pci driver) are not owned. */
+	for (unsigned int k = 0; k < fk->foreign[bus]; k++) {
+		info->devices[i++] = (struct vfio_pci_dependent_device){
+			.group_id = (uint32_t)VFIO_PCI_DEVID_NOT_OWNED, .bus = (uint8_t)bus,
+			.devfn = (uint8_t)(0x80 + k) };
+		info->flags &= ~VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
+	}
+	info->count = count;
+	return 0;
+}
+
+/* vfio_pci_ioctl_pci_hot_reset() for a cdev caller: count must be 0 and
+ * every function of the bus bound to vfio-pci and owned by the caller's
+ * iommufd. */
+static int hot_reset(struct fake_kernel *fk, int n, struct vfio_pci_hot_reset *r)
+{
+	int bus = fk->cdev[n].bus;
+
+	if (r->argsz < sizeof(*r) || r->flags || r->count)
+		return -EINVAL;
+	if (bus <= 0)
+		return -ENODEV;
+	if (fk->foreign[bus])
+		return -EINVAL;
+	for (int m = 0; m < FAKE_MAX_CDEVS; m++)
+		if (fk->cdev[m].present && fk->cdev[m].bus == bus &&
+		    dev_id_for(fk, n, m) == (uint32_t)VFIO_PCI_DEVID_NOT_OWNED)
+			return -EINVAL;
+	for (int m = 0; m < FAKE_MAX_CDEVS; m++)
+		if (fk->cdev[m].present && fk->cdev[m].bus == bus)
+			fk->cdev[m].hot_resets++;
+	return 0;
+}
+
+static int cdev_ioctl(struct fake_kernel *fk, struct ffd *f, unsigned long req, void *arg,
+		      uint32_t *size)
+{
+	struct fake_priv *p = P(fk);
+	int n = f->idx;
 	int g = fk->cdev[n].group;
 
 	*size = *(uint32_t *)arg;
@@ -473,10 +656,11 @@ static int cdev_ioctl(struct fake_kernel *fk, int n, unsigned long req, void *ar
 		p->group_owner[g] = ifd->idx;
 		p->group_bound[g]++;
 		b->out_devid = id;
+		f->bound = true;
 		return 0;
 	}
-	/* Nothing but BIND before a bind (access_granted). */
-	if (p->cdev[n].ictx < 0)
+	/* Nothing but BIND before this file's bind (access_granted). */
+	if (!f->bound)
 		return -EINVAL;
 	if (req == VFIO_DEVICE_ATTACH_IOMMUFD_PT) {
 		struct vfio_device_attach_iommufd_pt *a = arg;
@@ -497,6 +681,10 @@ static int cdev_ioctl(struct fake_kernel *fk, int n, unsigned long req, void *ar
 		ictx_detach(x, o);
 		return 0;
 	}
+	if (req == VFIO_DEVICE_GET_PCI_HOT_RESET_INFO)
+		return hot_reset_info(fk, n, arg);
+	if (req == VFIO_DEVICE_PCI_HOT_RESET)
+		return hot_reset(fk, n, arg);
 	return -ENOTTY; /* VFIO_EEH_PE_OP is no device ioctl */
 }
 
@@ -613,10 +801,18 @@ static int group_ioctl(struct fake_kernel *fk, int g, unsigned long req, void *a
 
 		if (!c)
 			return -EBADF;
-		if (c->kind != FK_CONTAINER)
-			return -EINVAL;
+		/* vfio_group_ioctl_set_container(): a group in a container
+		 * already is EINVAL; an iommufd becomes the group's compat
+		 * container; any other file is EBADFD. */
 		if (p->group_container[g] >= 0)
 			return -EINVAL;
+		if (c->kind == FK_IOMMUFD) {
+			c->groups |= 1u << g;
+			p->group_container[g] = cfd - FD_BASE;
+			return 0;
+		}
+		if (c->kind != FK_CONTAINER)
+			return -EBADFD;
 		if (fk->group[g].not_viable)
 			return -EPERM;
 		/* SPAPR v1: one group per container. */
@@ -646,7 +842,7 @@ static int f_ioctl(void *data, int fd, unsigned long req, void *arg)
 			rc = iommufd_ioctl(fk, &P(fk)->ictx[f->idx], req, arg, &size);
 			break;
 		case FK_CDEV:
-			rc = cdev_ioctl(fk, f->idx, req, arg, &size);
+			rc = cdev_ioctl(fk, f, req, arg, &size);
 			break;
 		case FK_CONTAINER:
 			rc = container_ioctl(fk, f, req, arg, &size);
@@ -658,8 +854,7 @@ static int f_ioctl(void *data, int fd, unsigned long req, void *arg)
 			rc = -EBADF;
 		}
 	}
-	if (fk->nlog < FAKE_MAX_LOG)
-		fk->log[fk->nlog++] = (struct fake_ioctl){ f->kind, req, size, rc };
+	log_op(fk, f->kind, req, size, rc);
 	return rc;
 }
 
@@ -670,6 +865,8 @@ static int f_fstat(void *data, int fd, struct stat *st)
 	struct fake_kernel *fk = data;
 	struct ffd *f = fd_get(fk, fd);
 
+	if (fd >= 0 && fd < FD_BASE && fk->root)
+		return fstat(fd, st) < 0 ? -errno : 0;
 	if (!f)
 		return -EBADF;
 	memset(st, 0, sizeof(*st));
@@ -691,6 +888,18 @@ static long f_readlink(void *data, const char *path, char *buf, size_t len)
 	else if (sscanf(path, "/sys/dev/char/%u:%u/device/iommu_group", &maj, &n) == 2 &&
 		 maj == FAKE_VFIO_MAJOR && n < FAKE_MAX_CDEVS && fk->cdev[n].present)
 		g = fk->cdev[n].group;
+	if (g < 0 && fk->root) {
+		char p[4096];
+		ssize_t k;
+
+		if ((size_t)snprintf(p, sizeof(p), "%s%s", fk->root, path) >= sizeof(p))
+			return -ENAMETOOLONG;
+		k = readlink(p, buf, len - 1);
+		if (k < 0)
+			return -errno;
+		buf[k] = '\0';
+		return k;
+	}
 	if (g < 0)
 		return -ENOENT;
 	r = snprintf(buf, len, "../../../../kernel/iommu_groups/%d", g);

@@ -25,7 +25,14 @@ enum fake_container_mode {
 	FAKE_TYPE1,          /* vfio_iommu_type1 (x86) */
 };
 
-enum fake_fd_kind { FK_NONE, FK_IOMMUFD, FK_CDEV, FK_CONTAINER, FK_GROUP };
+enum fake_fd_kind { FK_NONE, FK_IOMMUFD, FK_CDEV, FK_CONTAINER, FK_GROUP,
+		    /* not fds: sysfs eeh_pe_state opened for reading, for writing */
+		    FK_PE_STATE_READ, FK_PE_STATE_WRITE };
+
+/* The IOMMU behind a cdev: the selftest mock's geometry (aperture
+ * [1<<24, 2^31-1], 2 KiB pages) or intel-iommu's under QEMU (39-bit
+ * address width, the MSI window 0xfee00000-0xfeefffff reserved, 4 KiB). */
+enum fake_iommu { FAKE_IOMMU_MOCK, FAKE_IOMMU_VTD };
 
 struct fake_ioctl {
 	enum fake_fd_kind kind;
@@ -43,7 +50,23 @@ struct fake_kernel {
 		bool present;
 		int group;
 		bool hide_class_link; /* only /sys/dev/char/M:N works */
+		enum fake_iommu iommu;
+		/* The PCI bus below a bridge the function sits on (its hot
+		 * reset reaches every function there); 0: a root bus, which
+		 * has no bus reset (ENODEV). */
+		int bus;
+		unsigned int hot_resets; /* VFIO_DEVICE_PCI_HOT_RESET that reset it */
 	} cdev[FAKE_MAX_CDEVS];
+	/* Functions on a bus not bound to vfio-pci (outside every dev_set). */
+	unsigned int foreign[FAKE_MAX_CDEVS];
+	/* sysfs under this directory for every path outside /dev (open,
+	 * readlink, stat pass through), NULL: none. */
+	const char *root;
+	/* PowerNV's eeh_pe_state for every PE (pnv_eeh_get_pe_state,
+	 * eeh_pe_state_store): reading a frozen PE marks it isolated; a
+	 * write thaws only an isolated PE. */
+	bool pe_frozen, pe_isolated;
+	bool pe_thaw_fails; /* the write's eeh_unfreeze_pe fails (EIO) */
 	struct {
 		bool present, not_viable;
 		int pe_state;           /* GET_STATE answer */

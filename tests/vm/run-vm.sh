@@ -1,0 +1,109 @@
+#!/bin/sh
+# make check-vm: build (or reuse) the kernel, pack an initramfs with
+# busybox-static, the guest test program and the libraries it links, boot
+# it under qemu-system-x86_64 (TCG) with an emulated intel-iommu and e1000e
+# functions (see tests/vm/vm-test.c for the layout), and check what came
+# back: the guest's TAP lines, and its differential scenario transcript
+# against the fake kernel's (tests/test-differential --print) and against
+# tests/vm/scenario.expected. A kernel that cannot be built or booted, or
+# a missing tool, is a failure, never a skip.
+#
+# Usage: run-vm.sh VM_TEST_BINARY DIFFERENTIAL_BINARY
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+vmtest=$1
+diffprog=$2
+timeout=${EEH_VM_TIMEOUT:-600}
+work=$(mktemp -d /tmp/eeh-vm-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+fail() { echo "check-vm: FAIL: $*"; echo "check-vm: 0 passed, 1 failed"; exit 1; }
+
+for t in qemu-system-x86_64 cpio gzip ldd; do
+	command -v $t >/dev/null || fail "$t missing (apt-get install qemu-system-x86 cpio)"
+done
+busybox=/bin/busybox
+[ -x "$busybox" ] && file -L "$busybox" 2>/dev/null | grep -q static ||
+	busybox=$(command -v busybox.static || echo /bin/busybox)
+[ -x "$busybox" ] || fail "busybox-static missing (apt-get install busybox-static)"
+
+kstart=$(date +%s)
+bzimage=$("$here/build-kernel.sh") || fail "the kernel could not be built"
+echo "check-vm: kernel $bzimage ($(( $(date +%s) - kstart )) s)"
+
+# The initramfs: busybox, the test program, and every library ldd names,
+# at the same paths (the program's RUNPATH points into the build tree).
+root=$work/root
+mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
+cp "$busybox" "$root/bin/busybox"
+cp "$vmtest" "$root/vm-test"
+ldd "$vmtest" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' |
+while read -r lib; do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
+cat >"$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+echo "guest: $(uname -r) up"
+/vm-test
+echo "guest: vm-test exit $?"
+poweroff -f
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz" ||
+	fail "cannot pack the initramfs"
+
+dev() { echo "-device $1"; }
+# shellcheck disable=SC2046
+timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m 512 -smp 1 \
+	-machine q35,kernel-irqchip=split -nographic -no-reboot -vga none -nic none \
+	-device intel-iommu,intremap=on,caching-mode=on \
+	$(dev pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1) \
+	$(dev pcie-root-port,id=rp2,bus=pcie.0,addr=0x11,chassis=2,slot=2) \
+	$(dev pcie-root-port,id=rp3,bus=pcie.0,addr=0x12,chassis=3,slot=3) \
+	$(dev pcie-root-port,id=rp4,bus=pcie.0,addr=0x13,chassis=4,slot=4) \
+	$(dev e1000e,bus=rp1,addr=0.0) \
+	$(dev e1000e,bus=rp2,addr=0.0) \
+	$(dev e1000e,bus=rp3,addr=0.0,multifunction=on) \
+	$(dev e1000e,bus=rp3,addr=0.1) \
+	$(dev e1000e,bus=rp4,addr=0.0,multifunction=on) \
+	$(dev e1000e,bus=rp4,addr=0.1) \
+	$(dev e1000e,bus=pcie.0,addr=0x5) \
+	-kernel "$bzimage" -initrd "$work/initramfs.gz" \
+	-append "rdinit=/init console=ttyS0 intel_iommu=on panic=-1 quiet" \
+	</dev/null >"$work/console" 2>&1
+qrc=$?
+tr -d '\r' <"$work/console" >"$work/out"
+if [ -n "${EEH_VM_CONSOLE:-}" ]; then cp "$work/out" "$EEH_VM_CONSOLE"; fi
+grep -q '^guest: .* up' "$work/out" || { tail -30 "$work/out"; fail "the kernel did not boot (qemu $qrc)"; }
+grep -E '^(not )?ok [0-9]+ ' "$work/out"
+tap_pass=$(grep -cE '^ok [0-9]+ ' "$work/out")
+tap_fail=$(grep -cE '^not ok [0-9]+ ' "$work/out")
+grep -q '^guest: vm-test exit' "$work/out" || { tail -30 "$work/out"; tap_fail=$((tap_fail + 1)); echo "not ok - vm-test did not finish"; }
+
+# The differential test: the real kernel's transcript, the fake's, and
+# the recorded one must be the same.
+sed -n '/^--- scenario ---$/,/^--- end ---$/p' "$work/out" | sed '1d;$d' >"$work/real"
+"$diffprog" --print >"$work/fake" || { tap_fail=$((tap_fail + 1)); echo "not ok - fake transcript"; }
+if [ -n "${EEH_VM_TRANSCRIPT:-}" ]; then cp "$work/real" "$EEH_VM_TRANSCRIPT"; fi
+n=$(wc -l <"$work/real")
+if [ "$n" -gt 40 ] && diff -u "$work/real" "$work/fake" >"$work/d1"; then
+	tap_pass=$((tap_pass + 1)); echo "ok - differential: $n steps, real kernel == fake kernel"
+else
+	tap_fail=$((tap_fail + 1)); echo "not ok - differential: real kernel (-) vs fake kernel (+)"
+	cat "$work/d1"
+fi
+if diff -u "$here/scenario.expected" "$work/real" >"$work/d2"; then
+	tap_pass=$((tap_pass + 1)); echo "ok - differential: real kernel == tests/vm/scenario.expected"
+else
+	tap_fail=$((tap_fail + 1)); echo "not ok - differential: scenario.expected (-) vs real kernel (+)"
+	cat "$work/d2"
+fi
+echo "check-vm: $tap_pass passed, $tap_fail failed"
+[ "$tap_fail" -eq 0 ] && [ "$tap_pass" -ge 40 ]
