@@ -24,9 +24,8 @@ for t in qemu-system-x86_64 cpio gzip ldd; do
 	command -v $t >/dev/null || fail "$t missing (apt-get install qemu-system-x86 cpio)"
 done
 busybox=/bin/busybox
-[ -x "$busybox" ] && file -L "$busybox" 2>/dev/null | grep -q static ||
-	busybox=$(command -v busybox.static || echo /bin/busybox)
-[ -x "$busybox" ] || fail "busybox-static missing (apt-get install busybox-static)"
+[ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 ||
+	fail "no static /bin/busybox (apt-get install busybox-static)"
 
 kstart=$(date +%s)
 bzimage=$("$here/build-kernel.sh") || fail "the kernel could not be built"
@@ -53,7 +52,8 @@ mount -t debugfs debugfs /sys/kernel/debug
 echo "guest: $(uname -r) up"
 /vm-test
 echo "guest: vm-test exit $?"
-poweroff -f
+# A reset ends QEMU (-no-reboot).
+reboot -f
 INIT
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz" ||

@@ -147,6 +147,7 @@ static void iommufd_steps(struct run *r, struct eeh_iommufd *ifd)
 	rc = eeh_iommufd_bind(ifd, "/dev/vfio/devices/vfio99", &dup);
 	OUT(r, "bind.missing %s", ename(rc));
 	memset(&ia, 0, sizeof(ia));
+	ia.size = sizeof(ia);
 	ib = ic0 = ic1 = ia;
 	eeh_iommufd_device_info(ifd, a, &ia);
 	eeh_iommufd_device_info(ifd, b, &ib);
@@ -308,7 +309,7 @@ int scen_run(const struct scen_env *e)
 {
 	struct run r = { .e = e };
 	struct eeh_iommufd *ifd = NULL;
-	struct eeh_iommufd_device ib;
+	struct eeh_iommufd_device ib = { .size = sizeof(ib) };
 	uint32_t b = 0;
 	int rc, group = -1;
 

@@ -216,7 +216,7 @@ static void resets(struct eeh_ctx *ctx, const char *cd, const char *cc0, const c
 struct mock_cmd {
 	uint32_t size, op, id, reserved;
 	uint32_t out_stdev_id, out_hwpt_id, out_idev_id, pad;
-	uint8_t rest[64];
+	uint8_t rest[128]; /* the rest of 6.12's union and 'last', zero */
 };
 #define IOMMU_TEST_CMD _IO(IOMMUFD_TYPE, 0xa0)
 #define IOMMU_TEST_OP_MOCK_DOMAIN 2
@@ -234,7 +234,8 @@ static void mock(struct eeh_ctx *ctx)
 		return;
 	IS(eeh_iommufd_ioas_alloc(ifd, &ioas), 0, "mock: ioas");
 	memset(&m, 0, sizeof(m));
-	m.size = 80; /* sizeof(struct iommu_test_cmd) in 6.12 */
+	/* Larger than 6.12's struct: copy_struct_from_user() takes a zero tail. */
+	m.size = sizeof(m);
 	m.op = IOMMU_TEST_OP_MOCK_DOMAIN;
 	m.id = ioas;
 	rc = ioctl(eeh_iommufd_fd(ifd), IOMMU_TEST_CMD, &m);
