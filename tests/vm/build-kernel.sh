@@ -1,8 +1,9 @@
 #!/bin/sh
 # Build (or reuse) the VM tier's kernel: Debian's linux-source-6.12 with
-# tests/vm/kernel.config merged onto tinyconfig. The bzImage is cached
+# tests/vm/kernel.config (then any overlay fragments named as arguments,
+# e.g. kernel-compat.config) merged onto tinyconfig. The bzImage is cached
 # outside the tree in $EEH_VM_CACHE (default /var/cache/libeeh-vm), keyed by
-# the sha256 of the fragment and the package version, so a
+# the sha256 of the fragments and the package version, so a
 # machine that runs CI again rebuilds only when the key changes.
 # Prints the bzImage's path on stdout; everything else goes to stderr.
 # Exit 1 when the kernel cannot be built (a failure, never a skip).
@@ -10,6 +11,8 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 fragment=$here/kernel.config
+overlays=
+for o in "$@"; do overlays="$overlays $here/$o"; done
 cache=${EEH_VM_CACHE:-/var/cache/libeeh-vm}
 tarball=/usr/src/linux-source-6.12.tar.xz
 pkg=linux-source-6.12
@@ -19,7 +22,8 @@ die() { echo "build-kernel: $*" >&2; exit 1; }
 version=$(dpkg-query -W -f '${Version}' "$pkg" 2>/dev/null) ||
 	die "$pkg is not installed (apt-get install $pkg)"
 [ -r "$tarball" ] || die "$tarball missing"
-key=$( { cat "$fragment"; echo "$pkg $version"; } | sha256sum | cut -c1-16)
+# shellcheck disable=SC2086
+key=$( { cat "$fragment" $overlays; echo "$pkg $version"; } | sha256sum | cut -c1-16)
 dir=$cache/$key
 mkdir -p "$dir" || die "cannot create $dir"
 
@@ -48,13 +52,19 @@ jobs=${EEH_VM_JOBS:-$(nproc)}
 (
 	cd "$src"
 	make -s ARCH=x86_64 tinyconfig
-	scripts/kconfig/merge_config.sh -m .config "$fragment" >/dev/null
+	# shellcheck disable=SC2086
+	scripts/kconfig/merge_config.sh -m .config "$fragment" $overlays >/dev/null
 	make -s ARCH=x86_64 olddefconfig
-	# A fragment option olddefconfig dropped (an unmet dependency) is a
-	# build failure: the tests would miss what they test.
-	grep '^CONFIG_.*=y' "$fragment" | while read -r opt; do
-		grep -qx "$opt" .config || { echo "build-kernel: $opt dropped" >&2; exit 1; }
-	done
+	# An option the fragments set that olddefconfig dropped (an unmet
+	# dependency) is a build failure: the tests would miss what they
+	# test. The last fragment to name an option decides it.
+	# shellcheck disable=SC2086
+	cat "$fragment" $overlays |
+		sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1 y/p; s/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1 n/p' |
+		awk '{ v[$1] = $2 } END { for (o in v) if (v[o] == "y") print o "=y" }' |
+		while read -r opt; do
+			grep -qx "$opt" .config || { echo "build-kernel: $opt dropped" >&2; exit 1; }
+		done
 	nice make -s ARCH=x86_64 -j"$jobs" bzImage
 ) >&2 || die "kernel build failed (source in $src)"
 cp "$src/arch/x86/boot/bzImage" "$dir/bzImage.tmp"

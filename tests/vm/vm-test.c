@@ -380,6 +380,62 @@ static int main_mock(void)
 	return nfail ? 1 : 0;
 }
 
+/* "vm-test compat": the boot of the kernel whose /dev/vfio/vfio is
+ * iommufd's VFIO compat container (IOMMUFD_VFIO_CONTAINER=y): EEH is
+ * refused there and no SPAPR or EEH ioctl is issued. */
+static int main_compat(void)
+{
+	struct vfio_eeh_pe_op o = { .argsz = sizeof(o), .op = VFIO_EEH_PE_GET_STATE };
+	struct vfio_iommu_spapr_tce_info ti = { .argsz = sizeof(ti) };
+	struct eeh_container *c = NULL;
+	struct eeh_ctx *ctx = NULL;
+	char link[256], buf[256];
+	int group = -1, fd;
+	ssize_t n;
+
+	IS(bind_vfio(B), 0, "compat: bind B to vfio-pci");
+	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/iommu_group", B);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		group = atoi(strrchr(buf, '/') + 1);
+	}
+	ok(group >= 0, "compat: B's IOMMU group %d", group);
+	fd = open("/dev/vfio/vfio", O_RDWR);
+	ok(fd >= 0 && ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) == 1 &&
+	   ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_UNMAP_ALL) == 1,
+	   "compat: /dev/vfio/vfio is iommufd's (type1v2 and UNMAP_ALL)");
+	if (fd >= 0)
+		close(fd);
+	IS(eeh_new_host(NULL, &ctx), 0, "compat: host context");
+	if (!ctx)
+		goto out;
+	eeh_set_syscalls(ctx, &counting, NULL);
+	IS(eeh_container_open(ctx, -1, 0, &c), 0, "compat: container open");
+	if (c) {
+		IS(eeh_container_eeh_supported(c), -EOPNOTSUPP, "compat: EEH refused");
+		IS(eeh_container_iommu_type(c), 0, "compat: no SPAPR IOMMU set");
+		IS(eeh_container_add_group(c, group), 0, "compat: B's group joins");
+		IS(eeh_container_group_count(c), 1, "compat: one group");
+		IS(eeh_container_pe_op(c, &o), -EOPNOTSUPP, "compat: PE op refused");
+		IS(eeh_container_spapr_info(c, &ti), -EOPNOTSUPP, "compat: no SPAPR info");
+		IS(eeh_container_remove_group(c, group), 0, "compat: group leaves");
+		eeh_container_close(c);
+	}
+	eeh_set_syscalls(ctx, NULL, NULL);
+	ok(ioctl_count[ON_CONTAINER][_IOC_NR(VFIO_CHECK_EXTENSION)] > 0 &&
+	   ioctl_count[ON_GROUP][_IOC_NR(VFIO_GROUP_SET_CONTAINER)] == 1,
+	   "compat: extensions probed, the group set on the container");
+	ok(!ioctl_count[ON_CONTAINER][_IOC_NR(VFIO_SET_IOMMU)] &&
+	   !ioctl_count[ON_CONTAINER][_IOC_NR(VFIO_IOMMU_SPAPR_TCE_GET_INFO)] &&
+	   !ioctl_count[ON_CONTAINER][_IOC_NR(VFIO_EEH_PE_OP)],
+	   "compat: no SET_IOMMU, SPAPR GET_INFO or VFIO_EEH_PE_OP issued");
+	eeh_unref(ctx);
+out:
+	printf("%u passed, %u failed\n", npass, nfail);
+	return nfail ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const bdfs[] = { A, B, C0, C1, D0, R };
@@ -388,6 +444,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "mock"))
 		return main_mock();
+	if (argc > 1 && !strcmp(argv[1], "compat"))
+		return main_compat();
 	for (size_t i = 0; i < 6; i++) {
 		IS(bind_vfio(bdfs[i]), 0, bdfs[i]);
 		ok(cdev_of(bdfs[i], cd[i], sizeof(cd[i])) != NULL, "%s has a VFIO cdev", bdfs[i]);
