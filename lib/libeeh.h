@@ -504,9 +504,15 @@ struct eeh_pe *eeh_iommufd_device_pe(struct eeh_iommufd *ifd, uint32_t devid, in
 /*
  * VFIO_EEH_PE_OP addressed by (iommufd, device ID): the rule of
  * eeh_iommufd_check() decides first, before any backend call (so never a
- * partial fan-out), then eeh_pe_op() runs on the device's PE. Returns
- * -ENOENT, -ENODEV, -EPERM as eeh_iommufd_check(), -EFAULT (op NULL),
- * -EINVAL (ifd NULL), else what eeh_pe_op() returns.
+ * partial fan-out), then eeh_pe_op() runs on the device's PE. On a real
+ * host with no container holding the PE, RESET_HOT, RESET_FUNDAMENTAL (a
+ * hot reset), RESET_DEACTIVATE and CONFIGURE go through the device's VFIO
+ * cdev instead (doc/pe-op-routes.md): -EPERM when the bus reset would
+ * reach a function this iommufd does not own, -ENODEV when the platform
+ * has no bus reset for the function, -EIO when the PE stays frozen.
+ * Returns -ENOENT, -ENODEV, -EPERM as eeh_iommufd_check(), -EFAULT (op
+ * NULL), -EINVAL (ifd NULL, flags, short argsz), else what eeh_pe_op()
+ * returns.
  */
 int eeh_iommufd_pe_op(struct eeh_iommufd *ifd, uint32_t devid, struct vfio_eeh_pe_op *op);
 
@@ -696,8 +702,11 @@ int eeh_vm_add_phb_op(struct eeh_vm *vm, uint64_t buid, eeh_pe_op_fn fn, void *d
  * (eeh_iommufd_pe_op()); its PE is the device's. While the device's IOAS
  * breaks the one-group rule (eeh_iommufd_check() fails) the PHB has no
  * EEH: every call on it is -3, as QEMU answers for a PHB whose container
- * holds two groups. The VM holds no reference on ifd: keep it open until
- * the PHB is deleted or the VM released. Errors as eeh_vm_add_phb(),
+ * holds two groups. Likewise when the PE's resets can only go through the
+ * device's VFIO bus reset and the platform offers none for it (a function
+ * on a PHB root bus, as in pSeries LPARs: asked once, here; see
+ * doc/pe-op-routes.md). The VM holds no reference on ifd: keep it open
+ * until the PHB is deleted or the VM released. Errors as eeh_vm_add_phb(),
  * -ENOENT (unknown devid).
  */
 int eeh_vm_add_phb_iommufd(struct eeh_vm *vm, uint64_t buid, struct eeh_iommufd *ifd,
