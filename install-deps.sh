@@ -6,9 +6,12 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libpci-dev libudev-dev libjson-c-dev libcunit1-dev \
-	pciutils umockdev libumockdev-dev python3 >/dev/null
-# The VM tier (make check-vm): Debian's kernel source, its build tools,
-# QEMU and a static busybox for the initramfs.
+	pciutils umockdev libumockdev-dev python3 \
+	libfuse3-dev fuse3 linux-source-6.12 xz-utils >/dev/null
+# The kernel's EEH selftests (tests/test-facade.sh) come from
+# /usr/src/linux-source-6.12.tar.xz at test time; the VM tier's kernel build
+# uses the same tarball.
+# The VM tier (make check-vm): the kernel's build tools, QEMU and a static
+# busybox for the initramfs.
 apt-get install -y -qq --no-install-recommends \
-	linux-source-6.12 flex bison bc libelf-dev libssl-dev cpio xz-utils \
-	qemu-system-x86 busybox-static >/dev/null
+	flex bison bc libelf-dev libssl-dev cpio qemu-system-x86 busybox-static >/dev/null

@@ -42,6 +42,11 @@ struct vfio_eeh_pe_op;
 /* pe_op: a kernel runs the whole PE op (its own eeh_pe_op(), recovery
  * and all); the library's engine (eeh/pe-op.c) only checks arguments. */
 #define EEH_BACKEND_CAP_KERNEL_PE_OP (1u << 5)
+/* The host's kernel is simulated too: a VFIO container or an iommufd
+ * opened without an fd is an in-process model of the kernel's objects
+ * (vfio-container.c, iommufd-sim.c), and injections leave a record
+ * (sim-inject.c). Without it they are the real kernel's. */
+#define EEH_BACKEND_CAP_SIM_KERNEL (1u << 6)
 
 /* A PE reached through an iommufd device (no container) takes RESET_HOT,
  * RESET_FUNDAMENTAL (as hot), RESET_DEACTIVATE and CONFIGURE through the
@@ -101,6 +106,10 @@ struct eeh_backend_ops {
 	/* CAP_INJECT. An IOA bus error (type 0/1, function 0..19). */
 	int (*err_inject)(struct eeh_pe *pe, unsigned int type, unsigned int func, uint64_t addr,
 			  uint64_t mask);
+	/* Optional, pe->lock held: host recovery gave the PE up; the kernel
+	 * then logs eeh_slot_error_detail(EEH_LOG_PERM), which on PAPR leaves
+	 * the PE permanently unavailable. NULL: nothing to do. */
+	void (*pe_perm_failure)(struct eeh_pe *pe);
 	/* CAP_KERNEL_PE_OP. The whole VFIO_EEH_PE_OP, arguments checked. */
 	int (*pe_op)(struct eeh_pe *pe, struct vfio_eeh_pe_op *op);
 	/* CAP_DEVICE_ACCESS. The device's answer, the PE's state applied. */
@@ -125,6 +134,9 @@ static inline bool backend_has(const struct eeh_backend_ops *ops, unsigned int c
 {
 	return ops && (ops->caps & cap) == cap;
 }
+
+/* Whether ctx's backend has cap (libeeh-private.h, after struct eeh_ctx). */
+static inline bool ctx_has(const struct eeh_ctx *ctx, unsigned int cap);
 
 /*
  * Routes to a kernel. Beside the backend, a PE op can reach a kernel by

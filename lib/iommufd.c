@@ -518,7 +518,7 @@ EEH_EXPORT int eeh_iommufd_open(struct eeh_ctx *ctx, unsigned int flags, struct 
 	rc = iofd_new(ctx, &ifd);
 	if (rc < 0)
 		return rc;
-	if (eeh_is_sim(ctx) && !(flags & EEH_IOMMUFD_KERNEL)) {
+	if (ctx_has(ctx, EEH_BACKEND_CAP_SIM_KERNEL) && !(flags & EEH_IOMMUFD_KERNEL)) {
 		ifd->k = &iofd_sim_kernel;
 		rc = iofd_sim_init(ifd);
 	} else {
