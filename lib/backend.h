@@ -55,7 +55,7 @@ struct vfio_eeh_pe_op;
  * set_option(THAW). Whether a given device has that bus reset is the
  * route's to say (iofd_reset_probe(): -ENODEV on a PHB root bus); the
  * RTAS front end then offers no EEH on that PHB. */
-#define EEH_BACKEND_CAP_DEVICE_RESET (1u << 6)
+#define EEH_BACKEND_CAP_DEVICE_RESET (1u << 7)
 
 struct eeh_backend_ops {
 	const char *name; /* EEH_BACKEND=<name> chooses it */
