@@ -16,8 +16,37 @@
 #include "iommufd.h"
 #include "rtas.h"
 
-/* Publish a new map of the live PHBs; setup_lock held. The old map stays
- * allocated until the VM is freed: a vCPU may still be reading it. */
+/* Free what removals and rebuilds retired (old tables, removed PHBs) once
+ * every reader that could still hold them has left its section;
+ * setup_lock held. Called on every change, so a VMM that adds and removes
+ * PHBs keeps at most one generation of them. */
+static void rtas_reclaim(struct eeh_vm *vm)
+{
+	struct rtas_phb **pp = &vm->all_phbs, *p;
+	struct phb_table *t, *tn;
+
+	if (!vm->retired || !rcu_grace_done(&vm->grace))
+		return;
+	vm->retired = false;
+	for (t = vm->old_tables; t; t = tn) {
+		tn = t->old_next;
+		free(t);
+	}
+	vm->old_tables = NULL;
+	while ((p = *pp)) {
+		if (p->live) {
+			pp = &p->all_next;
+			continue;
+		}
+		*pp = p->all_next;
+		pthread_mutex_destroy(&p->lock);
+		free(p->containers);
+		free(p);
+	}
+}
+
+/* Publish a new map of the live PHBs; setup_lock held. The old map is
+ * retired: a vCPU may still be reading it. */
 static int table_rebuild(struct eeh_vm *vm)
 {
 	struct phb_table *t, *old;
@@ -41,11 +70,14 @@ static int table_rebuild(struct eeh_vm *vm)
 		t->slot[i] = p;
 	}
 	old = atomic_load_explicit(&vm->table, memory_order_relaxed);
-	atomic_store_explicit(&vm->table, t, memory_order_release);
+	atomic_store(&vm->table, t);
 	if (old) {
 		old->old_next = vm->old_tables;
 		vm->old_tables = old;
+		vm->retired = true;
+		rcu_grace_start(&vm->grace);
 	}
+	rtas_reclaim(vm);
 	return 0;
 }
 
@@ -92,6 +124,7 @@ static void vm_free(struct eeh_vm *vm)
 	free(atomic_load(&vm->table));
 	pthread_mutex_destroy(&vm->setup_lock);
 	eeh_unref(vm->ctx);
+	rcu_grace_release(&vm->grace);
 	free(vm);
 }
 
@@ -412,9 +445,12 @@ static int set_device(struct eeh_vm *vm, uint64_t buid, unsigned int bus, unsign
 
 	if (!vm || bus > 0xff || devfn > 0xff)
 		return -EINVAL;
+	rtas_enter(vm);
 	phb = rtas_phb_find(vm, buid);
-	if (!phb)
+	if (!phb) {
+		rtas_exit(vm);
 		return -ENOENT;
+	}
 	bit = 1ULL << (devfn % 64);
 	if (present) {
 		old = atomic_fetch_or(&phb->devs[bus][devfn / 64], bit);
@@ -425,6 +461,7 @@ static int set_device(struct eeh_vm *vm, uint64_t buid, unsigned int bus, unsign
 		if (old & bit)
 			atomic_fetch_sub(&phb->ndevs, 1);
 	}
+	rtas_exit(vm);
 	return 0;
 }
 
@@ -446,11 +483,12 @@ EEH_EXPORT int eeh_vm_set_fundamental_reset(struct eeh_vm *vm, uint64_t buid, in
 
 	if (!vm || offered < -1 || offered > 1)
 		return -EINVAL;
+	rtas_enter(vm);
 	phb = rtas_phb_find(vm, buid);
-	if (!phb)
-		return -ENOENT;
-	atomic_store(&phb->freset, offered);
-	return 0;
+	if (phb)
+		atomic_store(&phb->freset, offered);
+	rtas_exit(vm);
+	return phb ? 0 : -ENOENT;
 }
 
 /* The lowest (bus, devfn) with a device, as bus << 8 | devfn; -1 if none. */
@@ -485,21 +523,29 @@ int64_t rtas_pe_config_addr(struct rtas_phb *phb, enum eeh_rtas_mode mode)
 EEH_EXPORT int64_t eeh_vm_pe_config_addr(struct eeh_vm *vm, uint64_t buid)
 {
 	struct rtas_phb *phb;
+	int64_t r;
 
 	if (!vm)
 		return -EINVAL;
+	rtas_enter(vm);
 	phb = rtas_phb_find(vm, buid);
-	return phb ? rtas_pe_config_addr(phb, rtas_mode(vm)) : -ENOENT;
+	r = phb ? rtas_pe_config_addr(phb, rtas_mode(vm)) : -ENOENT;
+	rtas_exit(vm);
+	return r;
 }
 
 EEH_EXPORT int eeh_vm_phb_permanent(struct eeh_vm *vm, uint64_t buid)
 {
 	struct rtas_phb *phb;
+	int r;
 
 	if (!vm)
 		return -EINVAL;
+	rtas_enter(vm);
 	phb = rtas_phb_find(vm, buid);
-	return phb ? atomic_load(&phb->perm) : -ENOENT;
+	r = phb ? atomic_load(&phb->perm) : -ENOENT;
+	rtas_exit(vm);
+	return r;
 }
 
 static int phb_reset(struct rtas_phb *phb)
@@ -530,12 +576,16 @@ EEH_EXPORT int eeh_vm_phb_reset(struct eeh_vm *vm, uint64_t buid)
 
 	if (!vm)
 		return -EINVAL;
+	rtas_enter(vm);
 	phb = rtas_phb_find(vm, buid);
-	if (!phb)
+	if (!phb) {
+		rtas_exit(vm);
 		return -ENOENT;
+	}
 	pthread_mutex_lock(&phb->lock);
 	rc = phb_reset(phb);
 	pthread_mutex_unlock(&phb->lock);
+	rtas_exit(vm);
 	return rc < 0 ? rc : 0;
 }
 

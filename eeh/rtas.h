@@ -14,6 +14,7 @@
 #include <linux/vfio.h>
 
 #include "libeeh-private.h"
+#include "rcu.h"
 
 /* The largest argument block Linux builds (struct rtas_args). */
 #define RTAS_MAX_CELLS 16
@@ -51,7 +52,7 @@ struct rtas_phb {
 	_Atomic unsigned int ndevs;
 	/* Guest (bus, devfn) with a passthrough function: 256 buses x 256. */
 	_Atomic uint64_t devs[256][4];
-	struct rtas_phb *all_next; /* every PHB the VM ever had */
+	struct rtas_phb *all_next; /* the VM's PHBs, and removed ones until reclaimed */
 };
 
 /* Copy-on-write open-addressing map BUID -> PHB: readers never lock. */
@@ -73,6 +74,11 @@ struct eeh_vm {
 	pthread_mutex_t setup_lock; /* writers of table, the PHB list */
 	struct phb_table *old_tables;
 	struct rtas_phb *all_phbs;
+	/* What lock-free readers of the table (calls and the VMM's per-PHB
+	 * functions, in RCU read sections) may still hold: old tables and
+	 * removed PHBs, freed once the grace period is over (rtas_reclaim()). */
+	bool retired;
+	struct rcu_grace grace;
 	/* ibm,open-errinjct: the open token, 0 when closed. */
 	_Atomic uint32_t errinjct_owner;
 	_Atomic uint32_t errinjct_seq;
@@ -142,9 +148,23 @@ static inline uint32_t rtas_buid_slot(uint64_t buid, uint32_t mask)
 	return (uint32_t)((buid * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
 }
 
+/* Around every lock-free use of the table and its PHBs: an RCU read
+ * section (lib/rcu.h), two stores into the thread's own slot. */
+static inline void rtas_enter(struct eeh_vm *vm)
+{
+	(void)vm;
+	rcu_read_lock();
+}
+
+static inline void rtas_exit(struct eeh_vm *vm)
+{
+	(void)vm;
+	rcu_read_unlock();
+}
+
 static inline struct rtas_phb *rtas_phb_find(struct eeh_vm *vm, uint64_t buid)
 {
-	const struct phb_table *t = atomic_load_explicit(&vm->table, memory_order_acquire);
+	const struct phb_table *t = atomic_load(&vm->table);
 	struct rtas_phb *phb;
 
 	if (!t)

@@ -200,10 +200,25 @@ static int sysfs_open(struct fake_kernel *fk, const char *path, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
+/* With fk->interrupt, every other call is the interrupted first try. */
+static bool interrupt_now(struct fake_kernel *fk)
+{
+	static _Thread_local bool retrying;
+
+	if (!fk->interrupt)
+		return false;
+	retrying = !retrying;
+	fk->interrupted += retrying;
+	return retrying;
+}
+
 static int f_open(void *data, const char *path, int flags, unsigned int mode)
 {
 	struct fake_kernel *fk = data;
 	int n;
+
+	if (interrupt_now(fk))
+		return -EINTR;
 
 	(void)flags;
 	(void)mode;
@@ -845,6 +860,8 @@ static int f_ioctl(void *data, int fd, unsigned long req, void *arg)
 	uint32_t size = 0;
 	int rc;
 
+	if (interrupt_now(fk))
+		return -EINTR;
 	if (!f)
 		return -EBADF;
 	if (_IOC_TYPE(req) != ';' || _IOC_SIZE(req) || _IOC_DIR(req) != _IOC_NONE) {
@@ -878,6 +895,8 @@ static int f_fstat(void *data, int fd, struct stat *st)
 	struct fake_kernel *fk = data;
 	struct ffd *f = fd_get(fk, fd);
 
+	if (interrupt_now(fk))
+		return -EINTR;
 	if (fd >= 0 && fd < FD_BASE && fk->root)
 		return fstat(fd, st) < 0 ? -errno : 0;
 	if (!f)
@@ -895,6 +914,8 @@ static long f_readlink(void *data, const char *path, char *buf, size_t len)
 	unsigned int n = 0, maj = 0;
 	int g = -1, r;
 
+	if (interrupt_now(fk))
+		return -EINTR;
 	if (sscanf(path, "/sys/class/vfio-dev/vfio%u/device/iommu_group", &n) == 1 &&
 	    n < FAKE_MAX_CDEVS && fk->cdev[n].present && !fk->cdev[n].hide_class_link)
 		g = fk->cdev[n].group;
