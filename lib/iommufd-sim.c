@@ -9,8 +9,11 @@
  * a group's devices bind to one iommufd only.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "iommufd.h"
+#include "sim.h"
+#include "tce-table.h"
 
 enum sobj_type { SOBJ_DEVICE = 1, SOBJ_IOAS, SOBJ_HWPT };
 
@@ -24,6 +27,30 @@ struct sobj {
 	struct sobj *hwpt;        /* DEVICE: attached to */
 	struct eeh_func *func;    /* DEVICE */
 	int group;                /* DEVICE */
+	struct sim_ioas *io;      /* IOAS: areas, allowed IOVAs, apertures */
+};
+
+/*
+ * An IOAS's areas at 4 KiB granularity: one 8-byte entry per page, the
+ * user VA of the page and its flags, AREA_HEAD on an area's first page
+ * (iommufd never splits or merges areas, so where one ends is where the
+ * next head or a hole starts). The simulated kernel asks 4 KiB alignment
+ * of IOVAs, lengths and user VAs.
+ */
+#define SIM_PAGE_SHIFT 12
+#define SIM_PAGE (1ULL << SIM_PAGE_SHIFT)
+#define AREA_VALID 0x1ULL
+#define AREA_HEAD 0x8ULL
+#define AREA_PERM (IOFD_MAP_READ | IOFD_MAP_WRITE)
+
+struct sim_ioas {
+	struct tce_table areas;
+	struct eeh_iova_range *allowed;
+	unsigned int nallowed;
+	/* The apertures of the attached domain: the windows programmed
+	 * with set_window; none programmed: the two hardware defaults. */
+	struct eeh_iova_range win[SIM_DMA_WINDOWS];
+	bool programmed;
 };
 
 /* iommufd's per-group state: one HWPT for all devices of a group. */
@@ -45,6 +72,8 @@ static void free_vals(struct hashmap *h)
 		free(h->e[i].val);
 	hashmap_free(h);
 }
+
+static void sim_ioas_free(struct sim_ioas *io);
 
 /*
  * Group ownership among the simulated iommufds of one context, kept in
@@ -157,6 +186,12 @@ int iofd_sim_init(struct eeh_iommufd *ifd)
 
 void iofd_sim_free(struct eeh_iommufd *ifd)
 {
+	for (uint32_t i = 0; ifd->sim->objs.e && i <= ifd->sim->objs.mask; i++) {
+		struct sobj *o = ifd->sim->objs.e[i].val;
+
+		if (o)
+			sim_ioas_free(o->io);
+	}
 	free_vals(&ifd->sim->objs);
 	free_vals(&ifd->sim->igroups);
 	hashmap_free(&ifd->sim->bound);
@@ -194,8 +229,18 @@ static struct sobj *obj_new(struct eeh_iommufd *ifd, enum sobj_type type, int *r
 	return o;
 }
 
+static void sim_ioas_free(struct sim_ioas *io)
+{
+	if (!io)
+		return;
+	tce_table_clear(&io->areas);
+	free(io->allowed);
+	free(io);
+}
+
 static void obj_free(struct eeh_iommufd *ifd, struct sobj *o)
 {
+	sim_ioas_free(o->io);
 	hashmap_del(&ifd->sim->objs, o->id);
 	if (o->id < ifd->sim->free_hint)
 		ifd->sim->free_hint = o->id;
@@ -307,12 +352,21 @@ static void isim_unbind(struct eeh_iommufd *ifd, struct iofd_dev *dev)
 
 static int isim_ioas_alloc(struct eeh_iommufd *ifd, uint32_t *id)
 {
+	struct sim_ioas *io = calloc(1, sizeof(*io));
+	struct sobj *o;
 	int rc;
-	struct sobj *o = obj_new(ifd, SOBJ_IOAS, &rc);
 
-	if (o)
-		*id = o->id;
-	return rc;
+	if (!io)
+		return -ENOMEM;
+	o = obj_new(ifd, SOBJ_IOAS, &rc);
+	if (!o) {
+		free(io);
+		return rc;
+	}
+	tce_table_init(&io->areas, 1ULL << (64 - SIM_PAGE_SHIFT));
+	o->io = io;
+	*id = o->id;
+	return 0;
 }
 
 static struct sobj *hwpt_new(struct eeh_iommufd *ifd, struct sobj *ioas, bool automatic, int *rc)
@@ -425,30 +479,300 @@ static int isim_destroy(struct eeh_iommufd *ifd, uint32_t id)
 	return 0;
 }
 
+/* The holes of the reserved ranges: everything for an IOAS without a
+ * domain, else the domain's apertures (the PE's DMA windows). */
+static unsigned int ioas_apertures(struct sobj *ioas, struct eeh_iova_range *r)
+{
+	const struct eeh_iova_range defaults[SIM_DMA_WINDOWS] = {
+		{ SIM_DMA32_START, SIM_DMA32_START + SIM_DMA32_SIZE - 1 },
+		{ SIM_DMA64_START, SIM_DMA64_START + SIM_DMA64_SIZE - 1 },
+	};
+	unsigned int n = 0;
+
+	if (!ioas->users) {
+		r[0] = (struct eeh_iova_range){ 0, UINT64_MAX };
+		return 1;
+	}
+	for (unsigned int i = 0; i < SIM_DMA_WINDOWS; i++) {
+		const struct eeh_iova_range *w = ioas->io->programmed ? &ioas->io->win[i]
+								      : &defaults[i];
+
+		if (w->last >= w->start && (w->start || w->last))
+			r[n++] = *w;
+	}
+	/* ascending order */
+	if (n == 2 && r[0].start > r[1].start) {
+		struct eeh_iova_range t = r[0];
+
+		r[0] = r[1];
+		r[1] = t;
+	}
+	return n;
+}
+
+static bool in_apertures(struct sobj *ioas, uint64_t start, uint64_t last)
+{
+	struct eeh_iova_range ap[SIM_DMA_WINDOWS];
+	unsigned int n = ioas_apertures(ioas, ap);
+
+	for (unsigned int i = 0; i < n; i++)
+		if (start >= ap[i].start && last <= ap[i].last)
+			return true;
+	return false;
+}
+
 static int isim_iova_ranges(struct eeh_iommufd *ifd, uint32_t ioas_id, struct eeh_iova_range *r,
 			   unsigned int *n)
 {
 	struct sobj *ioas = obj_get(ifd, ioas_id, SOBJ_IOAS);
-	const struct eeh_iova_range all = { 0, UINT64_MAX };
-	const struct eeh_iova_range windows[2] = {
-		{ SIM_DMA32_START, SIM_DMA32_START + SIM_DMA32_SIZE - 1 },
-		{ SIM_DMA64_START, SIM_DMA64_START + SIM_DMA64_SIZE - 1 },
-	};
-	unsigned int count = ioas && ioas->users ? 2 : 1;
+	struct eeh_iova_range ap[SIM_DMA_WINDOWS];
+	unsigned int count;
 
 	if (!ioas)
 		return -ENOENT;
+	count = ioas_apertures(ioas, ap);
 	if (*n < count) {
 		*n = count;
 		return -EMSGSIZE;
 	}
-	/* An empty IOAS allows everything; a domain narrows it to the
-	 * apertures, here the PE's two TCE windows. */
-	if (count == 1)
-		r[0] = all;
-	else
-		r[0] = windows[0], r[1] = windows[1];
+	for (unsigned int i = 0; i < count; i++)
+		r[i] = ap[i];
 	*n = count;
+	return 0;
+}
+
+/* The PEs whose devices are attached to ioas (the domains to fill). */
+static unsigned int ioas_pes(struct eeh_iommufd *ifd, struct sobj *ioas, struct eeh_pe **pes,
+			     unsigned int max)
+{
+	unsigned int n = 0;
+
+	if (!ioas->users)
+		return 0;
+	for (uint32_t i = 0; i <= ifd->sim->objs.mask; i++) {
+		struct sobj *o = ifd->sim->objs.e[i].val;
+		bool seen = false;
+
+		if (!o || o->type != SOBJ_DEVICE || !o->hwpt || o->hwpt->ioas != ioas)
+			continue;
+		for (unsigned int k = 0; k < n; k++)
+			seen |= pes[k] == o->func->pe;
+		if (!seen && n < max)
+			pes[n++] = o->func->pe;
+	}
+	return n;
+}
+
+#define MAX_FILL 8
+
+static int fill_domains(struct eeh_iommufd *ifd, struct sobj *ioas, uint64_t iova, uint64_t len,
+			uint64_t uva, unsigned int flags)
+{
+	struct eeh_pe *pes[MAX_FILL];
+	unsigned int n = ioas_pes(ifd, ioas, pes, MAX_FILL);
+	/* iommufd's READABLE/WRITEABLE as the TCE's read (1) and write (2) bits */
+	unsigned int perm = (flags & IOFD_MAP_READ ? 1 : 0) | (flags & IOFD_MAP_WRITE ? 2 : 0);
+	int rc = 0;
+
+	for (unsigned int i = 0; i < n && !rc; i++)
+		rc = sim_dma_update(pes[i], iova, len, uva, perm);
+	return rc;
+}
+
+/* iopt_check_iova() for a fixed IOVA, then the user VA's alignment. */
+static int check_dst(struct sobj *ioas, uint64_t iova, uint64_t len, unsigned int flags)
+{
+	uint64_t first = iova >> SIM_PAGE_SHIFT, lim;
+
+	if (!(flags & AREA_PERM))
+		return -EINVAL;
+	if (!len || (iova | len) & (SIM_PAGE - 1))
+		return -EINVAL;
+	if (iova + len - 1 < iova)
+		return -EOVERFLOW;
+	if (!in_apertures(ioas, iova, iova + len - 1))
+		return -EINVAL;
+	lim = first + (len >> SIM_PAGE_SHIFT);
+	if (tce_table_next(&ioas->io->areas, first, lim) < lim)
+		return -EEXIST;
+	return 0;
+}
+
+static int isim_ioas_map(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova, uint64_t len,
+			 uint64_t uva, unsigned int flags)
+{
+	struct sobj *ioas = obj_get(ifd, ioas_id, SOBJ_IOAS);
+	uint64_t first = iova >> SIM_PAGE_SHIFT, npages = len >> SIM_PAGE_SHIFT;
+	int rc;
+
+	if (!ioas)
+		return -ENOENT;
+	rc = check_dst(ioas, iova, len, flags);
+	if (!rc && uva & (SIM_PAGE - 1))
+		rc = -EINVAL;
+	for (uint64_t i = 0; !rc && i < npages; i++)
+		rc = tce_table_set(&ioas->io->areas, first + i,
+				   (uva + (i << SIM_PAGE_SHIFT)) | (flags & AREA_PERM) | AREA_VALID |
+					   (i ? 0 : AREA_HEAD));
+	if (!rc)
+		rc = fill_domains(ifd, ioas, iova, len, uva, flags);
+	if (rc && rc != -EEXIST && rc != -EINVAL && rc != -EOVERFLOW)
+		for (uint64_t i = 0; i < npages; i++)
+			tce_table_set(&ioas->io->areas, first + i, 0);
+	return rc;
+}
+
+static int isim_ioas_copy(struct eeh_iommufd *ifd, uint32_t dst_id, uint64_t dst_iova,
+			  uint32_t src_id, uint64_t src_iova, uint64_t len, unsigned int flags)
+{
+	struct sobj *dst = obj_get(ifd, dst_id, SOBJ_IOAS), *src = obj_get(ifd, src_id, SOBJ_IOAS);
+	uint64_t sfirst = src_iova >> SIM_PAGE_SHIFT, dfirst = dst_iova >> SIM_PAGE_SHIFT;
+	uint64_t npages = len >> SIM_PAGE_SHIFT, uva0 = 0;
+	int rc;
+
+	if (!dst || !src)
+		return -ENOENT;
+	if (!(flags & AREA_PERM) || !len)
+		return -EINVAL;
+	if (src_iova + len - 1 < src_iova)
+		return -EOVERFLOW;
+	/* The source: covered by areas with no hole (ENOENT), writable if
+	 * the copy is to be (EPERM, iopt_insert_area()). */
+	if (src_iova & (SIM_PAGE - 1))
+		return -ENOENT;
+	for (uint64_t i = 0; i < npages; i++) {
+		uint64_t e = tce_table_get(&src->io->areas, sfirst + i);
+
+		if (!e)
+			return -ENOENT;
+		if ((flags & IOFD_MAP_WRITE) && !(e & IOFD_MAP_WRITE))
+			return -EPERM;
+	}
+	rc = check_dst(dst, dst_iova, len, flags);
+	for (uint64_t i = 0; !rc && i < npages; i++) {
+		uint64_t uva = tce_table_get(&src->io->areas, sfirst + i) & ~(SIM_PAGE - 1);
+
+		if (!i)
+			uva0 = uva;
+		rc = tce_table_set(&dst->io->areas, dfirst + i,
+				   uva | (flags & AREA_PERM) | AREA_VALID | (i ? 0 : AREA_HEAD));
+		/* the domain, page by page: the source pages need not be
+		 * contiguous in user VA */
+		if (!rc && npages > 1)
+			rc = fill_domains(ifd, dst, dst_iova + (i << SIM_PAGE_SHIFT), SIM_PAGE, uva,
+					  flags);
+	}
+	if (!rc && npages == 1)
+		rc = fill_domains(ifd, dst, dst_iova, SIM_PAGE, uva0, flags);
+	if (rc && rc != -EEXIST && rc != -EINVAL && rc != -EOVERFLOW)
+		for (uint64_t i = 0; i < npages; i++)
+			tce_table_set(&dst->io->areas, dfirst + i, 0);
+	return rc;
+}
+
+static int isim_ioas_unmap(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova, uint64_t len,
+			   uint64_t *unmapped)
+{
+	struct sobj *ioas = obj_get(ifd, ioas_id, SOBJ_IOAS);
+	struct tce_table *t;
+	uint64_t first, last, lim, n = 0, e;
+	bool all = iova == 0 && len == UINT64_MAX;
+
+	if (!ioas)
+		return -ENOENT;
+	if (!len)
+		return -EINVAL;
+	if (!all && iova + len - 1 < iova)
+		return -EOVERFLOW;
+	t = &ioas->io->areas;
+	first = iova >> SIM_PAGE_SHIFT;
+	last = (iova + len - 1) >> SIM_PAGE_SHIFT;
+	lim = last + 1 < t->nentries ? last + 1 : t->nentries;
+	if (!all) {
+		/* every area touched must lie inside the range (ENOENT) */
+		e = tce_table_get(t, first);
+		if (e && (!(e & AREA_HEAD) || (iova & (SIM_PAGE - 1))))
+			return -ENOENT;
+		e = tce_table_get(t, last);
+		if (e && ((iova + len) & (SIM_PAGE - 1)))
+			return -ENOENT;
+		e = tce_table_get(t, last + 1);
+		if (e && !(e & AREA_HEAD))
+			return -ENOENT;
+	}
+	for (uint64_t x = tce_table_next(t, first, lim); x < lim; x = tce_table_next(t, x + 1, lim)) {
+		tce_table_set(t, x, 0);
+		n++;
+	}
+	if (!n && !all)
+		return -ENOENT;
+	if (n)
+		fill_domains(ifd, ioas, all ? 0 : iova, all ? UINT64_MAX : len, 0, 0);
+	if (unmapped)
+		*unmapped = n << SIM_PAGE_SHIFT;
+	return 0;
+}
+
+static int isim_allow_iovas(struct eeh_iommufd *ifd, uint32_t ioas_id,
+			    const struct eeh_iova_range *r, unsigned int n)
+{
+	struct sobj *ioas = obj_get(ifd, ioas_id, SOBJ_IOAS);
+	struct eeh_iova_range *copy = NULL;
+
+	if (!ioas)
+		return -ENOENT;
+	for (unsigned int i = 0; i < n; i++) {
+		if (r[i].start >= r[i].last)
+			return -EINVAL;
+		for (unsigned int k = 0; k < i; k++)
+			if (r[i].start <= r[k].last && r[k].start <= r[i].last)
+				return -EINVAL;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (!in_apertures(ioas, r[i].start, r[i].last))
+			return -EADDRINUSE;
+	if (n) {
+		copy = malloc(n * sizeof(*copy));
+		if (!copy)
+			return -ENOMEM;
+		for (unsigned int i = 0; i < n; i++)
+			copy[i] = r[i];
+	}
+	free(ioas->io->allowed);
+	ioas->io->allowed = copy;
+	ioas->io->nallowed = n;
+	return 0;
+}
+
+static int isim_set_window(struct eeh_iommufd *ifd, uint32_t ioas_id, unsigned int slot,
+			   uint64_t start, uint64_t size, unsigned int page_shift)
+{
+	struct sobj *ioas = obj_get(ifd, ioas_id, SOBJ_IOAS);
+	struct eeh_pe *pes[MAX_FILL];
+	unsigned int n;
+	int rc = 0;
+
+	if (!ioas)
+		return -ENOENT;
+	if (slot >= SIM_DMA_WINDOWS)
+		return -EINVAL;
+	/* the domain's aperture shrinks: never under allowed IOVAs */
+	for (unsigned int i = 0; !size && i < ioas->io->nallowed; i++) {
+		const struct eeh_iova_range *w = &ioas->io->win[slot], *a = &ioas->io->allowed[i];
+
+		if (ioas->io->programmed && a->start <= w->last && w->start <= a->last)
+			return -EADDRINUSE;
+	}
+	n = ioas_pes(ifd, ioas, pes, MAX_FILL);
+	for (unsigned int i = 0; i < n && !rc; i++)
+		rc = sim_dma_set_window(pes[i], slot, start, size, page_shift);
+	if (rc)
+		return rc;
+	if (!ioas->io->programmed)
+		memset(ioas->io->win, 0, sizeof(ioas->io->win));
+	ioas->io->programmed = true;
+	ioas->io->win[slot] = size ? (struct eeh_iova_range){ start, start + size - 1 }
+				   : (struct eeh_iova_range){ 0, 0 };
 	return 0;
 }
 
@@ -461,4 +785,9 @@ const struct iofd_kernel iofd_sim_kernel = {
 	.detach = isim_detach,
 	.destroy = isim_destroy,
 	.iova_ranges = isim_iova_ranges,
+	.ioas_map = isim_ioas_map,
+	.ioas_unmap = isim_ioas_unmap,
+	.ioas_copy = isim_ioas_copy,
+	.allow_iovas = isim_allow_iovas,
+	.set_window = isim_set_window,
 };

@@ -275,6 +275,10 @@ int eeh_sim_papr_call(struct eeh_pe *pe, enum eeh_papr_call call);
  * PAPR error log). func is the IOA bus error function 0..19, -1 for a
  * freeze with no cause, -2 for a PHB fence. Returns 0, -EINVAL, or
  * -EOPNOTSUPP when the backend keeps no record. */
+/* eeh_pe_error.func beyond the IOA bus error functions 0..19. */
+#define EEH_PE_ERROR_NONE (-1)
+#define EEH_PE_ERROR_FENCE (-2)   /* PHB fence */
+#define EEH_PE_ERROR_BAD_DMA (-3) /* DMA refused by the TCE tables (sPAPR DMA windows) */
 struct eeh_pe_error {
 	unsigned int errors;   /* errors seen since the PE was created */
 	int func;
@@ -483,6 +487,139 @@ struct eeh_pe *eeh_iommufd_device_pe(struct eeh_iommufd *ifd, uint32_t devid, in
  * -EINVAL (ifd NULL), else what eeh_pe_op() returns.
  */
 int eeh_iommufd_pe_op(struct eeh_iommufd *ifd, uint32_t devid, struct vfio_eeh_pe_op *op);
+
+/* ---- sPAPR DMA windows on iommufd (issue 13) ---- */
+
+/*
+ * The DMA half of sPAPR on iommufd, in userspace: a struct eeh_spapr is
+ * bound to one IOAS (the device's) and gives the PE behind it the sPAPR
+ * IOMMU model: up to two DMA windows (the default 32-bit window at
+ * dma32_start, and a dynamic one at the platform's 64-bit base, 1<<59 on
+ * the simulated host, slots taken lowest first as the kernel does), TCE
+ * updates, and preregistered memory. Windows become the IOAS's allowed
+ * IOVAs (IOMMU_IOAS_ALLOW_IOVAS); on the simulated host they are also
+ * programmed into the PE's TVEs, so IOMMU_IOAS_IOVA_RANGES reports them
+ * and the functions' DMA goes through the TCE tables. A TCE update is an
+ * IOMMU_IOAS_COPY of one window page from the implicit, device-less
+ * preregistration IOAS (identity-mapped VMM addresses) into the device's
+ * IOAS, or an IOMMU_IOAS_UNMAP. The IOAS must hold exactly one IOMMU group
+ * for any window or TCE call: -ENODEV with none attached, -EPERM with two
+ * or more (the rule of eeh_iommufd_check()). Calls are thread safe.
+ *
+ * A TCE is the page's address (bits above the window's page shift) with
+ * EEH_TCE_READ (the device may read memory) and EEH_TCE_WRITE (it may
+ * write); neither bit clears the entry. The address is a VMM virtual
+ * address unless a translation is set (eeh_spapr_set_translate()).
+ */
+struct eeh_spapr;
+
+#define EEH_TCE_READ 0x1ULL
+#define EEH_TCE_WRITE 0x2ULL
+#define EEH_SPAPR_MAX_WINDOWS 2
+/* PAPR: H_PUT_TCE_INDIRECT takes at most 512 TCEs (one 4 KiB page). */
+#define EEH_TCE_LIST_MAX 512
+
+/*
+ * A DMA-window object on IOAS ioas_id of ifd (which must outlive it). It
+ * allocates the preregistration IOAS. The default window is pending, as
+ * in the kernel's v2 container: it comes into being with the first
+ * window creation or TCE update, unless removed first. Returns 0,
+ * -EINVAL, -ENOENT (not an IOAS of ifd), -ENOMEM, the IOAS_ALLOC errno.
+ */
+int eeh_spapr_new(struct eeh_iommufd *ifd, uint32_t ioas_id, struct eeh_spapr **out);
+/* Unmap every TCE, drop the allowed IOVAs, destroy the prereg IOAS. */
+void eeh_spapr_free(struct eeh_spapr *sp);
+/* The IOAS it is bound to, and its preregistration IOAS. */
+uint32_t eeh_spapr_ioas(struct eeh_spapr *sp);
+uint32_t eeh_spapr_prereg_ioas(struct eeh_spapr *sp);
+
+/* Translation of the address in a TCE to the VMM address to map (the
+ * guest-physical to host-virtual step of a VMM): 0 or -errno. NULL (the
+ * default) is the identity. */
+typedef int (*eeh_spapr_xlate_fn)(void *opaque, uint64_t addr, uint64_t *vaddr);
+void eeh_spapr_set_translate(struct eeh_spapr *sp, eeh_spapr_xlate_fn fn, void *opaque);
+
+struct eeh_spapr_info {
+	uint64_t dma32_start, dma32_size; /* the default window */
+	uint64_t dma64_base;              /* where window slot 1 goes */
+	uint64_t pgsizes;                 /* I/O page sizes: bit n = 2^n bytes */
+	unsigned int max_windows;         /* 2 */
+	unsigned int max_levels;          /* 5 */
+};
+/* The platform's DMA geometry (GET_INFO). 0, -EINVAL. */
+int eeh_spapr_get_info(struct eeh_spapr *sp, struct eeh_spapr_info *info);
+
+struct eeh_spapr_window {
+	uint64_t start, size;          /* bus address range */
+	unsigned int page_shift;       /* I/O page: 12 (4 KiB), 16, 21, 24 */
+	unsigned int levels;           /* TCE table levels asked for */
+	bool is_default;               /* the default window (created by reset) */
+	bool pending;                  /* the default window, not yet created */
+	uint64_t mapped;               /* valid TCEs */
+	size_t table_bytes;            /* memory of libeeh's TCE table for it */
+};
+/* Window slot 0 or 1: 0, -ENOENT (slot empty), -EINVAL. */
+int eeh_spapr_window(struct eeh_spapr *sp, unsigned int slot, struct eeh_spapr_window *w);
+
+/*
+ * Create a window in the lowest free slot (slot 0 at dma32_start, slot 1
+ * at dma64_base): *start gets its bus address. Checks as the kernel's
+ * v2 container and PowerNV: -ENOSPC (both slots used), -EINVAL (page
+ * size not in pgsizes, window size not a power of two or below one page,
+ * levels not 1..5, a table the levels cannot index), then -ENODEV,
+ * -EPERM (the group rule), or the IOAS's errno.
+ */
+int eeh_spapr_create_window(struct eeh_spapr *sp, unsigned int page_shift, uint64_t window_size,
+			    unsigned int levels, uint64_t *start);
+/* Remove the window containing start (its TCEs cleared first); start 0
+ * with the default window pending cancels it. 0, -EINVAL (no window
+ * there), -ENODEV, -EPERM. */
+int eeh_spapr_remove_window(struct eeh_spapr *sp, uint64_t start);
+/* Remove every window and create the default one (4 KiB pages,
+ * dma32_size, one level): ibm,reset-pe-dma-window. 0, -ENODEV, -EPERM. */
+int eeh_spapr_reset(struct eeh_spapr *sp);
+
+/*
+ * Preregister VMM memory [vaddr, vaddr+size): aligned to the host page
+ * (64 KiB on the simulated POWER host, else the page size), mapped into
+ * the preregistration IOAS. 0, -EINVAL (misaligned, empty, wraps,
+ * overlaps another region), -EBUSY (the same region is registered),
+ * -ENOMEM, the IOAS_MAP errno.
+ */
+int eeh_spapr_register(struct eeh_spapr *sp, uint64_t vaddr, uint64_t size);
+/* 0, -EINVAL (misaligned), -ENOENT (no such region: exact match),
+ * -EBUSY (TCEs still map it). */
+int eeh_spapr_unregister(struct eeh_spapr *sp, uint64_t vaddr, uint64_t size);
+
+/*
+ * TCE updates at bus address ioba (aligned to the window page). A valid
+ * TCE replaces what was there. Returns 0, -ENXIO (ioba in no window),
+ * -EINVAL (misaligned ioba; the page not inside a registered region, or
+ * in one whose alignment is below the window page; the list or range
+ * runs past the window; more than 512 entries), -ENODEV, -EPERM, or the
+ * IOAS's errno. put_tce_list and stuff_tce apply entries in order and
+ * stop at the first failure (the earlier ones stay, as QEMU's).
+ */
+int eeh_spapr_put_tce(struct eeh_spapr *sp, uint64_t ioba, uint64_t tce);
+int eeh_spapr_put_tce_list(struct eeh_spapr *sp, uint64_t ioba, const uint64_t *tces,
+			   unsigned int n);
+int eeh_spapr_stuff_tce(struct eeh_spapr *sp, uint64_t ioba, uint64_t tce, uint64_t npages);
+/* The TCE at ioba (0 if never set). 0, -ENXIO, -EINVAL. */
+int eeh_spapr_get_tce(struct eeh_spapr *sp, uint64_t ioba, uint64_t *tce);
+
+/*
+ * The legacy SPAPR TCE v2 container over iommufd: request and arg as for
+ * ioctl(2) on /dev/vfio/vfio with VFIO_SPAPR_TCE_v2_IOMMU set (the
+ * <linux/vfio.h> structs): VFIO_IOMMU_SPAPR_TCE_GET_INFO,
+ * VFIO_IOMMU_SPAPR_REGISTER_MEMORY, _UNREGISTER_MEMORY,
+ * VFIO_IOMMU_SPAPR_TCE_CREATE, _REMOVE, VFIO_IOMMU_MAP_DMA, _UNMAP_DMA,
+ * VFIO_EEH_PE_OP; VFIO_IOMMU_ENABLE/DISABLE are v1 calls a v2 container
+ * refuses (-ENOTTY). Returns what the kernel's container returns: 0 (the
+ * state for GET_STATE), a negative errno, or 1 where the kernel's
+ * parameter check returns 1 (a MAP/UNMAP iova not aligned to the window
+ * page). -EFAULT for arg NULL, -ENOTTY for other requests.
+ */
+int eeh_spapr_ioctl(struct eeh_spapr *sp, unsigned long request, void *arg);
 
 /*
  * Legacy VFIO container (/dev/vfio/vfio) with the SPAPR TCE IOMMU: the
@@ -831,7 +968,16 @@ int eeh_inject_fence(struct eeh_phb *phb);
  * attribute). Getters return 0, -EINVAL (bad index / NULL), -EOPNOTSUPP
  * (not the simulated host).
  */
-enum eeh_inject_kind { EEH_INJECT_IOA = 0, EEH_INJECT_FREEZE = 1, EEH_INJECT_FENCE = 2 };
+/* EEH_INJECT_BAD_DMA: no injection but the fault a DMA with no valid TCE
+ * (or a write through a read-only TCE) raises on a PE whose DMA windows
+ * are programmed; hit_addr is the bus address, hit_func the function,
+ * type 1 for a write. */
+enum eeh_inject_kind {
+	EEH_INJECT_IOA = 0,
+	EEH_INJECT_FREEZE = 1,
+	EEH_INJECT_FENCE = 2,
+	EEH_INJECT_BAD_DMA = 3,
+};
 struct eeh_inject_record {
 	enum eeh_inject_kind kind;
 	unsigned int type;      /* EEH_ERR_TYPE_* for EEH_INJECT_IOA */

@@ -32,8 +32,22 @@ struct fobj {
 	int cdev;            /* DEVICE */
 };
 
+/* An iopt_area: [iova, last] of an IOAS, from user VA uva. */
+struct farea {
+	uint32_t ioas;   /* 0: free */
+	uint32_t flags;  /* IOMMU_IOAS_MAP_READABLE/WRITEABLE */
+	uint64_t iova, last, uva;
+};
+
+#define MAX_ALLOWED 8
+
 struct fictx {
 	struct fobj obj[MAX_OBJS]; /* index = object ID; type 0 = free */
+	struct farea area[FAKE_MAX_AREAS];
+	struct {
+		unsigned int n;
+		struct iommu_iova_range r[MAX_ALLOWED];
+	} allowed[MAX_OBJS];
 	struct {
 		uint32_t hwpt;
 		unsigned int attached;
@@ -75,6 +89,9 @@ struct fake_kernel *fake_new(void)
 	fk->have_iommu = fk->have_container = true;
 	fk->mode = FAKE_SPAPR;
 	fk->eeh_enabled = true;
+	fk->aperture_start = 1ULL << 24;
+	fk->aperture_last = (1ULL << 31) - 1;
+	fk->iova_alignment = 2048;
 	for (int i = 0; i < FAKE_MAX_CDEVS; i++)
 		p->cdev[i].ictx = -1;
 	for (int g = 0; g < FAKE_MAX_GROUPS; g++)
@@ -285,9 +302,247 @@ static int check_size(const void *arg, uint32_t size, size_t minsz, size_t known
 	return 0;
 }
 
+/* ---- IOAS areas (io_pagetable.c) ---- */
+
+static bool has_domain(struct fictx *x, uint32_t ioas)
+{
+	return x->obj[ioas].users != 0;
+}
+
+static uint64_t ioas_alignment(struct fake_kernel *fk, struct fictx *x, uint32_t ioas)
+{
+	return has_domain(x, ioas) ? fk->iova_alignment : 1;
+}
+
+/* Does [start, last] touch a reserved range (outside the aperture)? */
+static bool reserved_hit(struct fake_kernel *fk, struct fictx *x, uint32_t ioas, uint64_t start,
+			 uint64_t last)
+{
+	return has_domain(x, ioas) && (start < fk->aperture_start || last > fk->aperture_last);
+}
+
+static struct farea *area_at(struct fictx *x, uint32_t ioas, uint64_t iova)
+{
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++)
+		if (x->area[i].ioas == ioas && iova >= x->area[i].iova && iova <= x->area[i].last)
+			return &x->area[i];
+	return NULL;
+}
+
+/* iopt_check_iova() and the map flags: what MAP and COPY share. */
+static int check_dst(struct fake_kernel *fk, struct fictx *x, uint32_t ioas, uint32_t flags,
+		     uint64_t iova, uint64_t length)
+{
+	uint64_t align = ioas_alignment(fk, x, ioas), last;
+
+	if (flags & ~(uint32_t)(IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE |
+				IOMMU_IOAS_MAP_READABLE))
+		return -EOPNOTSUPP;
+	if (iova >= UINT64_MAX || length >= UINT64_MAX)
+		return -EOVERFLOW;
+	/* "Do not allow creating areas without READ or WRITE" (2024) */
+	if (!(flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
+		return -EINVAL;
+	if (!length || length % align)
+		return -EINVAL;
+	if (!(flags & IOMMU_IOAS_MAP_FIXED_IOVA))
+		return -EOPNOTSUPP; /* the library always fixes the IOVA */
+	if (iova % align)
+		return -EINVAL;
+	if (iova + length - 1 < iova)
+		return -EOVERFLOW;
+	last = iova + length - 1;
+	if (reserved_hit(fk, x, ioas, iova, last))
+		return -EINVAL;
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++)
+		if (x->area[i].ioas == ioas && x->area[i].iova <= last && iova <= x->area[i].last)
+			return -EEXIST;
+	return 0;
+}
+
+static int area_add(struct fictx *x, uint32_t ioas, uint64_t iova, uint64_t length, uint64_t uva,
+		    uint32_t flags)
+{
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++) {
+		if (!x->area[i].ioas) {
+			x->area[i] = (struct farea){ .ioas = ioas, .iova = iova,
+						     .last = iova + length - 1, .uva = uva,
+						     .flags = flags & (IOMMU_IOAS_MAP_WRITEABLE |
+								       IOMMU_IOAS_MAP_READABLE) };
+			return 0;
+		}
+	}
+	return -ENOMEM;
+}
+
+static int ioas_map(struct fake_kernel *fk, struct fictx *x, struct iommu_ioas_map *m)
+{
+	int rc;
+
+	if (m->__reserved)
+		return -EOPNOTSUPP;
+	if (!obj_get(x, m->ioas_id, OBJ_IOAS))
+		return -ENOENT;
+	rc = check_dst(fk, x, m->ioas_id, m->flags, m->iova, m->length);
+	if (rc)
+		return rc;
+	if (m->user_va % ioas_alignment(fk, x, m->ioas_id) !=
+	    m->iova % ioas_alignment(fk, x, m->ioas_id))
+		return -EINVAL;
+	return area_add(x, m->ioas_id, m->iova, m->length, m->user_va, m->flags);
+}
+
+static int ioas_copy(struct fake_kernel *fk, struct fictx *x, struct iommu_ioas_copy *c)
+{
+	uint64_t last;
+	struct farea *a;
+	int rc;
+
+	if (!obj_get(x, c->dst_ioas_id, OBJ_IOAS) || !obj_get(x, c->src_ioas_id, OBJ_IOAS))
+		return -ENOENT;
+	if (c->src_iova >= UINT64_MAX || c->dst_iova >= UINT64_MAX || c->length >= UINT64_MAX)
+		return -EOVERFLOW;
+	if (!(c->flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)) || !c->length)
+		return -EINVAL;
+	/* iopt_get_pages(): contiguous areas over the whole source range */
+	last = c->src_iova + c->length - 1;
+	if (last < c->src_iova)
+		return -EOVERFLOW;
+	for (a = area_at(x, c->src_ioas_id, c->src_iova); a;
+	     a = a->last == UINT64_MAX ? NULL : area_at(x, c->src_ioas_id, a->last + 1)) {
+		if ((c->flags & IOMMU_IOAS_MAP_WRITEABLE) && !(a->flags & IOMMU_IOAS_MAP_WRITEABLE))
+			return -EPERM;
+		if (a->last >= last)
+			break;
+	}
+	if (!a)
+		return -ENOENT;
+	rc = check_dst(fk, x, c->dst_ioas_id, c->flags, c->dst_iova, c->length);
+	if (rc)
+		return rc;
+	return area_add(x, c->dst_ioas_id, c->dst_iova, c->length,
+			area_at(x, c->src_ioas_id, c->src_iova)->uva +
+				(c->src_iova - area_at(x, c->src_ioas_id, c->src_iova)->iova),
+			c->flags);
+}
+
+static int ioas_unmap(struct fictx *x, struct iommu_ioas_unmap *u)
+{
+	uint64_t first = u->iova, last, unmapped = 0;
+
+	if (!obj_get(x, u->ioas_id, OBJ_IOAS))
+		return -ENOENT;
+	if (u->iova == 0 && u->length == UINT64_MAX) {
+		last = UINT64_MAX;
+	} else {
+		if (u->iova >= UINT64_MAX || u->length >= UINT64_MAX)
+			return -EOVERFLOW;
+		if (!u->length)
+			return -EINVAL;
+		last = u->iova + u->length - 1;
+		if (last < u->iova)
+			return -EOVERFLOW;
+		/* iopt_unmap_iova_range(): every area touched, whole */
+		for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++) {
+			struct farea *a = &x->area[i];
+
+			if (a->ioas == u->ioas_id && a->iova <= last && first <= a->last &&
+			    (a->iova < first || a->last > last))
+				return -ENOENT;
+		}
+	}
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++) {
+		struct farea *a = &x->area[i];
+
+		if (a->ioas == u->ioas_id && a->iova <= last && first <= a->last) {
+			unmapped += a->last - a->iova + 1;
+			a->ioas = 0;
+		}
+	}
+	if (!unmapped && !(u->iova == 0 && u->length == UINT64_MAX))
+		return -ENOENT;
+	u->length = unmapped;
+	return 0;
+}
+
+static int ioas_allow(struct fake_kernel *fk, struct fictx *x, struct iommu_ioas_allow_iovas *a)
+{
+	const struct iommu_iova_range *r = (const void *)(uintptr_t)a->allowed_iovas;
+
+	if (a->__reserved)
+		return -EOPNOTSUPP;
+	if (!obj_get(x, a->ioas_id, OBJ_IOAS))
+		return -ENOENT;
+	if (a->num_iovas > MAX_ALLOWED)
+		return -ENOMEM;
+	if (a->num_iovas && !r)
+		return -EFAULT;
+	for (unsigned int i = 0; i < a->num_iovas; i++) {
+		if (r[i].start >= r[i].last)
+			return -EINVAL;
+		for (unsigned int k = 0; k < i; k++)
+			if (r[i].start <= r[k].last && r[k].start <= r[i].last)
+				return -EINVAL;
+	}
+	for (unsigned int i = 0; i < a->num_iovas; i++)
+		if (reserved_hit(fk, x, a->ioas_id, r[i].start, r[i].last))
+			return -EADDRINUSE;
+	x->allowed[a->ioas_id].n = a->num_iovas;
+	for (unsigned int i = 0; i < a->num_iovas; i++)
+		x->allowed[a->ioas_id].r[i] = r[i];
+	return 0;
+}
+
+int fake_ioas_areas(struct fake_kernel *fk, uint32_t ioas_id, uint64_t *bytes)
+{
+	struct fictx *x = &P(fk)->ictx[0];
+	int n = 0;
+
+	if (!obj_get(x, ioas_id, OBJ_IOAS))
+		return -1;
+	if (bytes)
+		*bytes = 0;
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++) {
+		if (x->area[i].ioas != ioas_id)
+			continue;
+		n++;
+		if (bytes)
+			*bytes += x->area[i].last - x->area[i].iova + 1;
+	}
+	return n;
+}
+
 static int iommufd_ioctl(struct fake_kernel *fk, struct fictx *x, unsigned long req, void *arg,
 			 uint32_t *size)
 {
+	if (req == IOMMU_IOAS_MAP) {
+		struct iommu_ioas_map *m = arg;
+		int rc = check_size(arg, m->size, IOMMU_IOAS_MAP_MINSZ, sizeof(*m));
+
+		*size = m->size;
+		return rc ? rc : ioas_map(fk, x, m);
+	}
+	if (req == IOMMU_IOAS_COPY) {
+		struct iommu_ioas_copy *c = arg;
+		int rc = check_size(arg, c->size, IOMMU_IOAS_COPY_MINSZ, sizeof(*c));
+
+		*size = c->size;
+		return rc ? rc : ioas_copy(fk, x, c);
+	}
+	if (req == IOMMU_IOAS_UNMAP) {
+		struct iommu_ioas_unmap *u = arg;
+		int rc = check_size(arg, u->size, IOMMU_IOAS_UNMAP_MINSZ, sizeof(*u));
+
+		*size = u->size;
+		return rc ? rc : ioas_unmap(x, u);
+	}
+	if (req == IOMMU_IOAS_ALLOW_IOVAS) {
+		struct iommu_ioas_allow_iovas *a = arg;
+		int rc = check_size(arg, a->size, IOMMU_ALLOW_IOVAS_MINSZ, sizeof(*a));
+
+		*size = a->size;
+		return rc ? rc : ioas_allow(fk, x, a);
+	}
 	*size = *(uint32_t *)arg;
 	if (req == IOMMU_IOAS_ALLOC) {
 		struct iommu_ioas_alloc *a = arg;
@@ -314,6 +569,10 @@ static int iommufd_ioctl(struct fake_kernel *fk, struct fictx *x, unsigned long 
 			return -EBUSY;
 		if (o->type == OBJ_HWPT)
 			x->obj[o->ioas].users--;
+		for (unsigned int i = 0; o->type == OBJ_IOAS && i < FAKE_MAX_AREAS; i++)
+			if (x->area[i].ioas == d->id)
+				x->area[i].ioas = 0;
+		x->allowed[d->id].n = 0;
 		memset(o, 0, sizeof(*o));
 		return 0;
 	}
@@ -361,14 +620,13 @@ static int iommufd_ioctl(struct fake_kernel *fk, struct fictx *x, unsigned long 
 		}
 		if (!out)
 			return -EFAULT;
-		/* Empty: everything; with a domain: the selftest mock's aperture. */
-		out[0].start = ioas->users ? 1ULL << 24 : 0;
-		out[0].last = ioas->users ? (1ULL << 31) - 1 : UINT64_MAX;
+		/* Empty: everything; with a domain: its aperture. */
+		out[0].start = ioas->users ? fk->aperture_start : 0;
+		out[0].last = ioas->users ? fk->aperture_last : UINT64_MAX;
 		q->num_iovas = 1;
-		q->out_iova_alignment = ioas->users ? 2048 : 1;
+		q->out_iova_alignment = ioas->users ? fk->iova_alignment : 1;
 		return 0;
 	}
-	(void)fk;
 	/* Every VFIO number (VFIO_EEH_PE_OP included) falls to the compat
 	 * handler, which does not know it: -ENOIOCTLCMD, ENOTTY to userspace. */
 	return -ENOTTY;
