@@ -400,19 +400,7 @@ EEH_EXPORT int eeh_pe_op_simple(struct eeh_pe *pe, unsigned int op)
 	struct vfio_eeh_pe_op o = { .argsz = sizeof(o), .op = op };
 
 	if (op == VFIO_EEH_PE_INJECT_ERR)
-		return -EINVAL; /* needs its arguments: eeh_pe_inject() */
-	return eeh_pe_op(pe, &o);
-}
-
-EEH_EXPORT int eeh_pe_inject(struct eeh_pe *pe, unsigned int type, unsigned int func,
-			     uint64_t addr, uint64_t mask)
-{
-	struct vfio_eeh_pe_op o = {
-		.argsz = sizeof(o),
-		.op = VFIO_EEH_PE_INJECT_ERR,
-		.err = { .type = type, .func = func, .addr = addr, .mask = mask },
-	};
-
+		return -EINVAL; /* needs its arguments: eeh_pe_op() */
 	return eeh_pe_op(pe, &o);
 }
 

@@ -85,7 +85,7 @@ static int32_t guest_rtas(struct my_vmm *vmm, struct eeh_vm *vm, const char *nam
 	const uint64_t block = 0x1000;
 	uint8_t *b = vmm->ram + block;
 
-	put_be32(b, (uint32_t)eeh_vm_token(vm, eeh_rtas_call_from_name(name)));
+	put_be32(b, (uint32_t)eeh_vm_get_token(vm, eeh_rtas_call_from_name(name)));
 	put_be32(b + 4, (uint32_t)nargs);
 	put_be32(b + 8, (uint32_t)nret);
 	for (int i = 0; i < nargs; i++)
@@ -111,6 +111,7 @@ static void expect(const char *what, long got, long want)
 int main(void)
 {
 	const struct eeh_vm_ops ops = {
+		.size = sizeof(struct eeh_vm_ops),
 		.mem_read = vmm_mem_read,
 		.mem_write = vmm_mem_write,
 		.pre_reset = vmm_pre_reset,
@@ -191,7 +192,7 @@ int main(void)
 	expect("set-eeh-option(ENABLE)", guest_rtas(vmm, vm, "ibm,set-eeh-option", 4, args, 1, rets),
 	       0);
 
-	eeh_sim_freeze(frozen); /* the host sees an error: the PE freezes */
+	eeh_inject_freeze(frozen); /* the host sees an error: the PE freezes */
 	expect("read-slot-reset-state2 status",
 	       guest_rtas(vmm, vm, "ibm,read-slot-reset-state2", 3, args, 4, rets), 0);
 	expect("  state (2: MMIO and DMA stopped)", (long)rets[1], 2);

@@ -8,11 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/vfio.h>
+
 #include "libeeh-private.h"
 
 EEH_EXPORT int eeh_inject_ioa(struct eeh_pe *pe, enum eeh_err_type type, unsigned int func,
 			      uint64_t addr, uint64_t mask)
 {
+	struct vfio_eeh_pe_op op = {
+		.argsz = sizeof(op),
+		.op = VFIO_EEH_PE_INJECT_ERR,
+		.err = { .type = type, .func = func, .addr = addr, .mask = mask },
+	};
 	unsigned int space;
 
 	if (!pe)
@@ -29,12 +36,12 @@ EEH_EXPORT int eeh_inject_ioa(struct eeh_pe *pe, enum eeh_err_type type, unsigne
 	if (addr && (space == EEH_ERR_SPACE_MEM || space == EEH_ERR_SPACE_IO) &&
 	    !model_func_by_bar(pe, space == EEH_ERR_SPACE_IO, addr))
 		return -ENXIO;
-	return eeh_pe_inject(pe, type, func, addr, mask);
+	return eeh_pe_op(pe, &op);
 }
 
 EEH_EXPORT int eeh_inject_freeze(struct eeh_pe *pe)
 {
-	int r = eeh_sim_freeze(pe);
+	int r = sim_freeze(pe);
 
 	if (r == 0)
 		sim_record_event(pe, EEH_INJECT_FREEZE);
@@ -44,7 +51,7 @@ EEH_EXPORT int eeh_inject_freeze(struct eeh_pe *pe)
 EEH_EXPORT int eeh_inject_fence(struct eeh_phb *phb)
 {
 	struct eeh_pe *pe;
-	int r = eeh_sim_fence_phb(phb);
+	int r = sim_fence_phb(phb);
 
 	if (r == 0)
 		eeh_pe_foreach(phb, pe)
@@ -56,7 +63,7 @@ static int check_sim(struct eeh_pe *pe)
 {
 	if (!pe)
 		return -EINVAL;
-	return eeh_is_sim(pe->phb->ctx) ? 0 : -EOPNOTSUPP;
+	return ctx_has(pe->phb->ctx, EEH_BACKEND_CAP_SIM_KERNEL) ? 0 : -EOPNOTSUPP;
 }
 
 EEH_EXPORT int eeh_inject_record_count(struct eeh_pe *pe)

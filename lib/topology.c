@@ -705,7 +705,7 @@ EEH_EXPORT int eeh_save_topology(struct eeh_ctx *ctx, const char *path)
 	return r;
 }
 
-EEH_EXPORT int eeh_sim_save(struct eeh_ctx *ctx)
+EEH_EXPORT int eeh_save_image(struct eeh_ctx *ctx)
 {
 	json_object *root;
 	int r;

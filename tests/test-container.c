@@ -114,7 +114,7 @@ static void pe_ops_on_a_pe_go_through_its_kernel_container(void)
 	/* addressed by PE, answered by the kernel */
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED_DMA);
 	CU_ASSERT_EQUAL(f.fk->group[3].pe_ops, 1);
-	CU_ASSERT_EQUAL(eeh_pe_inject(pe, 0, 4, 0, 0), 0);
+	CU_ASSERT_EQUAL(pe_inject_err(pe, 0, 4, 0, 0), 0);
 	CU_ASSERT_EQUAL(f.fk->group[3].last_op, VFIO_EEH_PE_INJECT_ERR);
 	/* the container's one-group rule applies to the PE too */
 	CU_ASSERT_EQUAL(eeh_container_add_group(f.c, 4), 0);
@@ -286,7 +286,7 @@ static void simulated_container_runs_ops_on_the_pe(void)
 	CU_ASSERT_EQUAL(eeh_container_spapr_info(c, &info), 0);
 	CU_ASSERT_EQUAL(info.dma32_window_start, 0);
 	CU_ASSERT_EQUAL(info.dma32_window_size, 0x80000000u);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
 	CU_ASSERT_EQUAL(eeh_container_add_group(c, 4), 0);
 	CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_UNFREEZE_IO), -EPERM);

@@ -159,7 +159,7 @@ static struct eeh_pe *pe_of(struct eeh_ctx *ctx, const char *bdf)
 
 static void power9_model_through_libudev(void)
 {
-	struct eeh_host_stats st;
+	struct eeh_host_stats st = { .size = sizeof(st) };
 	struct eeh_ctx *ctx;
 	struct eeh_phb *phb;
 	struct eeh_pe *nic, *sw, *nvme, *pf, *vf;
@@ -238,7 +238,7 @@ static void power9_model_through_libudev(void)
 
 static void x86_host_has_groups_and_no_eeh(void)
 {
-	struct eeh_host_stats st;
+	struct eeh_host_stats st = { .size = sizeof(st) };
 	struct eeh_ctx *ctx;
 	struct eeh_pe *pe;
 	const char *why;
@@ -277,7 +277,7 @@ static void group_mismatches_are_counted_and_logged(void)
 		{ .bdf = "0000:02:00.0", .vendor = 1, .device = 2, .group = 5, .pe = 3 },
 		{ .bdf = "0000:03:00.0", .vendor = 1, .device = 3, .group = 5, .pe = 4 },
 	};
-	struct eeh_host_stats st;
+	struct eeh_host_stats st = { .size = sizeof(st) };
 	struct eeh_ctx *ctx;
 
 	char log[4096] = "";
@@ -422,7 +422,7 @@ static void hotplug_remove_makes_ops_fail_enodev(void)
 	CU_ASSERT_EQUAL(eeh_func_cfg_read(f, 0, 2, &v), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_GET_STATE), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nvme, VFIO_EEH_PE_UNFREEZE_IO), -ENODEV);
-	CU_ASSERT_EQUAL(eeh_pe_inject(nvme, 0, 4, 0, 0), -ENODEV);
+	CU_ASSERT_EQUAL(pe_inject_err(nvme, 0, 4, 0, 0), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_pe_platform_state(nvme), -ENODEV);
 	CU_ASSERT_TRUE(eeh_pe_flags(nvme) & 0x400);
 	/* ...and the model no longer lists them. */
@@ -521,7 +521,7 @@ static void hotplug_add_deep_below_bridges(void)
 static void hotplug_waits_for_the_eeh_attributes(void)
 {
 	struct gs_func early[NPOWER9];
-	struct eeh_host_stats st;
+	struct eeh_host_stats st = { .size = sizeof(st) };
 	struct eeh_ctx *ctx;
 	struct eeh_func *f;
 	size_t idx = power9_index("0000:05:00.0"); /* PE 5 below the switch */

@@ -89,13 +89,13 @@ static void no_pci_sysfs_under_root_is_enoent(void)
 
 static void procfs_counters_and_debugfs_freeze_limit(void)
 {
-	struct eeh_host_counters c;
+	struct eeh_host_counters c = { .size = sizeof(c) };
 	struct eeh_ctx *ctx = host_on(p9, NPOWER9, POWERNV);
 	unsigned int max = 0;
 	char text[32];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
-	CU_ASSERT_EQUAL(eeh_host_read_counters(ctx, &c), 0);
+	CU_ASSERT_EQUAL(eeh_host_get_counters(ctx, &c), 0);
 	CU_ASSERT_TRUE(c.enabled);
 	CU_ASSERT_EQUAL(c.no_device, 1);
 	CU_ASSERT_EQUAL(c.no_dn, 2);
@@ -240,7 +240,7 @@ static void pe_answers_through_a_function_still_there(void)
 	CU_ASSERT_EQUAL(gs_remove_func(root, p9, NPOWER9, power9_index("0000:01:00.1")), 0);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_GET_STATE), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_UNFREEZE_IO), -ENODEV);
-	CU_ASSERT_EQUAL(eeh_pe_inject(nic, 0, 4, 0, 0), -ENODEV);
+	CU_ASSERT_EQUAL(pe_inject_err(nic, 0, 4, 0, 0), -ENODEV);
 	slurp("/sys/kernel/debug/powerpc/PCI0000/err_injct", text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "");
 	eeh_unref(ctx);
@@ -259,7 +259,7 @@ static void resets_and_configure_are_not_offered_by_the_host(void)
 		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, ops[i]), -EOPNOTSUPP);
 	CU_ASSERT_PTR_NOT_NULL(strstr(test_log, "VFIO container"));
 	/* Kernel validation still comes first. */
-	CU_ASSERT_EQUAL(eeh_pe_inject(pe, 2, 4, 0, 0), -EINVAL);
+	CU_ASSERT_EQUAL(pe_inject_err(pe, 2, 4, 0, 0), -EINVAL);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 42), -EINVAL);
 	eeh_unref(ctx);
 }
@@ -294,7 +294,7 @@ static void missing_pieces_are_named(void)
 	ctx = host_on(p9, NPOWER9, GS_PROC_EEH);
 	why = eeh_host_missing(ctx);
 	CU_ASSERT_PTR_NOT_NULL(why && strstr(why, "debugfs is not mounted"));
-	CU_ASSERT_EQUAL(eeh_pe_inject(eeh_pe_by_group(ctx, 3), 0, 4, 0, 0), -ENOENT);
+	CU_ASSERT_EQUAL(pe_inject_err(eeh_pe_by_group(ctx, 3), 0, 4, 0, 0), -ENOENT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(test_log, "debugfs is not mounted"));
 	CU_ASSERT_EQUAL(eeh_host_dev_check(eeh_func_by_bdf(ctx, 0, 4, 0)), -ENOENT);
 	eeh_unref(ctx);
@@ -415,7 +415,7 @@ static long injct(const char *phb, const char *text, size_t len)
 
 					if (type > 1 || func > 19)
 						return -ERANGE; /* pnv_eeh_err_inject */
-					r = eeh_pe_inject(pe, type, func, addr, mask);
+					r = pe_inject_err(pe, type, func, addr, mask);
 					return r < 0 ? r : (long)len;
 				}
 	return -ENODEV;
@@ -455,7 +455,7 @@ static long r_write(void *data, int fd, const void *buf, size_t len)
 										   : (long)len;
 		/* eeh_break_device(): the MMIO access fails, the PE freezes. */
 		rsp.breaks++;
-		eeh_sim_freeze(eeh_func_pe(f));
+		eeh_inject_freeze(eeh_func_pe(f));
 		return (long)len;
 	default:
 		return write(fd, buf, len) < 0 ? -errno : (long)len;
@@ -475,6 +475,7 @@ static int r_stat(void *data, const char *path, struct stat *st)
 }
 
 static const struct eeh_syscalls responder_ops = {
+	.size = sizeof(struct eeh_syscalls),
 	.open = r_open, .close = r_close, .read = r_read, .write = r_write, .stat = r_stat,
 };
 
@@ -506,7 +507,7 @@ static void injection_through_err_injct_freezes_and_thaws(void)
 	CU_ASSERT_EQUAL(eeh_func_cfg_read(f, 0, 4, &v), 0);
 	CU_ASSERT_EQUAL(v, 0xa808144d);
 	/* 32-bit config load error, addr 0 mask 0, as the avocado test does */
-	CU_ASSERT_EQUAL(eeh_pe_inject(pe, 0, 4, 0, 0), 0);
+	CU_ASSERT_EQUAL(pe_inject_err(pe, 0, 4, 0, 0), 0);
 	CU_ASSERT_STRING_EQUAL(rsp.last_injct, "4:0:4:0:0\n");
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_NORMAL);
 	/* the next config load hits it (lspci -ns in the avocado test) */
@@ -522,7 +523,7 @@ static void injection_through_err_injct_freezes_and_thaws(void)
 	CU_ASSERT_EQUAL(v, 0xa808);
 	/* 64-bit, other PE numbers and fields in hex */
 	pe = eeh_pe_lookup(ctx, "0001:01:00.2", NULL);
-	CU_ASSERT_EQUAL(eeh_pe_inject(pe, 1, 0x10, 0x6010002000010ULL, 0xfffffffffff0ULL), 0);
+	CU_ASSERT_EQUAL(pe_inject_err(pe, 1, 0x10, 0x6010002000010ULL, 0xfffffffffff0ULL), 0);
 	CU_ASSERT_STRING_EQUAL(rsp.last_injct, "3:1:10:6010002000010:fffffffffff0\n");
 	eeh_unref(ctx);
 }
@@ -587,14 +588,14 @@ static void pseries_injection_breaks_every_function(void)
 	struct eeh_ctx *ctx = host_with_responder(GS_PROC_EEH | GS_DEBUGFS);
 	struct eeh_pe *nic = eeh_pe_lookup(ctx, "0000:01:00.0", NULL);
 
-	CU_ASSERT_EQUAL(eeh_pe_inject(nic, 0, 4, 0, 0), -ERANGE);
+	CU_ASSERT_EQUAL(pe_inject_err(nic, 0, 4, 0, 0), -ERANGE);
 	CU_ASSERT_EQUAL(rsp.breaks, 0);
-	CU_ASSERT_EQUAL(eeh_pe_inject(nic, 0, 1, 0, 0), 0);
+	CU_ASSERT_EQUAL(pe_inject_err(nic, 0, 1, 0, 0), 0);
 	CU_ASSERT_EQUAL(rsp.breaks, 2);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(nic, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
 	/* a function that left sysfs (no event yet) is no longer in the PE */
 	CU_ASSERT_EQUAL(gs_remove_func(root, p9, NPOWER9, power9_index("0000:01:00.0")), 0);
-	CU_ASSERT_EQUAL(eeh_pe_inject(nic, 0, 1, 0, 0), 0);
+	CU_ASSERT_EQUAL(pe_inject_err(nic, 0, 1, 0, 0), 0);
 	CU_ASSERT_EQUAL(rsp.breaks, 3);
 	eeh_unref(ctx);
 }
@@ -639,7 +640,7 @@ static void host_calls_on_other_contexts_and_names(void)
 {
 	struct eeh_ctx *sim = builtin_host(), *ctx;
 	struct eeh_func *f = eeh_func_by_bdf(sim, 0, 1, 0);
-	struct eeh_host_stats st;
+	struct eeh_host_stats st = { .size = sizeof(st) };
 	char name[128];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -678,7 +679,7 @@ static void not_root_is_named(void)
 	test_log[0] = '\0';
 	CU_ASSERT_EQUAL(eeh_host_dev_break(f, EEH_HOST_BREAK_FORCE), -EACCES);
 	CU_ASSERT_PTR_NOT_NULL(strstr(test_log, "not root"));
-	CU_ASSERT_EQUAL(eeh_pe_inject(eeh_func_pe(f), 0, 4, 0, 0), -EACCES);
+	CU_ASSERT_EQUAL(pe_inject_err(eeh_func_pe(f), 0, 4, 0, 0), -EACCES);
 	CU_ASSERT_EQUAL(eeh_host_set_max_freezes(ctx, 7), -EACCES);
 	/* reading state needs no root */
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(eeh_func_pe(f), VFIO_EEH_PE_GET_STATE), 0);

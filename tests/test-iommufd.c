@@ -114,7 +114,7 @@ static struct eeh_pe *pe_of_group(struct fx *f, int g)
 BOTH(ids_start_at_1_and_the_device_knows_its_group_and_pe)
 {
 	struct fx f;
-	struct eeh_iommufd_device info;
+	struct eeh_iommufd_device info = { .size = sizeof(info) };
 	uint32_t d0, d2, a;
 
 	fx_setup(&f, mode);
@@ -176,7 +176,7 @@ BOTH(one_group_ops_reach_the_pe_thaw_after_freeze)
 	d = bind(&f, 2);
 	a = ioas(&f);
 	attach(&f, d, a);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	CU_ASSERT_EQUAL(dev_op(&f, d, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
 	CU_ASSERT_EQUAL(dev_op(&f, d, VFIO_EEH_PE_UNFREEZE_IO), 0);
 	CU_ASSERT_EQUAL(dev_op(&f, d, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED_DMA);
@@ -207,7 +207,7 @@ BOTH(two_groups_on_one_auto_hwpt_are_refused_before_the_backend)
 	/* the kernel reuses the IOAS's automatic HWPT: one HWPT, two groups */
 	CU_ASSERT_EQUAL(h2, h3);
 	CU_ASSERT_EQUAL(eeh_iommufd_ioas_groups(f.ifd, a), 2);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(p3), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(p3), 0);
 	t0 = eeh_clock_now_us(f.ctx);
 	CU_ASSERT_EQUAL(dev_op(&f, d2, VFIO_EEH_PE_GET_STATE), -EPERM);
 	CU_ASSERT_EQUAL(dev_op(&f, d3, VFIO_EEH_PE_RESET_HOT), -EPERM);
@@ -261,7 +261,7 @@ BOTH(two_devices_of_one_group_are_allowed)
 	a = ioas(&f);
 	CU_ASSERT_EQUAL(attach(&f, d0, a), attach(&f, d1, a));
 	CU_ASSERT_EQUAL(eeh_iommufd_ioas_groups(f.ifd, a), 1);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(p1), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(p1), 0);
 	CU_ASSERT_EQUAL(dev_op(&f, d1, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
 	/* a reset through either device resets the one PE */
 	CU_ASSERT_EQUAL(dev_op(&f, d0, VFIO_EEH_PE_RESET_HOT), 0);
@@ -278,7 +278,7 @@ BOTH(two_devices_of_one_group_are_allowed)
 BOTH(replace_moves_the_device_and_the_rule_follows)
 {
 	struct fx f;
-	struct eeh_iommufd_device info;
+	struct eeh_iommufd_device info = { .size = sizeof(info) };
 	uint32_t d2, d3, a, b, hb;
 
 	fx_setup(&f, mode);
@@ -312,7 +312,7 @@ BOTH(replace_moves_the_device_and_the_rule_follows)
 BOTH(replace_moves_every_device_of_the_group)
 {
 	struct fx f;
-	struct eeh_iommufd_device info;
+	struct eeh_iommufd_device info = { .size = sizeof(info) };
 	uint32_t d0, d1, d2, a, b;
 
 	fx_setup(&f, mode);
@@ -513,7 +513,7 @@ static void structs_reach_the_kernel_with_exact_sizes(void)
 static void group_comes_from_the_cdev_number_without_the_class_link(void)
 {
 	struct fx f;
-	struct eeh_iommufd_device info;
+	struct eeh_iommufd_device info = { .size = sizeof(info) };
 	uint32_t d;
 
 	fx_setup(&f, KERNEL);
@@ -568,7 +568,7 @@ static void registered_devices_follow_the_same_rule(void)
 {
 	struct eeh_ctx *ctx = builtin_host();
 	struct eeh_iommufd *ifd;
-	struct eeh_iommufd_device info;
+	struct eeh_iommufd_device info = { .size = sizeof(info) };
 	struct eeh_pe *pe = NULL;
 	uint32_t id = 0;
 
@@ -594,7 +594,7 @@ static void registered_devices_follow_the_same_rule(void)
 	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 6, 4, 0, 0), 0);
 	CU_ASSERT_EQUAL(eeh_iommufd_check(ifd, 6, NULL), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_iommufd_ioas_groups(ifd, 7), 1);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(eeh_pe_by_group(ctx, 3)), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(eeh_pe_by_group(ctx, 3)), 0);
 	{
 		struct vfio_eeh_pe_op o = { .argsz = sizeof(o), .op = VFIO_EEH_PE_GET_STATE };
 

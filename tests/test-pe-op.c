@@ -54,7 +54,7 @@ static void thaw_mmio_then_dma_walks_2_4_0(void)
 	struct eeh_ctx *ctx = builtin_host();
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
 
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	CU_ASSERT_EQUAL(get_state(pe), VFIO_EEH_PE_STATE_STOPPED);
 	CU_ASSERT_EQUAL(eeh_pe_flags(pe) & 0x1, 0x1); /* ISOLATED */
 	CU_ASSERT_EQUAL(op(pe, VFIO_EEH_PE_UNFREEZE_IO), 0);
@@ -70,7 +70,7 @@ static void thaw_dma_before_mmio_fails_with_eio(void)
 	struct eeh_ctx *ctx = builtin_host();
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
 
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	/* firmware refuses (-7) and the DMA never becomes active */
 	CU_ASSERT_EQUAL(op(pe, VFIO_EEH_PE_UNFREEZE_DMA), -EIO);
 	CU_ASSERT_EQUAL(get_state(pe), VFIO_EEH_PE_STATE_STOPPED);
@@ -83,7 +83,7 @@ static void enable_thaws_a_frozen_pe(void)
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
 
 	CU_ASSERT_EQUAL(op(pe, VFIO_EEH_PE_ENABLE), 0);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	CU_ASSERT_EQUAL(op(pe, VFIO_EEH_PE_ENABLE), 0);
 	CU_ASSERT_EQUAL(get_state(pe), VFIO_EEH_PE_STATE_NORMAL);
 	CU_ASSERT_EQUAL(eeh_pe_flags(pe) & 0x1, 0);
@@ -96,7 +96,7 @@ static void enable_with_eeh_disabled_gives_eio_others_still_work(void)
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
 
 	eeh_set_enabled(ctx, false);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	CU_ASSERT_EQUAL(op(pe, VFIO_EEH_PE_ENABLE), -EIO);
 	CU_ASSERT_EQUAL(op(pe, VFIO_EEH_PE_DISABLE), 0);
 	CU_ASSERT_EQUAL(op(pe, VFIO_EEH_PE_UNFREEZE_IO), 0);
@@ -109,7 +109,7 @@ static void disable_is_a_no_op(void)
 	struct eeh_ctx *ctx = builtin_host();
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
 
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	CU_ASSERT_EQUAL(op(pe, VFIO_EEH_PE_DISABLE), 0);
 	CU_ASSERT_EQUAL(get_state(pe), VFIO_EEH_PE_STATE_STOPPED);
 	eeh_unref(ctx);
@@ -123,7 +123,7 @@ static void hot_reset_holds_250ms_and_blocks_config(void)
 	uint64_t t0 = eeh_clock_now_us(ctx);
 	uint32_t v;
 
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	CU_ASSERT_EQUAL(op(pe, VFIO_EEH_PE_RESET_HOT), 0);
 	CU_ASSERT_EQUAL(eeh_clock_now_us(ctx) - t0, 250 * MS);
 	CU_ASSERT_EQUAL(get_state(pe), VFIO_EEH_PE_STATE_RESET);
@@ -141,7 +141,7 @@ static void deactivate_settles_restores_bars_and_thaws(void)
 	uint64_t t0;
 	uint32_t v;
 
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	CU_ASSERT_EQUAL(op(pe, VFIO_EEH_PE_RESET_HOT), 0);
 	t0 = eeh_clock_now_us(ctx);
 	CU_ASSERT_EQUAL(op(pe, VFIO_EEH_PE_RESET_DEACTIVATE), 0);
@@ -161,7 +161,7 @@ static void deactivate_without_reset_on_frozen_pe_is_refused(void)
 	struct eeh_ctx *ctx = builtin_host();
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
 
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	CU_ASSERT_EQUAL(op(pe, VFIO_EEH_PE_RESET_DEACTIVATE), -EIO);
 	CU_ASSERT_EQUAL(get_state(pe), VFIO_EEH_PE_STATE_STOPPED);
 	CU_ASSERT_EQUAL(eeh_pe_flags(pe) & 0x4, 0);
@@ -206,7 +206,7 @@ static void permanently_failed_pe_reads_stopped_and_refuses_configure(void)
 	int st;
 
 	eeh_set_max_freezes(ctx, 0);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	CU_ASSERT_EQUAL(get_state(pe), VFIO_EEH_PE_STATE_STOPPED); /* NOT_SUPPORT maps to 2 */
 	CU_ASSERT_EQUAL(eeh_pe_platform_state(pe), 0x02);
 	CU_ASSERT_EQUAL(eeh_pe_papr_state(pe, &st, &ms), 0);
@@ -232,7 +232,7 @@ static void owner_change_resets_listed_devices_instead_of_thawing(void)
 
 	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_json(topo, &ctx), 0);
 	pe = eeh_pe_by_group(ctx, 3);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	t0 = eeh_clock_now_us(ctx);
 	CU_ASSERT_EQUAL(op(pe, VFIO_EEH_PE_ENABLE), 0);
 	/* a full reset: hold 250 ms and settle 1.8 s */
@@ -249,7 +249,7 @@ static void inject_arms_a_config_error_for_the_next_access(void)
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
 	uint32_t v;
 
-	CU_ASSERT_EQUAL(eeh_pe_inject(pe, 0, 4 /* LD_CFG_ADDR */, 0, 0), 0);
+	CU_ASSERT_EQUAL(pe_inject_err(pe, 0, 4 /* LD_CFG_ADDR */, 0, 0), 0);
 	CU_ASSERT_EQUAL(get_state(pe), VFIO_EEH_PE_STATE_NORMAL);
 	CU_ASSERT_EQUAL(eeh_func_cfg_read(eeh_func_first(pe), 0, 4, &v), 0);
 	CU_ASSERT_EQUAL(v, 0xffffffff);
@@ -261,7 +261,7 @@ static void two_contexts_do_not_share_state(void)
 {
 	struct eeh_ctx *a = builtin_host(), *b = builtin_host();
 
-	CU_ASSERT_EQUAL(eeh_sim_freeze(eeh_pe_by_group(a, 1)), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(eeh_pe_by_group(a, 1)), 0);
 	CU_ASSERT_EQUAL(get_state(eeh_pe_by_group(a, 1)), 2);
 	CU_ASSERT_EQUAL(get_state(eeh_pe_by_group(b, 1)), 0);
 	eeh_clock_advance(a, 5 * MS);

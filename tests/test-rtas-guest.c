@@ -79,7 +79,7 @@ static int g_mem_write(void *opaque, uint64_t addr, const void *buf, size_t len)
 	return 0;
 }
 
-static const struct eeh_vm_ops vm_ops = { .mem_read = g_mem_read, .mem_write = g_mem_write };
+static const struct eeh_vm_ops vm_ops = { .size = sizeof(struct eeh_vm_ops), .mem_read = g_mem_read, .mem_write = g_mem_write };
 
 /* rtas_token(): from the /rtas properties the VMM generated. */
 static int rtas_token(struct guest *g, const char *name)
@@ -536,7 +536,7 @@ static void recovery(enum eeh_rtas_mode mode, int which, bool freset)
 	struct guest *g = boot(mode);
 	struct gdev *d = &g->dev[which];
 	struct eeh_pe *pe = eeh_pe_by_group(g->ctx, host_group[d->phb]);
-	struct eeh_pe_error e;
+	struct eeh_pe_error e = { .size = sizeof(e) };
 	int state;
 
 	CU_ASSERT_TRUE(guest_eeh_init(g));
@@ -592,7 +592,7 @@ static void guest_waits_while_the_host_recovers_the_parent(enum eeh_rtas_mode mo
 
 	CU_ASSERT_TRUE(guest_eeh_init(g));
 	CU_ASSERT_TRUE(probe_new(g, d));
-	CU_ASSERT_EQUAL(eeh_sim_freeze(parent), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(parent), 0);
 	CU_ASSERT_EQUAL(guest_get_state(g, d, &delay), G_UNAVAILABLE);
 	CU_ASSERT_EQUAL(delay, 1000);
 	/* The host thaws the parent; the next poll sees the PE again. */
@@ -623,7 +623,7 @@ static void hard_failure(enum eeh_rtas_mode mode)
 	CU_ASSERT_TRUE(guest_eeh_init(g));
 	CU_ASSERT_TRUE(probe_new(g, d));
 	eeh_set_max_freezes(g->ctx, 0);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	rc = guest_recover(g, d, false);
 	if (mode == EEH_RTAS_MODE_PAPR) {
 		/* State 5 info 0 -> NOT_SUPPORT: a false positive for the
@@ -653,7 +653,7 @@ static void reboot_after_permanent_failure_papr(void)
 
 	CU_ASSERT_TRUE(guest_eeh_init(g));
 	CU_ASSERT_TRUE(probe_new(g, d));
-	CU_ASSERT_EQUAL(eeh_sim_freeze(eeh_pe_by_group(g->ctx, 8)), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(eeh_pe_by_group(g->ctx, 8)), 0);
 	CU_ASSERT_EQUAL(guest_slot_error_detail(g, d, 2), 0);
 	CU_ASSERT_EQUAL(guest_get_state(g, d, NULL), G_NOT_SUPPORT);
 	CU_ASSERT_EQUAL(eeh_vm_reset(g->vm), 0);

@@ -90,6 +90,7 @@ static int bar_to_guest(void *opaque, uint64_t buid, uint64_t h, uint64_t *g)
 }
 
 static const struct eeh_vm_ops ops = {
+	.size = sizeof(struct eeh_vm_ops),
 	.mem_read = mem_read,
 	.mem_write = mem_write,
 	.pre_reset = pre_reset,
@@ -233,7 +234,7 @@ static void call_names_and_default_tokens_are_qemus(void)
 	CU_ASSERT_EQUAL(eeh_rtas_call_from_name("ibm,open-errinjct"), EEH_RTAS_OPEN_ERRINJCT);
 	CU_ASSERT_EQUAL(eeh_rtas_call_from_name("ibm,read-slot-reset-state"), -EINVAL);
 	for (unsigned int i = 0; i < EEH_RTAS_NCALLS; i++)
-		CU_ASSERT_EQUAL(eeh_vm_token(vm, i), (int)tok[i]);
+		CU_ASSERT_EQUAL(eeh_vm_get_token(vm, i), (int)tok[i]);
 	CU_ASSERT_EQUAL(eeh_vm_get_mode(vm), EEH_RTAS_MODE_QEMU);
 	CU_ASSERT_EQUAL(eeh_vm_set_mode(vm, 7), -EINVAL);
 	teardown();
@@ -364,7 +365,7 @@ static void qemu_thaw_mmio_then_dma_walks_2_4_0(void)
 	/* QEMU forwards a thaw of a healthy PE; the kernel makes it a no-op. */
 	CU_ASSERT_EQUAL(option(GBUID_A, 0, 2), 0);
 	CU_ASSERT_EQUAL(guest_state(GBUID_A, 0), 0);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_a), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe_a), 0);
 	CU_ASSERT_EQUAL(guest_state(GBUID_A, 0x000001), 2);
 	/* DISABLE/THAW never validate the address in QEMU. */
 	CU_ASSERT_EQUAL(option(GBUID_A, 0xffffffffu, 2), 0);
@@ -414,7 +415,7 @@ static void qemu_read_state_is_verbatim_with_caps_1_and_info_1000(void)
 	CU_ASSERT_EQUAL(r[0], 0);
 	CU_ASSERT_EQUAL(r[4], 0);
 	CU_ASSERT_EQUAL(r[5], UNTOUCHED);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_a), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe_a), 0);
 	CU_ASSERT_EQUAL(read_state(GBUID_A, 0, &st, &caps, &info), 0);
 	CU_ASSERT_EQUAL(st, 2);
 	CU_ASSERT_EQUAL(info, 1000);
@@ -488,7 +489,7 @@ static void qemu_resets_call_pre_reset_and_reach_the_host(void)
 static void qemu_slot_error_detail_is_1_and_never_permanent(void)
 {
 	setup(EEH_RTAS_MODE_QEMU);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_a), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe_a), 0);
 	memset(guest_mem + 0x1000, 0x5a, 2048);
 	CU_ASSERT_EQUAL(error_detail(GBUID_A, 1, 0, 0, 0x1000, 2048, 1), 1);
 	CU_ASSERT_EQUAL(guest_mem[0x1000], 0x5a);
@@ -691,7 +692,7 @@ static void papr_fundamental_reset_not_offered_is_minus8_state_unchanged(void)
 	CU_ASSERT_EQUAL(eeh_vm_reset_capabilities(vm, EEH_VM_ALL_PHBS), 0);
 	/* Known now: answered before any state check, also when frozen,
 	 * and the VMM's MSI-X state is left alone. */
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_b), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe_b), 0);
 	CU_ASSERT_EQUAL(slot_reset(GBUID_B, 0x1000, 3), -8);
 	CU_ASSERT_EQUAL(pre_resets, 0);
 	CU_ASSERT_EQUAL(guest_state(GBUID_B, 0x1000), 2);
@@ -767,7 +768,7 @@ static void papr_error_detail_returns_a_real_log_once_per_error(void)
 	/* No error yet: no log. */
 	CU_ASSERT_EQUAL(error_detail(GBUID_B, 0x1000, 0, 0, 0x2000, 2048, 1), 1);
 	/* A data parity error on a load at host BAR 0 + 0x100. */
-	CU_ASSERT_EQUAL(eeh_pe_inject(pe_b, 0, 1, 0x90000100, 0xffffffff), 0);
+	CU_ASSERT_EQUAL(pe_inject_err(pe_b, 0, 1, 0x90000100, 0xffffffff), 0);
 	CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 0, 0x100, 4, &v), 0);
 	CU_ASSERT_EQUAL(guest_state(GBUID_B, 0x1000), 2);
 	memcpy(guest_mem + 0x1000, "00:02.0 cfg: 8086 1572 ....", 28);
@@ -801,7 +802,7 @@ static void papr_error_detail_returns_a_real_log_once_per_error(void)
 	CU_ASSERT_EQUAL(error_detail(GBUID_B, 0x1000, 0, 0, 0x2000, 2048, 1), 1);
 	/* Another error on the frozen PE: a new log, which does not fit in
 	 * a 40-byte return buffer (-3) and is still there afterwards. */
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_b), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe_b), 0);
 	CU_ASSERT_EQUAL(error_detail(GBUID_B, 0x1000, 0, 0, 0x2000, 40, 1), -3);
 	CU_ASSERT_EQUAL(error_detail(GBUID_B, 0x1000, 0, 0, 0x2000, 2048, 1), 0);
 	CU_ASSERT_EQUAL(be32_get(log + 24 + 28), 2);
@@ -818,7 +819,7 @@ static void papr_error_detail_returns_a_real_log_once_per_error(void)
 		eeh_set_max_freezes(ctx, 100);
 		for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
 			CU_ASSERT_EQUAL(eeh_vm_phb_reset(vm, GBUID_A), 0);
-			CU_ASSERT_EQUAL(eeh_pe_inject(pe_a, 1, types[i].func, 0, 0), 0);
+			CU_ASSERT_EQUAL(pe_inject_err(pe_a, 1, types[i].func, 0, 0), 0);
 			if (types[i].func < 12) {
 				CU_ASSERT_EQUAL(eeh_func_mmio_write(fa, 0, 0, 4, 1), 0);
 			} else {
@@ -831,7 +832,7 @@ static void papr_error_detail_returns_a_real_log_once_per_error(void)
 		}
 	}
 	/* Without guest memory to write to there is no log to return. */
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_b), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe_b), 0);
 	mem_fail = true;
 	CU_ASSERT_EQUAL(error_detail(GBUID_B, 0x1000, 0, 0, 0x2000, 2048, 1), -3);
 	mem_fail = false;
@@ -844,7 +845,7 @@ static void papr_error_detail_2_makes_the_pe_permanently_unavailable(void)
 	int st, info;
 
 	setup(EEH_RTAS_MODE_PAPR);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_a), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe_a), 0);
 	CU_ASSERT_EQUAL(error_detail(GBUID_A, 0x0800, 0, 0, 0x2000, 40, 2), -3);
 	CU_ASSERT_EQUAL(eeh_vm_phb_permanent(vm, GBUID_A), 0);
 	CU_ASSERT_EQUAL(error_detail(GBUID_A, 0x0800, 0, 0, 0x2000, 2048, 2), 0);
@@ -999,7 +1000,7 @@ static void errinjct_one_opener_with_token_semantics(void)
 static void errinjct_32bit_buffer_reaches_the_phb_it_names_translated(void)
 {
 	struct eeh_func *f;
-	struct eeh_pe_error e;
+	struct eeh_pe_error e = { .size = sizeof(e) };
 	uint32_t token, w[6] = { 0x10000200, 0xffffffff, 0x1000, (uint32_t)(GBUID_B >> 32),
 				 (uint32_t)GBUID_B, 1 };
 	uint64_t v;
@@ -1328,7 +1329,7 @@ static void phb_setup_errors(void)
 static void phb_reset_reenables_and_thaws_a_frozen_pe(void)
 {
 	setup(EEH_RTAS_MODE_QEMU);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_c), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe_c), 0);
 	CU_ASSERT_EQUAL(guest_state(GBUID_C, 0), 2);
 	CU_ASSERT_EQUAL(eeh_vm_phb_reset(vm, GBUID_C), 0);
 	CU_ASSERT_EQUAL(guest_state(GBUID_C, 0), 0);
@@ -1359,7 +1360,7 @@ static void iommufd_binding_follows_the_one_group_rule(void)
 	CU_ASSERT_EQUAL(read_state(buid, 1, &st, NULL, NULL), -3);
 	CU_ASSERT_EQUAL(eeh_iommufd_attach(ifd, d1, ioas, NULL), 0);
 	CU_ASSERT_EQUAL(guest_state(buid, 1), 0);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe_c), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe_c), 0);
 	CU_ASSERT_EQUAL(guest_state(buid, 1), 2);
 	CU_ASSERT_EQUAL(option(buid, 1, 2), 0);
 	CU_ASSERT_EQUAL(papr_state(pe_c, NULL), 4);
@@ -1422,7 +1423,7 @@ static void isolation_a_guest_reaches_only_its_own_pes(void)
 		 * by its host BUID and every config address it could know. */
 		eeh_phb_foreach(ctx, phb)
 			eeh_pe_foreach(phb, pe)
-				eeh_sim_freeze(pe);
+				eeh_inject_freeze(pe);
 		eeh_phb_foreach(ctx, phb)
 			eeh_pe_foreach(phb, pe)
 				before[eeh_pe_iommu_group(pe)] = papr_state(pe, NULL);

@@ -95,7 +95,7 @@ static void frozen_pe_loads_all_ones_and_drops_stores(void)
 	uint32_t c;
 
 	CU_ASSERT_EQUAL(eeh_func_mmio_write(f, 0, 0, 4, 0x1234), 0);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 0, 0, 4, &v), 0);
 	CU_ASSERT_EQUAL(v, 0xffffffff);
 	CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 0, 0, 8, &v), 0);
@@ -167,17 +167,17 @@ static void sixth_freeze_in_an_hour_fails_the_pe_permanently(void)
 	unsigned int ms = 1;
 
 	for (int i = 1; i <= 5; i++) {
-		CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+		CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 		CU_ASSERT_EQUAL(papr_state(pe, NULL), 2);
 		CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), (unsigned int)i);
 		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 1 /* ENABLE thaws */), 0);
 		CU_ASSERT_EQUAL(papr_state(pe, NULL), 0);
 		eeh_clock_advance(ctx, 60 * 1000 * MS);
 	}
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	CU_ASSERT_EQUAL(papr_state(pe, &ms), 5);
 	CU_ASSERT_EQUAL(ms, 0);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), -ENODEV);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), -ENODEV);
 	CU_ASSERT_EQUAL(eeh_sim_papr_call(pe, EEH_PAPR_RESET_HOT), -7);
 	eeh_unref(ctx);
 }
@@ -188,7 +188,7 @@ static void freezes_more_than_an_hour_apart_start_a_new_window(void)
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 5);
 
 	for (int i = 0; i < 12; i++) {
-		CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+		CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 		CU_ASSERT_EQUAL(papr_state(pe, NULL), 2);
 		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 1), 0);
 		/* 3 freezes per window, windows 3601 s apart in total */
@@ -208,8 +208,8 @@ static void a_freeze_exactly_an_hour_after_the_first_is_in_the_same_window(void)
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 5), *other = eeh_pe_by_group(ctx, 6);
 
 	for (int i = 0; i < 5; i++) {
-		CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
-		CU_ASSERT_EQUAL(eeh_sim_freeze(other), 0);
+		CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+		CU_ASSERT_EQUAL(eeh_inject_freeze(other), 0);
 		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 1), 0);
 		CU_ASSERT_EQUAL(eeh_pe_op_simple(other, 1), 0);
 		if (i == 0)
@@ -217,11 +217,11 @@ static void a_freeze_exactly_an_hour_after_the_first_is_in_the_same_window(void)
 	}
 	/* both windows began at 0 and hold 5 freezes */
 	eeh_clock_advance(ctx, 1000 * MS); /* now exactly 3600 s */
-	CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 	CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), 6);
 	CU_ASSERT_EQUAL(papr_state(pe, NULL), 5); /* the 6th in the window: failed */
 	eeh_clock_advance(ctx, 1); /* 3600 s and 1 us: a new window */
-	CU_ASSERT_EQUAL(eeh_sim_freeze(other), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(other), 0);
 	CU_ASSERT_EQUAL(eeh_pe_freeze_count(other), 1);
 	CU_ASSERT_EQUAL(papr_state(other, NULL), 2);
 	eeh_unref(ctx);
@@ -233,7 +233,7 @@ static void phb_fence_freezes_every_pe_under_it_only(void)
 	struct eeh_phb *phb1 = eeh_phb_by_buid(ctx, 0x800000020000001ULL);
 	struct eeh_pe *pe;
 
-	CU_ASSERT_EQUAL(eeh_sim_fence_phb(phb1), 0);
+	CU_ASSERT_EQUAL(eeh_inject_fence(phb1), 0);
 	eeh_pe_foreach(phb1, pe) {
 		CU_ASSERT_EQUAL(papr_state(pe, NULL), 2);
 		CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), 1);
@@ -250,7 +250,7 @@ static void frozen_parent_makes_children_unavailable(void)
 	unsigned int ms = 0;
 	uint64_t v;
 
-	CU_ASSERT_EQUAL(eeh_sim_freeze(bus), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(bus), 0);
 	CU_ASSERT_EQUAL(papr_state(child, &ms), 5);
 	CU_ASSERT(ms > 0);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(child, 4), 5); /* VFIO GET_STATE: UNAVAIL */
@@ -266,12 +266,12 @@ static void last_error_records_the_cause(void)
 {
 	struct eeh_ctx *ctx = builtin_host();
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
-	struct eeh_pe_error e;
+	struct eeh_pe_error e = { .size = sizeof(e) };
 
 	CU_ASSERT_EQUAL(eeh_pe_last_error(pe, &e), 0);
 	CU_ASSERT_EQUAL(e.errors, 0);
 	eeh_clock_advance(ctx, 42 * MS);
-	CU_ASSERT_EQUAL(eeh_sim_fence_phb(eeh_pe_phb(pe)), 0);
+	CU_ASSERT_EQUAL(eeh_inject_fence(eeh_pe_phb(pe)), 0);
 	CU_ASSERT_EQUAL(eeh_pe_last_error(pe, &e), 0);
 	CU_ASSERT_EQUAL(e.errors, 1);
 	CU_ASSERT_EQUAL(e.func, -2);

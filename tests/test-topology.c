@@ -179,10 +179,10 @@ static void image_keeps_state_between_contexts_and_is_locked(void)
 	CU_ASSERT_EQUAL(flock(fd, LOCK_EX | LOCK_NB), -1);
 	pe = eeh_pe_by_group(ctx, 3);
 	CU_ASSERT_EQUAL(eeh_func_cfg_write(eeh_func_first(pe), 0x3c, 1, 0x2a), 0);
-	CU_ASSERT_EQUAL(eeh_pe_inject(eeh_pe_by_group(ctx, 4), 0, 16, 0x1000, 0xfffff000), 0);
-	CU_ASSERT_EQUAL(eeh_sim_freeze(eeh_pe_by_group(ctx, 1)), 0);
+	CU_ASSERT_EQUAL(pe_inject_err(eeh_pe_by_group(ctx, 4), 0, 16, 0x1000, 0xfffff000), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(eeh_pe_by_group(ctx, 1)), 0);
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_RESET_HOT), 0);
-	CU_ASSERT_EQUAL(eeh_sim_save(ctx), 0);
+	CU_ASSERT_EQUAL(eeh_save_image(ctx), 0);
 	eeh_unref(ctx);
 	CU_ASSERT_EQUAL(flock(fd, LOCK_EX | LOCK_NB), 0);
 	flock(fd, LOCK_UN);

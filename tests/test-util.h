@@ -11,7 +11,22 @@
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
+#include <linux/vfio.h>
+
 #include "libeeh.h"
+
+/* VFIO_EEH_PE_OP INJECT_ERR with its arguments, as a VMM issues it. */
+static inline int pe_inject_err(struct eeh_pe *pe, unsigned int type, unsigned int func,
+				uint64_t addr, uint64_t mask)
+{
+	struct vfio_eeh_pe_op op = {
+		.argsz = sizeof(op),
+		.op = VFIO_EEH_PE_INJECT_ERR,
+		.err = { .type = type, .func = func, .addr = addr, .mask = mask },
+	};
+
+	return eeh_pe_op(pe, &op);
+}
 
 struct test {
 	const char *name;
@@ -107,10 +122,10 @@ static inline void papr_drive_to_state(struct eeh_ctx *ctx, struct eeh_pe *pe, i
 		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe, EEH_PAPR_RESET_HOT), 0);
 		break;
 	case S2:
-		CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+		CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 		break;
 	case S4:
-		CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+		CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe, EEH_PAPR_THAW_MMIO), 0);
 		break;
 	case S5T:
@@ -120,7 +135,7 @@ static inline void papr_drive_to_state(struct eeh_ctx *ctx, struct eeh_pe *pe, i
 		break;
 	case S5P:
 		eeh_set_max_freezes(ctx, 0);
-		CU_ASSERT_EQUAL(eeh_sim_freeze(pe), 0);
+		CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 		break;
 	}
 }

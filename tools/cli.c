@@ -38,7 +38,7 @@ static int cli_close(const char *prog, struct eeh_ctx *ctx)
 	int r = 0;
 
 	if (ctx && getenv("EEH_IMAGE_READONLY") == NULL) {
-		r = eeh_sim_save(ctx);
+		r = eeh_save_image(ctx);
 		if (r == -EINVAL)
 			r = 0; /* no image to save */
 		else if (r < 0)

@@ -229,7 +229,7 @@ static int cmd_freeze(struct eeh_ctx *ctx, int argc, char **argv, const struct c
 
 	if (!pe)
 		return EXIT_USAGE;
-	r = eeh_sim_freeze(pe);
+	r = eeh_inject_freeze(pe);
 	if (r < 0) {
 		fprintf(stderr, "%s freeze: %s: %s\n", prog, eeh_pe_name(pe),
 			r == -EOPNOTSUPP ? "only the simulated host can be frozen on demand"
@@ -271,7 +271,7 @@ static int cmd_fence(struct eeh_ctx *ctx, int argc, char **argv, const struct cl
 		fprintf(stderr, "%s fence: no PHB %lu (see 'eehctl list')\n", prog, idx);
 		return EXIT_USAGE;
 	}
-	r = eeh_sim_fence_phb(phb);
+	r = eeh_inject_fence(phb);
 	if (r < 0) {
 		fprintf(stderr, "%s fence: %s\n", prog, strerror(-r));
 		return EXIT_REFUSED;
