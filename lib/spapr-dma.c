@@ -387,7 +387,7 @@ EEH_EXPORT int eeh_spapr_new(struct eeh_iommufd *ifd, uint32_t ioas_id, struct e
 	sp->ifd = ifd;
 	sp->ioas_id = ioas_id;
 	sp->def_pending = true;
-	sp->host_page = eeh_is_sim(ifd->ctx) ? SIM_HOST_PAGE : (uint64_t)sysconf(_SC_PAGESIZE);
+	sp->host_page = ifd->sim ? SIM_HOST_PAGE : (uint64_t)sysconf(_SC_PAGESIZE);
 	rc = eeh_iommufd_ioas_alloc(ifd, &sp->prereg_id);
 	if (rc) {
 		free(sp);

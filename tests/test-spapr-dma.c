@@ -294,7 +294,7 @@ BOTH(unregistering_a_region_in_use_is_ebusy)
 	CU_ASSERT_EQUAL(eeh_spapr_register(f.sp, REGION, REGION_SIZE), 0);
 	CU_ASSERT_EQUAL(eeh_spapr_register(f.sp, REGION, REGION_SIZE), -EBUSY);
 	CU_ASSERT_EQUAL(eeh_spapr_register(f.sp, REGION + 0x10000, REGION_SIZE), -EINVAL);
-	CU_ASSERT_EQUAL(eeh_spapr_register(f.sp, REGION + REGION_SIZE + 0x1000, 0x10000), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_spapr_register(f.sp, REGION + REGION_SIZE + 0x800, 0x10000), -EINVAL);
 	CU_ASSERT_EQUAL(eeh_spapr_put_tce(f.sp, 0, (REGION + 0x10000) | 3), 0);
 	CU_ASSERT_EQUAL(eeh_spapr_unregister(f.sp, REGION, REGION_SIZE), -EBUSY);
 	CU_ASSERT_EQUAL(eeh_spapr_unregister(f.sp, REGION, REGION_SIZE / 2), -ENOENT);
@@ -362,8 +362,8 @@ BOTH(removing_a_window_clears_its_tces_and_reset_restores_the_default)
 
 static void sim_dma_goes_through_the_tce_tables(void)
 {
-	struct eeh_inject_record rec;
-	struct eeh_pe_error e;
+	struct eeh_inject_record rec = { .size = sizeof(rec) };
+	struct eeh_pe_error e = { .size = sizeof(e) };
 	struct eeh_pe *pe;
 	struct fx f;
 
@@ -394,7 +394,7 @@ static void sim_dma_goes_through_the_tce_tables(void)
 
 static void sim_dma_to_an_iova_without_a_valid_tce_freezes_the_pe(void)
 {
-	struct eeh_pe_error e;
+	struct eeh_pe_error e = { .size = sizeof(e) };
 	struct eeh_pe *pe;
 	struct fx f;
 
