@@ -620,8 +620,8 @@ int eeh_spapr_unregister(struct eeh_spapr *sp, uint64_t vaddr, uint64_t size);
 /*
  * TCE updates at bus address ioba (aligned to the window page). A valid
  * TCE replaces what was there. Returns 0, -ENXIO (ioba in no window),
- * -EINVAL (misaligned ioba; the page not inside a registered region, or
- * in one whose alignment is below the window page; the list or range
+ * -EINVAL (misaligned ioba; the translation fails; the page not inside a
+ * registered region, or in one whose alignment is below the window page; the list or range
  * runs past the window; more than 512 entries), -ENODEV, -EPERM, or the
  * IOAS's errno. put_tce_list and stuff_tce apply entries in order and
  * stop at the first failure (the earlier ones stay, as QEMU's).
@@ -732,7 +732,13 @@ enum eeh_rtas_call {
 	EEH_RTAS_ERRINJCT = 6,              /* ibm,errinjct               0x202d */
 	EEH_RTAS_OPEN_ERRINJCT = 7,         /* ibm,open-errinjct          0x202e */
 	EEH_RTAS_CLOSE_ERRINJCT = 8,        /* ibm,close-errinjct         0x202f */
-	EEH_RTAS_NCALLS = 9,
+	/* Dynamic DMA windows: served once a guest PHB has DMA windows
+	 * (eeh_vm_set_phb_dma()); QEMU's tokens. */
+	EEH_RTAS_QUERY_PE_DMA_WINDOW = 9,   /* ibm,query-pe-dma-window    0x2026 */
+	EEH_RTAS_CREATE_PE_DMA_WINDOW = 10, /* ibm,create-pe-dma-window   0x2027 */
+	EEH_RTAS_REMOVE_PE_DMA_WINDOW = 11, /* ibm,remove-pe-dma-window   0x2028 */
+	EEH_RTAS_RESET_PE_DMA_WINDOW = 12,  /* ibm,reset-pe-dma-window    0x2029 */
+	EEH_RTAS_NCALLS = 13,
 };
 /* "ibm,set-eeh-option", ...; NULL for an unknown call. */
 const char *eeh_rtas_call_name(enum eeh_rtas_call call);
@@ -932,6 +938,59 @@ long eeh_vm_errinjct_tokens(struct eeh_vm *vm, void *buf, size_t len);
  * EEH offers fundamental reset (for a single /rtas property). -ENOENT. */
 #define EEH_VM_ALL_PHBS UINT64_MAX
 int eeh_vm_reset_capabilities(struct eeh_vm *vm, uint64_t buid);
+
+/*
+ * DMA windows of a guest PHB (issue 13): the guest's sPAPR IOMMU is the
+ * DMA-window object sp on the host (struct eeh_spapr), so the guest's
+ * windows are the host's, at the same bus addresses (QEMU refuses any
+ * other). Window n of the PHB has LIOBN 0x80000000 | index << 8 | n
+ * (QEMU's SPAPR_PCI_LIOBN). The guest's TCEs hold guest-physical
+ * addresses: set the translation to VMM addresses with
+ * eeh_spapr_set_translate(). Setting a PHB's DMA turns on the four DDW
+ * RTAS calls (their tokens join eeh_vm_rtas_tokens()). sp NULL removes
+ * it. sp must outlive the PHB's use. Returns 0, -ENOENT (unknown buid),
+ * -EINVAL (index > 255), -EEXIST (index used by another PHB).
+ */
+int eeh_vm_set_phb_dma(struct eeh_vm *vm, uint64_t buid, struct eeh_spapr *sp,
+		       unsigned int index);
+
+/* PAPR hypercall status values and the TCE hypercalls (QEMU's spapr.h). */
+#define EEH_H_SUCCESS 0
+#define EEH_H_HARDWARE (-1)
+#define EEH_H_FUNCTION (-2)
+#define EEH_H_PARAMETER (-4)
+#define EEH_H_GET_TCE 0x1C
+#define EEH_H_PUT_TCE 0x20
+#define EEH_H_STUFF_TCE 0x138
+#define EEH_H_PUT_TCE_INDIRECT 0x13C
+/*
+ * One TCE hypercall, answered as QEMU answers it (hw/ppc/spapr_iommu.c):
+ * args are the guest's r4.. (LIOBN, ioba, then the TCE; for STUFF the
+ * value and npages; for INDIRECT the guest-physical address of a list
+ * of big-endian TCEs, read with ops.mem_read, and npages). rets[0] gets
+ * H_GET_TCE's TCE. The ioba is masked down to the window page; an
+ * unknown or disabled LIOBN, an ioba outside its window, more than 512
+ * entries or a list not 4 KiB-aligned is H_PARAMETER; a TCE the host
+ * cannot map (memory not preregistered) is H_PARAMETER too, the host
+ * failing is H_HARDWARE. Lists and ranges stop at the first failure.
+ * Returns the H_* status (H_FUNCTION for another opcode, H_PARAMETER
+ * for NULL arguments).
+ */
+long eeh_vm_hcall(struct eeh_vm *vm, unsigned long opcode, const uint64_t *args, uint64_t *rets);
+
+/*
+ * Device tree properties of guest PHB buid, as host-endian cells (write
+ * them big-endian): ibm,dma-window (5 cells: LIOBN of window 0, its bus
+ * address hi and lo, size hi and lo), ibm,ddw-applicable (3 cells: the
+ * query, create and remove tokens) and ibm,ddw-extensions (QEMU >= 7.1:
+ * {2, the reset token, 1}, the last saying query takes 6 outputs).
+ * Each returns its number of cells, -ENOENT (unknown buid or no DMA
+ * windows on it), -EINVAL.
+ */
+int eeh_vm_dma_window(struct eeh_vm *vm, uint64_t buid, uint32_t cells[5]);
+int eeh_vm_ddw_applicable(struct eeh_vm *vm, uint64_t buid, uint32_t cells[3]);
+int eeh_vm_ddw_extensions(struct eeh_vm *vm, uint64_t buid, uint32_t cells[3]);
+
 
 /* ------------------------------------------------------------------ */
 /* Error injection                                                    */

@@ -162,9 +162,9 @@ static int entry_set(struct eeh_spapr *sp, struct spapr_win *w, uint64_t idx, ui
 		return 0;
 	}
 	val = (tce & ~(page - 1)) | perm | (tce & TCE_RAW);
-	rc = tce_vaddr(sp, val, w->shift, &va);
-	if (rc)
-		return rc;
+	/* an address the VMM cannot translate is memory nobody registered */
+	if (tce_vaddr(sp, val, w->shift, &va))
+		return -EINVAL;
 	/* The kernel's tce_iommu_prereg_ua_to_hpa(): inside a registered
 	 * region able to back this page size, else EINVAL. */
 	r = region_find(sp, va, page);
