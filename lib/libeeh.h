@@ -308,6 +308,9 @@ int eeh_sim_papr_call(struct eeh_pe *pe, enum eeh_papr_call call);
  * PAPR error log). func is the IOA bus error function 0..19, -1 for a
  * freeze with no cause, -2 for a PHB fence. Returns 0, -EINVAL, or
  * -EOPNOTSUPP when the backend keeps no record. */
+/* The name of an eeh_pe_error.func: "bad-dma", "fence", "none", or the
+ * IOA bus error function's ("dma-wr-target"...); NULL if unknown. */
+const char *eeh_pe_error_name(int func);
 /* eeh_pe_error.func beyond the IOA bus error functions 0..19. */
 #define EEH_PE_ERROR_NONE (-1)
 #define EEH_PE_ERROR_FENCE (-2)   /* PHB fence */
@@ -1056,6 +1059,17 @@ int eeh_inject_freeze(struct eeh_pe *pe);
 /* Fence a PHB (simulated host): every PE under it freezes, recorded.
  * Errors as eeh_inject_freeze(). */
 int eeh_inject_fence(struct eeh_phb *phb);
+/*
+ * A bad DMA (simulated host): the function DMAs to bus address addr (8
+ * bytes, a write if write) through its PE's TCE tables, as a device with
+ * a stale or wrong DMA address does; with no valid TCE there (or a write
+ * through a read-only one) the PHB freezes the PE, recorded as
+ * EEH_INJECT_BAD_DMA and eeh_pe_error.func EEH_PE_ERROR_BAD_DMA. A PE
+ * whose DMA windows were never programmed gets its empty default window
+ * first. Returns 0 (the DMA was refused), -EBUSY (a valid TCE let it
+ * through), -EINVAL, -EOPNOTSUPP (not the simulated host).
+ */
+int eeh_inject_bad_dma(struct eeh_func *func, bool write, uint64_t addr);
 
 /*
  * The injection record of a PE (simulated host): the last 32 injections
@@ -1247,14 +1261,20 @@ struct eeh_campaign_opts {
 	uint64_t interval_ms;    /* mean virtual time between faults; 0 = 600000 */
 	const char *topology;    /* topology file; NULL = built-in host */
 	const char *topology_json; /* or the topology as text */
+	/* Percent of faults (0..100, default 0) that are bad DMAs
+	 * (EEH_FAULT_BAD_DMA): a function's DMA into its PE's empty
+	 * default window. 0 draws exactly the faults it always did. */
+	unsigned int bad_dma_percent;
 };
 enum eeh_fault_kind {
 	EEH_FAULT_IOA = 0,    /* one IOA bus error */
 	EEH_FAULT_FREEZE = 1, /* freeze with no cause */
 	EEH_FAULT_FENCE = 2,  /* PHB fence */
 	EEH_FAULT_STORM = 3,  /* one of a burst of IOA errors on one PE, 1 s apart */
+	EEH_FAULT_BAD_DMA = 4, /* a DMA with no valid TCE (eeh_inject_bad_dma()) */
 };
-const char *eeh_fault_kind_name(enum eeh_fault_kind k); /* "ioa", "freeze", "fence", "storm" */
+/* "ioa", "freeze", "fence", "storm", "bad-dma" */
+const char *eeh_fault_kind_name(enum eeh_fault_kind k);
 /* What happened to one PE in one case. */
 struct eeh_campaign_pe {
 	const char *pe;          /* "phb0:pe1" */

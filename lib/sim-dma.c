@@ -169,3 +169,22 @@ void sim_dma_release(struct eeh_pe *pe)
 	free(d);
 	sim_pe_of(pe)->dma = NULL;
 }
+
+int sim_dma_arm(struct eeh_pe *pe)
+{
+	struct sim_dma *d;
+	bool any = false;
+
+	if (!pe)
+		return -EINVAL;
+	/* the simulated host's PHBs are the only ones libeeh programs */
+	if (!ctx_has(pe->phb->ctx, EEH_BACKEND_CAP_SIM_KERNEL))
+		return -EOPNOTSUPP;
+	pthread_mutex_lock(&pe->lock);
+	d = sim_pe_of(pe)->dma;
+	for (unsigned int i = 0; d && i < SIM_DMA_WINDOWS; i++)
+		any |= d->win[i].on;
+	pthread_mutex_unlock(&pe->lock);
+	/* the default window as the platform sets it up: 4 KiB pages at 0 */
+	return any ? 0 : sim_dma_set_window(pe, 0, 0, 1ULL << 31, 12);
+}
