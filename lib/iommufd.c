@@ -27,6 +27,8 @@ _Static_assert(sizeof(struct eeh_iova_range) == sizeof(struct iommu_iova_range),
 _Static_assert(offsetof(struct eeh_iova_range, last) == offsetof(struct iommu_iova_range, last),
 	       "eeh_iova_range.last at 8");
 
+_Static_assert(EEH_IOAS_MAP_READ == IOFD_MAP_READ && EEH_IOAS_MAP_WRITE == IOFD_MAP_WRITE,
+	       "EEH_IOAS_MAP_* are iommufd's map flags");
 _Static_assert(IOFD_MAP_READ == IOMMU_IOAS_MAP_READABLE && IOFD_MAP_WRITE == IOMMU_IOAS_MAP_WRITEABLE,
 	       "IOFD_MAP_* are iommufd's map flags");
 
@@ -1066,4 +1068,30 @@ EEH_EXPORT struct eeh_pe *eeh_iommufd_device_pe(struct eeh_iommufd *ifd, uint32_
 	if (err)
 		*err = rc;
 	return pe;
+}
+
+EEH_EXPORT int eeh_iommufd_ioas_map(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova,
+				    uint64_t len, uint64_t vaddr, unsigned int flags)
+{
+	int rc;
+
+	if (!ifd || (flags & ~(EEH_IOAS_MAP_READ | EEH_IOAS_MAP_WRITE)))
+		return -EINVAL;
+	pthread_rwlock_wrlock(&ifd->lock);
+	rc = ifd->k->ioas_map(ifd, ioas_id, iova, len, vaddr, flags);
+	pthread_rwlock_unlock(&ifd->lock);
+	return rc;
+}
+
+EEH_EXPORT int eeh_iommufd_ioas_unmap(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova,
+				      uint64_t len, uint64_t *unmapped)
+{
+	int rc;
+
+	if (!ifd)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&ifd->lock);
+	rc = ifd->k->ioas_unmap(ifd, ioas_id, iova, len, unmapped);
+	pthread_rwlock_unlock(&ifd->lock);
+	return rc;
 }

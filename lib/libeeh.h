@@ -466,6 +466,21 @@ int eeh_iommufd_iova_ranges(struct eeh_iommufd *ifd, uint32_t ioas_id,
 			    struct eeh_iova_range *ranges, unsigned int *n);
 
 /*
+ * IOMMU_IOAS_MAP with a fixed IOVA (flags: EEH_IOAS_MAP_READ/WRITE, the
+ * device's view) and IOMMU_IOAS_UNMAP (*unmapped, may be NULL, gets the
+ * bytes), on the kernel or the simulated iommufd (which asks 4 KiB
+ * alignment and fills the attached PEs' TCE tables). The kernel's
+ * errnos: -EINVAL, -EEXIST (overlap), -ENOENT (an area only partly
+ * covered, nothing to unmap), -EOVERFLOW, -EBADF.
+ */
+#define EEH_IOAS_MAP_WRITE 0x2u
+#define EEH_IOAS_MAP_READ 0x4u
+int eeh_iommufd_ioas_map(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova, uint64_t len,
+			 uint64_t vaddr, unsigned int flags);
+int eeh_iommufd_ioas_unmap(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova,
+			   uint64_t len, uint64_t *unmapped);
+
+/*
  * For a VMM that did its own binding: record (or update) a device it
  * bound, with its IOMMU group and where it is attached (ioas_id 0: not
  * attached; hwpt_id 0: not known). Unknown IOAS and HWPT IDs are
