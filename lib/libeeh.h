@@ -652,6 +652,17 @@ int eeh_spapr_stuff_tce(struct eeh_spapr *sp, uint64_t ioba, uint64_t tce, uint6
 int eeh_spapr_get_tce(struct eeh_spapr *sp, uint64_t ioba, uint64_t *tce);
 
 /*
+ * The DMA window slot (0, 1) programmed into a PE of the simulated host
+ * (its TVE and TCE table, what its functions' DMA goes through): start,
+ * size, page_shift, mapped (valid TCEs) and table_bytes are filled;
+ * levels and is_default are libeeh's (eeh_spapr_window()), not the
+ * hardware's, and stay 0. Returns 0, -ENOENT (slot off, or the PE's DMA
+ * is not translated at all), -EINVAL, -EOPNOTSUPP (not the simulated
+ * host).
+ */
+int eeh_pe_dma_window(struct eeh_pe *pe, unsigned int slot, struct eeh_spapr_window *w);
+
+/*
  * The legacy SPAPR TCE v2 container over iommufd: request and arg as for
  * ioctl(2) on /dev/vfio/vfio with VFIO_SPAPR_TCE_v2_IOMMU set (the
  * <linux/vfio.h> structs): VFIO_IOMMU_SPAPR_TCE_GET_INFO,

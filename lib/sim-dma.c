@@ -10,6 +10,7 @@
  * The tables are sparse (tce-table.c): memory follows what is mapped.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim.h"
 #include "tce-table.h"
@@ -187,4 +188,28 @@ int sim_dma_arm(struct eeh_pe *pe)
 	pthread_mutex_unlock(&pe->lock);
 	/* the default window as the platform sets it up: 4 KiB pages at 0 */
 	return any ? 0 : sim_dma_set_window(pe, 0, 0, 1ULL << 31, 12);
+}
+
+EEH_EXPORT int eeh_pe_dma_window(struct eeh_pe *pe, unsigned int slot, struct eeh_spapr_window *w)
+{
+	struct sim_dma *d;
+	int rc = -ENOENT;
+
+	if (!pe || !w || slot >= SIM_DMA_WINDOWS)
+		return -EINVAL;
+	if (!ctx_has(pe->phb->ctx, EEH_BACKEND_CAP_SIM_KERNEL))
+		return -EOPNOTSUPP;
+	memset(w, 0, sizeof(*w));
+	pthread_mutex_lock(&pe->lock);
+	d = sim_pe_of(pe)->dma;
+	if (d && d->win[slot].on) {
+		w->start = d->win[slot].start;
+		w->size = d->win[slot].size;
+		w->page_shift = d->win[slot].shift;
+		w->mapped = d->win[slot].t.used;
+		w->table_bytes = d->win[slot].t.bytes;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&pe->lock);
+	return rc;
 }

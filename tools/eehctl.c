@@ -395,7 +395,7 @@ static const struct cli_command save_topology_cmd = {
 
 static const struct cli_command *const commands[] = {
 	&list_cmd,  &show_cmd,	&state_cmd,	    &op_cmd,	       &freeze_cmd,
-	&fence_cmd, &clock_cmd, &save_topology_cmd, &eehctl_capture, &eehctl_ioas,
+	&fence_cmd, &clock_cmd, &save_topology_cmd, &eehctl_capture, &eehctl_ioas, &eehctl_dma,
 	NULL,
 };
 
