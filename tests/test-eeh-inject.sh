@@ -135,5 +135,7 @@ check bad-dma-two 2 "$INJ" phb0:pe1 --bad-dma --freeze
 check campaign-bad-dma 0 "$INJ" campaign --seed 3 --count 200 --bad-dma 50 --tap
 expect_out campaign-bad-dma "^ok [0-9]* - case [0-9]* bad-dma phb"
 check campaign-bad-dma-range 2 "$INJ" campaign --bad-dma 101
+check campaign-bad-dma-summary 0 "$INJ" campaign --seed 3 --count 100 --bad-dma 30
+expect_out campaign-bad-dma-summary "PHB fences, [0-9]* bad DMAs"
 
 finish test-eeh-inject

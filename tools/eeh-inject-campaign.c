@@ -49,7 +49,7 @@ struct run {
 	struct pe_stats *pes;
 	size_t npes;
 	unsigned int done, total, failed;
-	unsigned int faults_by_kind[4];
+	unsigned int faults_by_kind[EEH_FAULT_BAD_DMA + 1];
 	json_object *failures;
 	FILE *junit;     /* the test cases, until the suite header is known */
 	double junit_s;  /* virtual seconds of recovery in the cases */
@@ -134,7 +134,8 @@ static int on_case(const struct eeh_campaign_case *c, void *data)
 	char name[96];
 
 	r->done++;
-	r->faults_by_kind[c->kind]++;
+	if ((unsigned int)c->kind < sizeof(r->faults_by_kind) / sizeof(r->faults_by_kind[0]))
+		r->faults_by_kind[c->kind]++;
 	for (unsigned int i = 0; i < c->npes; i++) {
 		const struct eeh_campaign_pe *p = &c->pes[i];
 		struct pe_stats *s = stats_for(r, p->pe);
@@ -239,9 +240,12 @@ static void print_summary(struct run *r, double wall_s)
 	if (o->shard)
 		printf(" (shard %u/%u of %u)", o->shard, o->nshards, o->count);
 	printf(" on the %s host\n", o->topology ? o->topology : "built-in simulated");
-	printf("  %u IOA bus errors, %u bursts, %u freezes, %u PHB fences\n\n",
+	printf("  %u IOA bus errors, %u bursts, %u freezes, %u PHB fences",
 	       r->faults_by_kind[EEH_FAULT_IOA], r->faults_by_kind[EEH_FAULT_STORM],
 	       r->faults_by_kind[EEH_FAULT_FREEZE], r->faults_by_kind[EEH_FAULT_FENCE]);
+	if (r->faults_by_kind[EEH_FAULT_BAD_DMA])
+		printf(", %u bad DMAs", r->faults_by_kind[EEH_FAULT_BAD_DMA]);
+	printf("\n\n");
 	printf("%-12s %7s %10s %6s %6s %8s %7s %7s %5s   %s\n", "PE", "faults", "recovered", "thaw",
 	       "reset", "hotplug", "parent", "resets", "perm", "recovery ms min/median/max");
 	for (size_t i = 0; i < r->npes; i++) {
