@@ -150,7 +150,8 @@ void rtas_remove_pe_dma_window(struct rtas_req *r)
 	}
 	pthread_mutex_lock(&phb->lock);
 	if (!eeh_spapr_window(sp, slot, &w)) {
-		status = eeh_spapr_remove_window(sp, w.start) ? EEH_RTAS_HW_ERROR : EEH_RTAS_SUCCESS;
+		status = eeh_spapr_remove_window(sp, w.start) ? EEH_RTAS_HW_ERROR
+							       : EEH_RTAS_SUCCESS;
 		/* QEMU 7.1, LoPAR R1-7.3.17.4-3/-4: removing the last window
 		 * that is not the default one restores the default window */
 		if (!status && !w.is_default && !active_windows(sp))

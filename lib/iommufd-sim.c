@@ -621,8 +621,8 @@ static int isim_ioas_map(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iov
 		rc = -EINVAL;
 	for (uint64_t i = 0; !rc && i < npages; i++)
 		rc = tce_table_set(&ioas->io->areas, first + i,
-				   (uva + (i << SIM_PAGE_SHIFT)) | (flags & AREA_PERM) | AREA_VALID |
-					   (i ? 0 : AREA_HEAD));
+				   (uva + (i << SIM_PAGE_SHIFT)) | (flags & AREA_PERM) |
+					   AREA_VALID | (i ? 0 : AREA_HEAD));
 	if (!rc)
 		rc = fill_domains(ifd, ioas, iova, len, uva, flags);
 	if (rc && rc != -EEXIST && rc != -EINVAL && rc != -EOVERFLOW)
@@ -709,7 +709,8 @@ static int isim_ioas_unmap(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t i
 		if (e && !(e & AREA_HEAD))
 			return -ENOENT;
 	}
-	for (uint64_t x = tce_table_next(t, first, lim); x < lim; x = tce_table_next(t, x + 1, lim)) {
+	for (uint64_t x = tce_table_next(t, first, lim); x < lim;
+	     x = tce_table_next(t, x + 1, lim)) {
 		tce_table_set(t, x, 0);
 		n++;
 	}

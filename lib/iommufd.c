@@ -29,7 +29,8 @@ _Static_assert(offsetof(struct eeh_iova_range, last) == offsetof(struct iommu_io
 
 _Static_assert(EEH_IOAS_MAP_READ == IOFD_MAP_READ && EEH_IOAS_MAP_WRITE == IOFD_MAP_WRITE,
 	       "EEH_IOAS_MAP_* are iommufd's map flags");
-_Static_assert(IOFD_MAP_READ == IOMMU_IOAS_MAP_READABLE && IOFD_MAP_WRITE == IOMMU_IOAS_MAP_WRITEABLE,
+_Static_assert(IOFD_MAP_READ == IOMMU_IOAS_MAP_READABLE &&
+		       IOFD_MAP_WRITE == IOMMU_IOAS_MAP_WRITEABLE,
 	       "IOFD_MAP_* are iommufd's map flags");
 
 /* A key no object ID (u32) can take, to make room in a map in advance. */

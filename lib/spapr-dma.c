@@ -173,9 +173,10 @@ static int entry_set(struct eeh_spapr *sp, struct spapr_win *w, uint64_t idx, ui
 	entry_clear(sp, w, idx, true);
 	/* TCE read (device reads memory) is iommufd READABLE, write is
 	 * WRITEABLE: the bits differ, so never pass one as the other. */
-	flags = (perm & EEH_TCE_READ ? IOFD_MAP_READ : 0) | (perm & EEH_TCE_WRITE ? IOFD_MAP_WRITE : 0);
-	rc = sp->ifd->k->ioas_copy(sp->ifd, sp->ioas_id, w->start + (idx << w->shift), sp->prereg_id,
-				   va, page, flags);
+	flags = (perm & EEH_TCE_READ ? IOFD_MAP_READ : 0) |
+		(perm & EEH_TCE_WRITE ? IOFD_MAP_WRITE : 0);
+	rc = sp->ifd->k->ioas_copy(sp->ifd, sp->ioas_id, w->start + (idx << w->shift),
+				   sp->prereg_id, va, page, flags);
 	if (rc)
 		return rc;
 	rc = tce_table_set(&w->tces, idx, val);
@@ -246,7 +247,8 @@ static void window_close(struct eeh_spapr *sp, unsigned int slot)
 		return;
 	if (w->tces.used)
 		sp->ifd->k->ioas_unmap(sp->ifd, sp->ioas_id, w->start, w->size, NULL);
-	for (uint64_t x = tce_table_next(&w->tces, 0, n); x < n; x = tce_table_next(&w->tces, x + 1, n))
+	for (uint64_t x = tce_table_next(&w->tces, 0, n); x < n;
+	     x = tce_table_next(&w->tces, x + 1, n))
 		entry_clear(sp, w, x, false);
 	tce_table_clear(&w->tces);
 	w->on = false;
@@ -585,7 +587,8 @@ static int unregister_locked(struct eeh_spapr *sp, uint64_t vaddr, uint64_t size
 	rc = sp->ifd->k->ioas_unmap(sp->ifd, sp->prereg_id, vaddr, size, NULL);
 	if (rc && rc != -ENOENT)
 		return rc;
-	memmove(&sp->regions[i], &sp->regions[i + 1], (sp->nregions - i - 1) * sizeof(sp->regions[0]));
+	memmove(&sp->regions[i], &sp->regions[i + 1],
+		(sp->nregions - i - 1) * sizeof(sp->regions[0]));
 	sp->nregions--;
 	return 0;
 }

@@ -88,8 +88,8 @@ static int rtas(enum eeh_rtas_call call, uint32_t nargs, const uint32_t *args, u
 		uint32_t *rets)
 {
 	memset(rets, 0xee, 4 * nret);
-	CU_ASSERT_EQUAL(eeh_vm_rtas_call(vm, (uint32_t)eeh_vm_get_token(vm, call), nargs, args, nret,
-					 rets), 0);
+	CU_ASSERT_EQUAL(eeh_vm_rtas_call(vm, (uint32_t)eeh_vm_get_token(vm, call), nargs, args,
+					 nret, rets), 0);
 	return (int32_t)rets[0];
 }
 

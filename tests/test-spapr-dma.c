@@ -308,7 +308,8 @@ BOTH(unregistering_a_region_in_use_is_ebusy)
 
 BOTH(a_list_stops_at_the_first_bad_entry_and_stuff_fills_a_range)
 {
-	uint64_t tces[4] = { REGION | 1, (REGION + 0x1000) | 3, 0x10000 | 3, (REGION + 0x3000) | 1 };
+	uint64_t tces[4] = { REGION | 1, (REGION + 0x1000) | 3, 0x10000 | 3,
+			     (REGION + 0x3000) | 1 };
 	uint64_t tce;
 	struct fx f;
 

@@ -312,7 +312,10 @@ static int oneshot_inject(struct eeh_ctx *ctx, struct eeh_pe *pe, const struct o
 		json_object_object_add(j, "addr", cli_hex(o->addr));
 		json_object_object_add(j, "mask", cli_hex(o->mask));
 	} else {
-		json_object_object_add(j, "fault", json_object_new_string(o->fence ? "fence" : o->bad_dma ? "bad-dma" : "freeze"));
+		json_object_object_add(j, "fault",
+				       json_object_new_string(o->fence     ? "fence"
+							      : o->bad_dma ? "bad-dma"
+									   : "freeze"));
 	}
 	if (have_rec) {
 		json_object *h = json_object_new_object();

@@ -67,6 +67,20 @@ static int setup_one(struct eeh_iommufd *ifd, const char *arg, uint64_t nmap,
 	return EXIT_OK;
 }
 
+static const char *page_name(unsigned int shift)
+{
+	static const struct {
+		unsigned int shift;
+		const char *name;
+	} n[] = { { 12, "4K" }, { 16, "64K" }, { 21, "2M" }, { 24, "16M" }, { 28, "256M" },
+		  { 30, "1G" }, { 34, "16G" } };
+
+	for (size_t i = 0; i < sizeof(n) / sizeof(n[0]); i++)
+		if (n[i].shift == shift)
+			return n[i].name;
+	return "?";
+}
+
 static void show(struct eeh_ctx *ctx, const struct cli_opts *o)
 {
 	json_object *jroot = json_object_new_object(), *jpes = json_object_new_array();
@@ -96,17 +110,15 @@ static void show(struct eeh_ctx *ctx, const struct cli_opts *o)
 						       json_object_new_int((int)w.page_shift));
 				json_object_object_add(j, "tces",
 						       json_object_new_int64((int64_t)w.mapped));
-				json_object_object_add(j, "table_bytes",
-						       json_object_new_int64((int64_t)w.table_bytes));
+				json_object_object_add(
+					j, "table_bytes",
+					json_object_new_int64((int64_t)w.table_bytes));
 				json_object_array_add(jw, j);
 				if (!o->json)
 					printf("%-14s %-4u 0x%-18llx 0x%-12llx %-6s %-8llu %zu\n",
 					       eeh_pe_name(pe), s, (unsigned long long)w.start,
 					       (unsigned long long)w.size,
-					       w.page_shift >= 30 ? "1G+" : w.page_shift >= 20
-					       ? (w.page_shift == 21 ? "2M" : w.page_shift == 24 ? "16M"
-									       : "1M+")
-					       : w.page_shift == 16 ? "64K" : "4K",
+					       page_name(w.page_shift),
 					       (unsigned long long)w.mapped, w.table_bytes);
 			}
 			json_object_object_add(jpe, "pe", json_object_new_string(eeh_pe_name(pe)));
@@ -139,7 +151,8 @@ static int dma_run(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_
 	}
 	for (int i = first; i < argc; i++)
 		if (argv[i][0] == '-') {
-			fprintf(stderr, "eehctl dma: unknown option '%s' (see 'eehctl dma --help')\n",
+			fprintf(stderr,
+				"eehctl dma: unknown option '%s' (see 'eehctl dma --help')\n",
 				argv[i]);
 			return EXIT_USAGE;
 		}
@@ -149,8 +162,8 @@ static int dma_run(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_
 	}
 	if (first < argc) {
 		if (!eeh_is_sim(ctx)) {
-			fprintf(stderr, "eehctl dma: DEVICE needs the simulated host (--topology or "
-					"--image)\n");
+			fprintf(stderr, "eehctl dma: DEVICE needs the simulated host "
+					"(--topology or --image)\n");
 			return EXIT_USAGE;
 		}
 		r = eeh_iommufd_open(ctx, 0, &ifd);
