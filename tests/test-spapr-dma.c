@@ -361,6 +361,34 @@ BOTH(removing_a_window_clears_its_tces_and_reset_restores_the_default)
 	fx_teardown(&f);
 }
 
+BOTH(ioas_map_and_unmap_keep_iommufd_area_rules)
+{
+	uint32_t other;
+	uint64_t n = 0;
+	struct fx f;
+
+	fx_setup(&f, mode, false);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_alloc(f.ifd, &other), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_map(f.ifd, other, 0x10000, 0x2000, REGION,
+					     EEH_IOAS_MAP_READ), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_map(f.ifd, other, 0x11000, 0x1000, REGION,
+					     EEH_IOAS_MAP_READ), -EEXIST);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_map(f.ifd, other, 0x20000, 0x1000, REGION, 0), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_map(f.ifd, other, 0x20000, 0, REGION,
+					     EEH_IOAS_MAP_WRITE), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_map(f.ifd, other, 0x20000, 0x1000, REGION, 8), -EINVAL);
+	/* no splitting: half an area is ENOENT, nothing there too */
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_unmap(f.ifd, other, 0x10000, 0x1000, &n), -ENOENT);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_unmap(f.ifd, other, 0x40000, 0x1000, &n), -ENOENT);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_unmap(f.ifd, other, 0x0, 0x100000, &n), 0);
+	CU_ASSERT_EQUAL(n, 0x2000);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_unmap(f.ifd, other, 0x10000, 0x2000, &n), -ENOENT);
+	/* everything: fine on an empty IOAS */
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_unmap(f.ifd, other, 0, UINT64_MAX, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	fx_teardown(&f);
+}
+
 static void sim_dma_goes_through_the_tce_tables(void)
 {
 	struct eeh_inject_record rec = { .size = sizeof(rec) };
@@ -609,6 +637,8 @@ static const struct test tests[] = {
 	TEST(a_list_stops_at_the_first_bad_entry_and_stuff_fills_a_range_kernel),
 	TEST(removing_a_window_clears_its_tces_and_reset_restores_the_default_sim),
 	TEST(removing_a_window_clears_its_tces_and_reset_restores_the_default_kernel),
+	TEST(ioas_map_and_unmap_keep_iommufd_area_rules_sim),
+	TEST(ioas_map_and_unmap_keep_iommufd_area_rules_kernel),
 	TEST(sim_dma_goes_through_the_tce_tables),
 	TEST(sim_dma_to_an_iova_without_a_valid_tce_freezes_the_pe),
 	TEST(sim_dma_through_an_unmapped_tce_after_clear_freezes),
