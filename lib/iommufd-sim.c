@@ -31,17 +31,26 @@ struct sobj {
 };
 
 /*
- * An IOAS's areas at 4 KiB granularity: one 8-byte entry per page, the
- * user VA of the page and its flags, AREA_HEAD on an area's first page
- * (iommufd never splits or merges areas, so where one ends is where the
- * next head or a hole starts). The simulated kernel asks 4 KiB alignment
- * of IOVAs, lengths and user VAs.
+ * An IOAS's areas, keyed by their first 4 KiB page in a sparse table: a
+ * one-page area (what a TCE of 4 KiB becomes) is the entry itself, its
+ * user VA with the flags and AREA_ONE; a longer one (a preregistered
+ * region, a TCE of 64 KiB or 16 MiB) is a pointer to a struct sim_area.
+ * The area covering a page is the nearest entry at or below it, so memory
+ * follows the number of areas, not their size. iommufd never splits or
+ * merges areas. The simulated kernel asks 4 KiB alignment of IOVAs,
+ * lengths and user VAs, and copies only sources contiguous in user VA.
  */
 #define SIM_PAGE_SHIFT 12
 #define SIM_PAGE (1ULL << SIM_PAGE_SHIFT)
 #define AREA_VALID 0x1ULL
-#define AREA_HEAD 0x8ULL
+#define AREA_ONE 0x8ULL
 #define AREA_PERM (IOFD_MAP_READ | IOFD_MAP_WRITE)
+
+struct sim_area {
+	uint64_t last_pg;
+	uint64_t uva;
+	unsigned int flags;
+};
 
 struct sim_ioas {
 	struct tce_table areas;
@@ -229,10 +238,95 @@ static struct sobj *obj_new(struct eeh_iommufd *ifd, enum sobj_type type, int *r
 	return o;
 }
 
+static struct sim_area *area_ptr(uint64_t e)
+{
+	return (struct sim_area *)(uintptr_t)(e & ~0xfULL);
+}
+
+/* The area covering page pg: true, its first page and entry. */
+static bool area_at(struct sim_ioas *io, uint64_t pg, uint64_t *head, uint64_t *e)
+{
+	uint64_t h = tce_table_prev(&io->areas, pg), v;
+
+	if (h == TCE_TABLE_NONE)
+		return false;
+	v = tce_table_get(&io->areas, h);
+	if ((v & AREA_ONE) ? h != pg : area_ptr(v)->last_pg < pg)
+		return false;
+	*head = h;
+	*e = v;
+	return true;
+}
+
+static uint64_t area_last(uint64_t head, uint64_t e)
+{
+	return (e & AREA_ONE) ? head : area_ptr(e)->last_pg;
+}
+
+static uint64_t area_uva(uint64_t head, uint64_t e, uint64_t pg)
+{
+	if (e & AREA_ONE)
+		return e & ~(SIM_PAGE - 1);
+	return area_ptr(e)->uva + ((pg - head) << SIM_PAGE_SHIFT);
+}
+
+static unsigned int area_flags(uint64_t e)
+{
+	return (e & AREA_ONE) ? (unsigned int)(e & AREA_PERM) : area_ptr(e)->flags;
+}
+
+/* Does any area touch pages [first, last]? */
+static bool area_overlap(struct sim_ioas *io, uint64_t first, uint64_t last)
+{
+	uint64_t h, e;
+
+	return area_at(io, first, &h, &e) || tce_table_next(&io->areas, first, last + 1) <= last;
+}
+
+static int area_insert(struct sim_ioas *io, uint64_t first, uint64_t npages, uint64_t uva,
+		       unsigned int flags)
+{
+	struct sim_area *a;
+	int rc;
+
+	if (npages == 1)
+		return tce_table_set(&io->areas, first,
+				     uva | (flags & AREA_PERM) | AREA_VALID | AREA_ONE);
+	a = malloc(sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a->last_pg = first + npages - 1;
+	a->uva = uva;
+	a->flags = flags & AREA_PERM;
+	rc = tce_table_set(&io->areas, first, (uint64_t)(uintptr_t)a | AREA_VALID);
+	if (rc)
+		free(a);
+	return rc;
+}
+
+static void area_remove(struct sim_ioas *io, uint64_t head)
+{
+	uint64_t e = tce_table_get(&io->areas, head);
+
+	if (e && !(e & AREA_ONE))
+		free(area_ptr(e));
+	tce_table_set(&io->areas, head, 0);
+}
+
 static void sim_ioas_free(struct sim_ioas *io)
 {
+	uint64_t n;
+
 	if (!io)
 		return;
+	n = io->areas.nentries;
+	for (uint64_t x = tce_table_next(&io->areas, 0, n); x < n;
+	     x = tce_table_next(&io->areas, x + 1, n)) {
+		uint64_t e = tce_table_get(&io->areas, x);
+
+		if (!(e & AREA_ONE))
+			free(area_ptr(e));
+	}
 	tce_table_clear(&io->areas);
 	free(io->allowed);
 	free(io);
@@ -602,7 +696,7 @@ static int check_dst(struct sobj *ioas, uint64_t iova, uint64_t len, unsigned in
 	if (!in_apertures(ioas, iova, iova + len - 1))
 		return -EINVAL;
 	lim = first + (len >> SIM_PAGE_SHIFT);
-	if (tce_table_next(&ioas->io->areas, first, lim) < lim)
+	if (area_overlap(ioas->io, first, lim - 1))
 		return -EEXIST;
 	return 0;
 }
@@ -611,7 +705,7 @@ static int isim_ioas_map(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iov
 			 uint64_t uva, unsigned int flags)
 {
 	struct sobj *ioas = obj_get(ifd, ioas_id, SOBJ_IOAS);
-	uint64_t first = iova >> SIM_PAGE_SHIFT, npages = len >> SIM_PAGE_SHIFT;
+	uint64_t first = iova >> SIM_PAGE_SHIFT;
 	int rc;
 
 	if (!ioas)
@@ -619,15 +713,13 @@ static int isim_ioas_map(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iov
 	rc = check_dst(ioas, iova, len, flags);
 	if (!rc && uva & (SIM_PAGE - 1))
 		rc = -EINVAL;
-	for (uint64_t i = 0; !rc && i < npages; i++)
-		rc = tce_table_set(&ioas->io->areas, first + i,
-				   (uva + (i << SIM_PAGE_SHIFT)) | (flags & AREA_PERM) |
-					   AREA_VALID | (i ? 0 : AREA_HEAD));
 	if (!rc)
-		rc = fill_domains(ifd, ioas, iova, len, uva, flags);
-	if (rc && rc != -EEXIST && rc != -EINVAL && rc != -EOVERFLOW)
-		for (uint64_t i = 0; i < npages; i++)
-			tce_table_set(&ioas->io->areas, first + i, 0);
+		rc = area_insert(ioas->io, first, len >> SIM_PAGE_SHIFT, uva, flags);
+	if (rc)
+		return rc;
+	rc = fill_domains(ifd, ioas, iova, len, uva, flags);
+	if (rc)
+		area_remove(ioas->io, first);
 	return rc;
 }
 
@@ -635,8 +727,7 @@ static int isim_ioas_copy(struct eeh_iommufd *ifd, uint32_t dst_id, uint64_t dst
 			  uint32_t src_id, uint64_t src_iova, uint64_t len, unsigned int flags)
 {
 	struct sobj *dst = obj_get(ifd, dst_id, SOBJ_IOAS), *src = obj_get(ifd, src_id, SOBJ_IOAS);
-	uint64_t sfirst = src_iova >> SIM_PAGE_SHIFT, dfirst = dst_iova >> SIM_PAGE_SHIFT;
-	uint64_t npages = len >> SIM_PAGE_SHIFT, uva0 = 0;
+	uint64_t sfirst = src_iova >> SIM_PAGE_SHIFT, slast, uva0 = 0, h, e;
 	int rc;
 
 	if (!dst || !src)
@@ -647,35 +738,28 @@ static int isim_ioas_copy(struct eeh_iommufd *ifd, uint32_t dst_id, uint64_t dst
 		return -EOVERFLOW;
 	/* The source: covered by areas with no hole (ENOENT), writable if
 	 * the copy is to be (EPERM, iopt_insert_area()). */
-	if (src_iova & (SIM_PAGE - 1))
+	if ((src_iova | len) & (SIM_PAGE - 1))
 		return -ENOENT;
-	for (uint64_t i = 0; i < npages; i++) {
-		uint64_t e = tce_table_get(&src->io->areas, sfirst + i);
-
-		if (!e)
+	slast = sfirst + (len >> SIM_PAGE_SHIFT) - 1;
+	for (uint64_t pg = sfirst; pg <= slast; pg = area_last(h, e) + 1) {
+		if (!area_at(src->io, pg, &h, &e))
 			return -ENOENT;
-		if ((flags & IOFD_MAP_WRITE) && !(e & IOFD_MAP_WRITE))
+		if ((flags & IOFD_MAP_WRITE) && !(area_flags(e) & IOFD_MAP_WRITE))
 			return -EPERM;
+		if (pg == sfirst)
+			uva0 = area_uva(h, e, pg);
+		else if (area_uva(h, e, pg) != uva0 + ((pg - sfirst) << SIM_PAGE_SHIFT))
+			return -EINVAL; /* the simulator's limit: one user VA range */
 	}
 	rc = check_dst(dst, dst_iova, len, flags);
-	for (uint64_t i = 0; !rc && i < npages; i++) {
-		uint64_t uva = tce_table_get(&src->io->areas, sfirst + i) & ~(SIM_PAGE - 1);
-
-		if (!i)
-			uva0 = uva;
-		rc = tce_table_set(&dst->io->areas, dfirst + i,
-				   uva | (flags & AREA_PERM) | AREA_VALID | (i ? 0 : AREA_HEAD));
-		/* the domain, page by page: the source pages need not be
-		 * contiguous in user VA */
-		if (!rc && npages > 1)
-			rc = fill_domains(ifd, dst, dst_iova + (i << SIM_PAGE_SHIFT), SIM_PAGE, uva,
-					  flags);
-	}
-	if (!rc && npages == 1)
-		rc = fill_domains(ifd, dst, dst_iova, SIM_PAGE, uva0, flags);
-	if (rc && rc != -EEXIST && rc != -EINVAL && rc != -EOVERFLOW)
-		for (uint64_t i = 0; i < npages; i++)
-			tce_table_set(&dst->io->areas, dfirst + i, 0);
+	if (!rc)
+		rc = area_insert(dst->io, dst_iova >> SIM_PAGE_SHIFT, len >> SIM_PAGE_SHIFT, uva0,
+				 flags);
+	if (rc)
+		return rc;
+	rc = fill_domains(ifd, dst, dst_iova, len, uva0, flags);
+	if (rc)
+		area_remove(dst->io, dst_iova >> SIM_PAGE_SHIFT);
 	return rc;
 }
 
@@ -683,9 +767,9 @@ static int isim_ioas_unmap(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t i
 			   uint64_t *unmapped)
 {
 	struct sobj *ioas = obj_get(ifd, ioas_id, SOBJ_IOAS);
-	struct tce_table *t;
-	uint64_t first, last, lim, n = 0, e;
+	uint64_t first, last, lim, n = 0, h, e;
 	bool all = iova == 0 && len == UINT64_MAX;
+	struct tce_table *t;
 
 	if (!ioas)
 		return -ENOENT;
@@ -699,20 +783,16 @@ static int isim_ioas_unmap(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t i
 	lim = last + 1 < t->nentries ? last + 1 : t->nentries;
 	if (!all) {
 		/* every area touched must lie inside the range (ENOENT) */
-		e = tce_table_get(t, first);
-		if (e && (!(e & AREA_HEAD) || (iova & (SIM_PAGE - 1))))
+		if (area_at(ioas->io, first, &h, &e) && (h != first || (iova & (SIM_PAGE - 1))))
 			return -ENOENT;
-		e = tce_table_get(t, last);
-		if (e && ((iova + len) & (SIM_PAGE - 1)))
-			return -ENOENT;
-		e = tce_table_get(t, last + 1);
-		if (e && !(e & AREA_HEAD))
+		if (area_at(ioas->io, last, &h, &e) &&
+		    (area_last(h, e) != last || ((iova + len) & (SIM_PAGE - 1))))
 			return -ENOENT;
 	}
 	for (uint64_t x = tce_table_next(t, first, lim); x < lim;
 	     x = tce_table_next(t, x + 1, lim)) {
-		tce_table_set(t, x, 0);
-		n++;
+		n += area_last(x, tce_table_get(t, x)) - x + 1;
+		area_remove(ioas->io, x);
 	}
 	if (!n && !all)
 		return -ENOENT;

@@ -174,3 +174,36 @@ uint64_t tce_table_next(const struct tce_table *t, uint64_t from, uint64_t limit
 		return limit;
 	return next_in(t->root, t->levels, 0, from, limit);
 }
+
+static uint64_t prev_in(const void *n, unsigned int level, uint64_t base, uint64_t from)
+{
+	uint64_t span = 1ULL << (TCE_TABLE_BITS * (level - 1));
+	uint64_t top = (from - base) / span;
+
+	for (int s = (int)(top < TCE_TABLE_FANOUT ? top : TCE_TABLE_FANOUT - 1); s >= 0; s--) {
+		uint64_t lo = base + (uint64_t)s * span, r;
+		const void *c;
+
+		if (level == 1) {
+			if (((const struct tce_leaf *)n)->e[s])
+				return lo;
+			continue;
+		}
+		c = ((const struct tce_node *)n)->child[s];
+		if (!c)
+			continue;
+		r = prev_in(c, level - 1, lo, from < lo + span - 1 ? from : lo + span - 1);
+		if (r != TCE_TABLE_NONE)
+			return r;
+	}
+	return TCE_TABLE_NONE;
+}
+
+uint64_t tce_table_prev(const struct tce_table *t, uint64_t from)
+{
+	if (!t->root)
+		return TCE_TABLE_NONE;
+	if (from >= t->nentries)
+		from = t->nentries - 1;
+	return prev_in(t->root, t->levels, 0, from);
+}

@@ -33,6 +33,9 @@ uint64_t tce_table_get(const struct tce_table *t, uint64_t idx);
 /* Set an entry (0 clears it). 0, -ENOMEM (only when a non-zero value
  * needs a node), -ERANGE (idx out of the table). */
 int tce_table_set(struct tce_table *t, uint64_t idx, uint64_t val);
+/* The last index <= from with a non-zero entry, TCE_TABLE_NONE if none. */
+#define TCE_TABLE_NONE UINT64_MAX
+uint64_t tce_table_prev(const struct tce_table *t, uint64_t from);
 /* The first index >= from with a non-zero entry, below limit; limit if none. */
 uint64_t tce_table_next(const struct tce_table *t, uint64_t from, uint64_t limit);
 
