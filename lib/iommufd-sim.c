@@ -60,6 +60,10 @@ struct sim_ioas {
 	 * with set_window; none programmed: the two hardware defaults. */
 	struct eeh_iova_range win[SIM_DMA_WINDOWS];
 	bool programmed;
+	/* The last long area found: copies out of one preregistered region
+	 * find it again without a walk down the table. */
+	uint64_t hint_head, hint_e;
+	uint64_t nlong;   /* long areas: without any, no page is covered from below */
 };
 
 /* iommufd's per-group state: one HWPT for all devices of a group. */
@@ -246,13 +250,27 @@ static struct sim_area *area_ptr(uint64_t e)
 /* The area covering page pg: true, its first page and entry. */
 static bool area_at(struct sim_ioas *io, uint64_t pg, uint64_t *head, uint64_t *e)
 {
-	uint64_t h = tce_table_prev(&io->areas, pg), v;
+	uint64_t h, v;
 
+	if (io->hint_e && pg >= io->hint_head && pg <= area_ptr(io->hint_e)->last_pg) {
+		*head = io->hint_head;
+		*e = io->hint_e;
+		return true;
+	}
+	v = tce_table_get(&io->areas, pg);
+	if (!v && !io->nlong)
+		return false;
+	h = v ? pg : tce_table_prev(&io->areas, pg);
 	if (h == TCE_TABLE_NONE)
 		return false;
-	v = tce_table_get(&io->areas, h);
+	if (!v)
+		v = tce_table_get(&io->areas, h);
 	if ((v & AREA_ONE) ? h != pg : area_ptr(v)->last_pg < pg)
 		return false;
+	if (!(v & AREA_ONE)) {
+		io->hint_head = h;
+		io->hint_e = v;
+	}
 	*head = h;
 	*e = v;
 	return true;
@@ -301,6 +319,8 @@ static int area_insert(struct sim_ioas *io, uint64_t first, uint64_t npages, uin
 	rc = tce_table_set(&io->areas, first, (uint64_t)(uintptr_t)a | AREA_VALID);
 	if (rc)
 		free(a);
+	else
+		io->nlong++;
 	return rc;
 }
 
@@ -308,8 +328,12 @@ static void area_remove(struct sim_ioas *io, uint64_t head)
 {
 	uint64_t e = tce_table_get(&io->areas, head);
 
-	if (e && !(e & AREA_ONE))
+	if (io->hint_e && io->hint_head == head)
+		io->hint_e = 0;
+	if (e && !(e & AREA_ONE)) {
 		free(area_ptr(e));
+		io->nlong--;
+	}
 	tce_table_set(&io->areas, head, 0);
 }
 
