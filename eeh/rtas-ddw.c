@@ -271,11 +271,8 @@ static long h_put_tce_indirect(struct eeh_vm *vm, const uint64_t *args)
 	return h_status(eeh_spapr_put_tce_list(sp, ioba, tces, (unsigned int)npages));
 }
 
-EEH_EXPORT long eeh_vm_hcall(struct eeh_vm *vm, unsigned long opcode, const uint64_t *args,
-			     uint64_t *rets)
+static long hcall(struct eeh_vm *vm, unsigned long opcode, const uint64_t *args, uint64_t *rets)
 {
-	if (!vm || !args)
-		return EEH_H_PARAMETER;
 	switch (opcode) {
 	case EEH_H_PUT_TCE:
 		return h_put_tce(vm, args);
@@ -287,4 +284,18 @@ EEH_EXPORT long eeh_vm_hcall(struct eeh_vm *vm, unsigned long opcode, const uint
 		return h_put_tce_indirect(vm, args);
 	}
 	return EEH_H_FUNCTION;
+}
+
+EEH_EXPORT long eeh_vm_hcall(struct eeh_vm *vm, unsigned long opcode, const uint64_t *args,
+			     uint64_t *rets)
+{
+	long h;
+
+	if (!vm || !args)
+		return EEH_H_PARAMETER;
+	/* the PHB found by LIOBN is a lock-free reader's, as in a call */
+	rtas_enter(vm);
+	h = hcall(vm, opcode, args, rets);
+	rtas_exit(vm);
+	return h;
 }

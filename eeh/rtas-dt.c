@@ -61,8 +61,11 @@ EEH_EXPORT int eeh_vm_reset_capabilities(struct eeh_vm *vm, uint64_t buid)
 	if (!vm)
 		return -EINVAL;
 	if (buid != EEH_VM_ALL_PHBS) {
+		rtas_enter(vm);
 		phb = rtas_phb_find(vm, buid);
-		return phb ? rtas_phb_freset_offered(phb) : -ENOENT;
+		caps = phb ? rtas_phb_freset_offered(phb) : -ENOENT;
+		rtas_exit(vm);
+		return caps;
 	}
 	pthread_mutex_lock(&vm->setup_lock);
 	for (struct rtas_phb *p = vm->all_phbs; p; p = p->all_next)
@@ -87,28 +90,36 @@ EEH_EXPORT int eeh_vm_dma_window(struct eeh_vm *vm, uint64_t buid, uint32_t cell
 	struct eeh_spapr_info info;
 	struct eeh_spapr *sp;
 	struct rtas_phb *phb;
+	int rc = -ENOENT;
 
 	if (!vm || !cells)
 		return -EINVAL;
+	rtas_enter(vm);
 	sp = phb_dma(vm, buid, &phb);
-	if (!sp || eeh_spapr_get_info(sp, &info))
-		return -ENOENT;
-	/* spapr_dma_dt(): window #0 as it is at reset, the size a u32 */
-	cells[0] = 0x80000000u | phb->liobn_index << 8;
-	cells[1] = (uint32_t)(info.dma32_start >> 32);
-	cells[2] = (uint32_t)info.dma32_start;
-	cells[3] = 0;
-	cells[4] = (uint32_t)info.dma32_size;
-	return 5;
+	if (sp && !eeh_spapr_get_info(sp, &info)) {
+		/* spapr_dma_dt(): window #0 as it is at reset, the size a u32 */
+		cells[0] = 0x80000000u | phb->liobn_index << 8;
+		cells[1] = (uint32_t)(info.dma32_start >> 32);
+		cells[2] = (uint32_t)info.dma32_start;
+		cells[3] = 0;
+		cells[4] = (uint32_t)info.dma32_size;
+		rc = 5;
+	}
+	rtas_exit(vm);
+	return rc;
 }
 
 EEH_EXPORT int eeh_vm_ddw_applicable(struct eeh_vm *vm, uint64_t buid, uint32_t cells[3])
 {
+	struct eeh_spapr *sp;
 	struct rtas_phb *phb;
 
 	if (!vm || !cells)
 		return -EINVAL;
-	if (!phb_dma(vm, buid, &phb))
+	rtas_enter(vm);
+	sp = phb_dma(vm, buid, &phb);
+	rtas_exit(vm);
+	if (!sp)
 		return -ENOENT;
 	cells[0] = vm->tokens[EEH_RTAS_QUERY_PE_DMA_WINDOW];
 	cells[1] = vm->tokens[EEH_RTAS_CREATE_PE_DMA_WINDOW];
@@ -118,11 +129,15 @@ EEH_EXPORT int eeh_vm_ddw_applicable(struct eeh_vm *vm, uint64_t buid, uint32_t 
 
 EEH_EXPORT int eeh_vm_ddw_extensions(struct eeh_vm *vm, uint64_t buid, uint32_t cells[3])
 {
+	struct eeh_spapr *sp;
 	struct rtas_phb *phb;
 
 	if (!vm || !cells)
 		return -EINVAL;
-	if (!phb_dma(vm, buid, &phb))
+	rtas_enter(vm);
+	sp = phb_dma(vm, buid, &phb);
+	rtas_exit(vm);
+	if (!sp)
 		return -ENOENT;
 	/* LoPAR numbers these from 1: the count, the reset token, and 1
 	 * for "query returns 6 outputs" (QEMU 7.1) */
