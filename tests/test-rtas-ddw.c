@@ -289,6 +289,24 @@ static void tce_hcalls_answer_as_qemu(void)
 	teardown();
 }
 
+static void a_removed_phb_takes_its_liobns_along(void)
+{
+	uint64_t a[4] = { LIOBN0, 0x1000, 0x1000 | 3, 0 };
+	uint32_t c[5];
+
+	setup(true);
+	CU_ASSERT_EQUAL(eeh_vm_hcall(vm, EEH_H_PUT_TCE, a, NULL), EEH_H_SUCCESS);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb(vm, GBUID + 1, NULL), 0);
+	CU_ASSERT_EQUAL(eeh_vm_set_phb_dma(vm, GBUID + 1, sp, 0), -EEXIST);
+	CU_ASSERT_EQUAL(eeh_vm_del_phb(vm, GBUID), 0);
+	CU_ASSERT_EQUAL(eeh_vm_hcall(vm, EEH_H_PUT_TCE, a, NULL), EEH_H_PARAMETER);
+	CU_ASSERT_EQUAL(eeh_vm_dma_window(vm, GBUID, c), -ENOENT);
+	/* the index is free again */
+	CU_ASSERT_EQUAL(eeh_vm_set_phb_dma(vm, GBUID + 1, sp, 0), 0);
+	CU_ASSERT_EQUAL(eeh_vm_hcall(vm, EEH_H_PUT_TCE, a, NULL), EEH_H_SUCCESS);
+	teardown();
+}
+
 /* ---- the Linux pseries guest ---- */
 
 static void be64_put(uint8_t *p, uint64_t v)
@@ -382,6 +400,7 @@ static const struct test tests[] = {
 	TEST(removing_the_last_ddw_restores_the_default_window),
 	TEST(reset_brings_back_only_the_default_window),
 	TEST(tce_hcalls_answer_as_qemu),
+	TEST(a_removed_phb_takes_its_liobns_along),
 	TEST(linux_pseries_guest_probes_ddw_and_maps_all_ram),
 };
 
