@@ -57,8 +57,10 @@ static void phb_papr_state(struct rtas_phb *phb, struct papr_state *ps)
 			return;
 		/* The op target says "5" without for how long, and "2" for a
 		 * permanently failed PE (the kernel maps NOT_SUPPORT to
-		 * STOPPED): the host PE, when known, tells both. */
-		host5 = phb->pe && eeh_pe_papr_state(phb->pe, &ps_state, &info) == 0 &&
+		 * STOPPED): the host PE, when known, tells both. Only those
+		 * two answers need asking (the hot path is state 0). */
+		host5 = (s == EEH_PAPR_STATE_STOPPED || s == EEH_PAPR_STATE_UNAVAIL) && phb->pe &&
+			eeh_pe_papr_state(phb->pe, &ps_state, &info) == 0 &&
 			ps_state == EEH_PAPR_STATE_UNAVAIL;
 		if (host5 && info == 0)
 			s = EEH_PAPR_STATE_UNAVAIL; /* permanent */

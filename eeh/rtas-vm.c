@@ -15,17 +15,18 @@
 #include "iommufd.h"
 #include "rtas.h"
 
-/* Free what removals and rebuilds retired (old tables, removed PHBs) if
- * no lock-free reader is in flight; setup_lock held. A reader that enters
- * after the check finds only the current table, which holds neither. */
+/* Free what removals and rebuilds retired (old tables, removed PHBs) once
+ * every reader that could still hold them has left its section;
+ * setup_lock held. Called on every change, so a VMM that adds and removes
+ * PHBs keeps at most one generation of them. */
 static void rtas_reclaim(struct eeh_vm *vm)
 {
 	struct rtas_phb **pp = &vm->all_phbs, *p;
 	struct phb_table *t, *tn;
 
-	if (!atomic_load(&vm->retired) || atomic_load(&vm->readers) != 0)
+	if (!vm->retired || !rcu_grace_done(&vm->grace))
 		return;
-	atomic_store(&vm->retired, false);
+	vm->retired = false;
 	for (t = vm->old_tables; t; t = tn) {
 		tn = t->old_next;
 		free(t);
@@ -40,17 +41,6 @@ static void rtas_reclaim(struct eeh_vm *vm)
 		pthread_mutex_destroy(&p->lock);
 		free(p->containers);
 		free(p);
-	}
-}
-
-/* The last reader out frees what waited for it, unless a writer holds
- * the setup lock (it reclaims itself when done). */
-void rtas_exit(struct eeh_vm *vm)
-{
-	if (atomic_fetch_sub(&vm->readers, 1) == 1 && atomic_load(&vm->retired) &&
-	    pthread_mutex_trylock(&vm->setup_lock) == 0) {
-		rtas_reclaim(vm);
-		pthread_mutex_unlock(&vm->setup_lock);
 	}
 }
 
@@ -83,7 +73,8 @@ static int table_rebuild(struct eeh_vm *vm)
 	if (old) {
 		old->old_next = vm->old_tables;
 		vm->old_tables = old;
-		atomic_store(&vm->retired, true);
+		vm->retired = true;
+		rcu_grace_start(&vm->grace);
 	}
 	rtas_reclaim(vm);
 	return 0;
@@ -132,6 +123,7 @@ static void vm_free(struct eeh_vm *vm)
 	free(atomic_load(&vm->table));
 	pthread_mutex_destroy(&vm->setup_lock);
 	eeh_unref(vm->ctx);
+	rcu_grace_release(&vm->grace);
 	free(vm);
 }
 

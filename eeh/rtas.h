@@ -15,6 +15,7 @@
 #include <linux/vfio.h>
 
 #include "libeeh-private.h"
+#include "rcu.h"
 
 /* The largest argument block Linux builds (struct rtas_args). */
 #define RTAS_MAX_CELLS 16
@@ -74,11 +75,11 @@ struct eeh_vm {
 	pthread_mutex_t setup_lock; /* writers of table, the PHB list */
 	struct phb_table *old_tables;
 	struct rtas_phb *all_phbs;
-	/* Lock-free readers of the table and its PHBs (calls and the VMM's
-	 * per-PHB functions): what they may still hold is freed only when
-	 * none is in flight (rtas_reclaim()). */
-	_Atomic unsigned int readers;
-	_Atomic bool retired; /* a removed PHB or an old table awaits that */
+	/* What lock-free readers of the table (calls and the VMM's per-PHB
+	 * functions, in RCU read sections) may still hold: old tables and
+	 * removed PHBs, freed once the grace period is over (rtas_reclaim()). */
+	bool retired;
+	struct rcu_grace grace;
 	/* ibm,open-errinjct: the open token, 0 when closed. */
 	_Atomic uint32_t errinjct_owner;
 	_Atomic uint32_t errinjct_seq;
@@ -159,16 +160,19 @@ static inline uint32_t rtas_buid_slot(uint64_t buid, uint32_t mask)
 	return (uint32_t)((buid * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
 }
 
-/* Around every lock-free use of the table: the reader count and the
- * table pointer are both sequentially consistent, so a writer that
- * published a table and then sees no reader knows nobody holds the old
- * one (nor its removed PHBs). */
+/* Around every lock-free use of the table and its PHBs: an RCU read
+ * section (lib/rcu.h), two stores into the thread's own slot. */
 static inline void rtas_enter(struct eeh_vm *vm)
 {
-	atomic_fetch_add(&vm->readers, 1);
+	(void)vm;
+	rcu_read_lock();
 }
 
-void rtas_exit(struct eeh_vm *vm);
+static inline void rtas_exit(struct eeh_vm *vm)
+{
+	(void)vm;
+	rcu_read_unlock();
+}
 
 static inline struct rtas_phb *rtas_phb_find(struct eeh_vm *vm, uint64_t buid)
 {
