@@ -159,6 +159,35 @@ EEH_EXPORT void eeh_vm_set_errinjct(struct eeh_vm *vm, bool enabled)
 		atomic_store(&vm->errinjct_on, enabled);
 }
 
+EEH_EXPORT int eeh_vm_set_phb_dma(struct eeh_vm *vm, uint64_t buid, struct eeh_spapr *sp,
+				  unsigned int index)
+{
+	struct rtas_phb *phb, *other;
+	int rc = 0;
+
+	if (!vm || index >= ARRAY_SIZE(vm->liobn_phb))
+		return -EINVAL;
+	pthread_mutex_lock(&vm->setup_lock);
+	phb = rtas_phb_find(vm, buid);
+	other = atomic_load(&vm->liobn_phb[index]);
+	if (!phb) {
+		rc = -ENOENT;
+	} else if (sp && other && other != phb) {
+		rc = -EEXIST;
+	} else {
+		if (atomic_load(&phb->dma))
+			atomic_store(&vm->liobn_phb[phb->liobn_index], NULL);
+		phb->liobn_index = index;
+		atomic_store(&phb->dma, sp);
+		if (sp) {
+			atomic_store(&vm->liobn_phb[index], phb);
+			atomic_store(&vm->ddw_on, true);
+		}
+	}
+	pthread_mutex_unlock(&vm->setup_lock);
+	return rc;
+}
+
 /* The PE op through eeh_pe_op(): the default target of a PHB. */
 static int direct_pe_op(void *data, struct vfio_eeh_pe_op *op)
 {
@@ -420,10 +449,18 @@ EEH_EXPORT int eeh_vm_del_phb(struct eeh_vm *vm, uint64_t buid)
 	if (!phb) {
 		rc = -ENOENT;
 	} else {
+		/* out of the LIOBN map before it can be reclaimed */
+		bool by_liobn = atomic_load(&vm->liobn_phb[phb->liobn_index]) == phb;
+
+		if (by_liobn)
+			atomic_store(&vm->liobn_phb[phb->liobn_index], NULL);
 		phb->live = false;
 		rc = table_rebuild(vm);
-		if (rc)
+		if (rc) {
 			phb->live = true;
+			if (by_liobn)
+				atomic_store(&vm->liobn_phb[phb->liobn_index], phb);
+		}
 	}
 	pthread_mutex_unlock(&vm->setup_lock);
 	return rc;

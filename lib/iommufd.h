@@ -98,7 +98,32 @@ struct iofd_kernel {
 	int (*destroy)(struct eeh_iommufd *ifd, uint32_t id);
 	int (*iova_ranges)(struct eeh_iommufd *ifd, uint32_t ioas_id, struct eeh_iova_range *r,
 			   unsigned int *n);
+	/* IOMMU_IOAS_MAP with FIXED_IOVA; flags are IOFD_MAP_READ/WRITE. */
+	int (*ioas_map)(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova, uint64_t len,
+			uint64_t uva, unsigned int flags);
+	/* IOMMU_IOAS_UNMAP; *unmapped (may be NULL) the bytes unmapped. */
+	int (*ioas_unmap)(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova, uint64_t len,
+			  uint64_t *unmapped);
+	/* IOMMU_IOAS_COPY with FIXED_IOVA. */
+	int (*ioas_copy)(struct eeh_iommufd *ifd, uint32_t dst_ioas, uint64_t dst_iova,
+			 uint32_t src_ioas, uint64_t src_iova, uint64_t len, unsigned int flags);
+	/* IOMMU_IOAS_ALLOW_IOVAS (n 0 clears the list). */
+	int (*allow_iovas)(struct eeh_iommufd *ifd, uint32_t ioas_id,
+			   const struct eeh_iova_range *r, unsigned int n);
+	/* Optional (NULL on a real kernel, which has no uAPI for it yet):
+	 * program DMA window slot of the PEs attached to ioas_id (the TVE
+	 * and its TCE table); size 0 turns it off. */
+	int (*set_window)(struct eeh_iommufd *ifd, uint32_t ioas_id, unsigned int slot,
+			  uint64_t start, uint64_t size, unsigned int page_shift);
 };
+
+/* IOAS map permissions (iommufd's READABLE and WRITEABLE bits). */
+#define IOFD_MAP_WRITE 0x2u
+#define IOFD_MAP_READ 0x4u
+
+/* For lib/spapr-dma.c: the bookkeeping of an IOAS (write or read lock
+ * held), NULL if unknown. */
+struct iofd_ioas *iofd_ioas_get(struct eeh_iommufd *ifd, uint32_t id);
 
 extern const struct iofd_kernel iofd_sim_kernel;
 int iofd_sim_init(struct eeh_iommufd *ifd);

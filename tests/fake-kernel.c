@@ -35,8 +35,22 @@ struct fobj {
 	int cdev;            /* DEVICE */
 };
 
+/* An iopt_area: [iova, last] of an IOAS, from user VA uva. */
+struct farea {
+	uint32_t ioas;   /* 0: free */
+	uint32_t flags;  /* IOMMU_IOAS_MAP_READABLE/WRITEABLE */
+	uint64_t iova, last, uva;
+};
+
+#define MAX_ALLOWED 8
+
 struct fictx {
 	struct fobj obj[MAX_OBJS]; /* index = object ID; type 0 = free */
+	struct farea area[FAKE_MAX_AREAS];
+	struct {
+		unsigned int n;
+		struct iommu_iova_range r[MAX_ALLOWED];
+	} allowed[MAX_OBJS];
 	struct {
 		uint32_t hwpt;
 		unsigned int attached;
@@ -81,6 +95,9 @@ struct fake_kernel *fake_new(void)
 	fk->have_iommu = fk->have_container = true;
 	fk->mode = FAKE_SPAPR;
 	fk->eeh_enabled = true;
+	fk->aperture_start = 1ULL << 24;
+	fk->aperture_last = (1ULL << 31) - 1;
+	fk->iova_alignment = 2048;
 	for (int i = 0; i < FAKE_MAX_CDEVS; i++)
 		p->cdev[i].ictx = -1;
 	for (int g = 0; g < FAKE_MAX_GROUPS; g++)
@@ -363,39 +380,48 @@ static int check_size(const void *arg, uint32_t size, size_t minsz, size_t known
 }
 
 /*
- * iommufd_ioas_iova_ranges(): the IOAS's allowed ranges, the apertures of
- * its domains minus the devices' reserved regions. Empty: everything;
- * the selftest mock: [1<<24, 2^31-1]; intel-iommu (QEMU, 39 bits): [0,
- * 2^39-1] without the MSI window. Too small an array: EMSGSIZE with the
- * number needed.
+ * The allowed ranges of an IOAS: everything without a domain; with one
+ * (the first HWPT on it decides), its aperture minus the reserved
+ * regions: intel-iommu (QEMU, 39 bits) [0, 2^39-1] without the MSI
+ * window, 4 KiB alignment; the selftest mock the fake's aperture (by
+ * default [1<<24, 2^31-1], 2 KiB alignment).
  */
-static int iova_ranges(struct fictx *x, struct iommu_ioas_iova_ranges *q)
+static uint32_t domain_ranges(struct fake_kernel *fk, struct fictx *x, uint32_t ioas,
+			      struct iommu_iova_range r[2], uint64_t *align)
 {
-	struct iommu_iova_range r[2] = { { 0, UINT64_MAX } }, *out;
-	uint32_t n = 1, align = 1;
-
+	r[0] = (struct iommu_iova_range){ 0, UINT64_MAX };
+	*align = 1;
 	for (uint32_t id = 1; id < MAX_OBJS; id++) {
 		const struct fobj *h = &x->obj[id];
 
-		if (h->type != OBJ_HWPT || h->ioas != q->ioas_id)
+		if (h->type != OBJ_HWPT || h->ioas != ioas)
 			continue;
 		if (h->iommu == FAKE_IOMMU_VTD) {
 			r[0] = (struct iommu_iova_range){ 0, 0xfedfffffULL };
 			r[1] = (struct iommu_iova_range){ 0xfef00000ULL, (1ULL << 39) - 1 };
-			n = 2;
-			align = 4096;
-		} else {
-			r[0] = (struct iommu_iova_range){ 1ULL << 24, (1ULL << 31) - 1 };
-			n = 1;
-			align = 2048;
+			*align = 4096;
+			return 2;
 		}
-		break;
+		r[0] = (struct iommu_iova_range){ fk->aperture_start, fk->aperture_last };
+		*align = fk->iova_alignment;
+		return 1;
 	}
+	return 1;
+}
+
+/* iommufd_ioas_iova_ranges(): too small an array is EMSGSIZE with the
+ * number needed. */
+static int iova_ranges(struct fake_kernel *fk, struct fictx *x, struct iommu_ioas_iova_ranges *q)
+{
+	struct iommu_iova_range r[2], *out;
+	uint64_t align;
+	uint32_t n = domain_ranges(fk, x, q->ioas_id, r, &align);
+
 	if (q->num_iovas < n) {
 		q->num_iovas = n;
 		return -EMSGSIZE;
 	}
-	out = (void *)(uintptr_t)q->allowed_iovas;
+	out = (struct iommu_iova_range *)(uintptr_t)q->allowed_iovas;
 	if (!out)
 		return -EFAULT;
 	memcpy(out, r, n * sizeof(r[0]));
@@ -418,11 +444,255 @@ static int iommufd_vfio_ioctl(unsigned long req, void *arg)
 	return -ENOTTY;
 }
 
+/* ---- IOAS areas (io_pagetable.c) ---- */
+
+static uint64_t ioas_alignment(struct fake_kernel *fk, struct fictx *x, uint32_t ioas)
+{
+	struct iommu_iova_range r[2];
+	uint64_t align;
+
+	domain_ranges(fk, x, ioas, r, &align);
+	return align;
+}
+
+/* Does [start, last] touch a reserved range (outside the allowed ones)? */
+static bool reserved_hit(struct fake_kernel *fk, struct fictx *x, uint32_t ioas, uint64_t start,
+			 uint64_t last)
+{
+	struct iommu_iova_range r[2];
+	uint64_t align;
+	uint32_t n = domain_ranges(fk, x, ioas, r, &align);
+
+	for (uint32_t k = 0; k < n; k++)
+		if (start >= r[k].start && last <= r[k].last)
+			return false;
+	return true;
+}
+
+static struct farea *area_at(struct fictx *x, uint32_t ioas, uint64_t iova)
+{
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++)
+		if (x->area[i].ioas == ioas && iova >= x->area[i].iova && iova <= x->area[i].last)
+			return &x->area[i];
+	return NULL;
+}
+
+/* iopt_check_iova() and the map flags: what MAP and COPY share. */
+static int check_dst(struct fake_kernel *fk, struct fictx *x, uint32_t ioas, uint32_t flags,
+		     uint64_t iova, uint64_t length)
+{
+	uint64_t align = ioas_alignment(fk, x, ioas), last;
+
+	if (flags & ~(uint32_t)(IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE |
+				IOMMU_IOAS_MAP_READABLE))
+		return -EOPNOTSUPP;
+	if (iova >= UINT64_MAX || length >= UINT64_MAX)
+		return -EOVERFLOW;
+	/* "Do not allow creating areas without READ or WRITE" (2024) */
+	if (!(flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
+		return -EINVAL;
+	if (!length || length % align)
+		return -EINVAL;
+	if (!(flags & IOMMU_IOAS_MAP_FIXED_IOVA))
+		return -EOPNOTSUPP; /* the library always fixes the IOVA */
+	if (iova % align)
+		return -EINVAL;
+	if (iova + length - 1 < iova)
+		return -EOVERFLOW;
+	last = iova + length - 1;
+	if (reserved_hit(fk, x, ioas, iova, last))
+		return -EINVAL;
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++)
+		if (x->area[i].ioas == ioas && x->area[i].iova <= last && iova <= x->area[i].last)
+			return -EEXIST;
+	return 0;
+}
+
+static int area_add(struct fictx *x, uint32_t ioas, uint64_t iova, uint64_t length, uint64_t uva,
+		    uint32_t flags)
+{
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++) {
+		if (!x->area[i].ioas) {
+			x->area[i] = (struct farea){ .ioas = ioas, .iova = iova,
+						     .last = iova + length - 1, .uva = uva,
+						     .flags = flags & (IOMMU_IOAS_MAP_WRITEABLE |
+								       IOMMU_IOAS_MAP_READABLE) };
+			return 0;
+		}
+	}
+	return -ENOMEM;
+}
+
+static int ioas_map(struct fake_kernel *fk, struct fictx *x, struct iommu_ioas_map *m)
+{
+	int rc;
+
+	if (m->__reserved)
+		return -EOPNOTSUPP;
+	if (!obj_get(x, m->ioas_id, OBJ_IOAS))
+		return -ENOENT;
+	rc = check_dst(fk, x, m->ioas_id, m->flags, m->iova, m->length);
+	if (rc)
+		return rc;
+	if (m->user_va % ioas_alignment(fk, x, m->ioas_id) !=
+	    m->iova % ioas_alignment(fk, x, m->ioas_id))
+		return -EINVAL;
+	return area_add(x, m->ioas_id, m->iova, m->length, m->user_va, m->flags);
+}
+
+static int ioas_copy(struct fake_kernel *fk, struct fictx *x, struct iommu_ioas_copy *c)
+{
+	uint64_t last;
+	struct farea *a;
+	int rc;
+
+	if (!obj_get(x, c->dst_ioas_id, OBJ_IOAS) || !obj_get(x, c->src_ioas_id, OBJ_IOAS))
+		return -ENOENT;
+	if (c->src_iova >= UINT64_MAX || c->dst_iova >= UINT64_MAX || c->length >= UINT64_MAX)
+		return -EOVERFLOW;
+	if (!(c->flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)) || !c->length)
+		return -EINVAL;
+	/* iopt_get_pages(): contiguous areas over the whole source range */
+	last = c->src_iova + c->length - 1;
+	if (last < c->src_iova)
+		return -EOVERFLOW;
+	for (a = area_at(x, c->src_ioas_id, c->src_iova); a;
+	     a = a->last == UINT64_MAX ? NULL : area_at(x, c->src_ioas_id, a->last + 1)) {
+		if ((c->flags & IOMMU_IOAS_MAP_WRITEABLE) && !(a->flags & IOMMU_IOAS_MAP_WRITEABLE))
+			return -EPERM;
+		if (a->last >= last)
+			break;
+	}
+	if (!a)
+		return -ENOENT;
+	rc = check_dst(fk, x, c->dst_ioas_id, c->flags, c->dst_iova, c->length);
+	if (rc)
+		return rc;
+	return area_add(x, c->dst_ioas_id, c->dst_iova, c->length,
+			area_at(x, c->src_ioas_id, c->src_iova)->uva +
+				(c->src_iova - area_at(x, c->src_ioas_id, c->src_iova)->iova),
+			c->flags);
+}
+
+static int ioas_unmap(struct fictx *x, struct iommu_ioas_unmap *u)
+{
+	uint64_t first = u->iova, last, unmapped = 0;
+
+	if (!obj_get(x, u->ioas_id, OBJ_IOAS))
+		return -ENOENT;
+	if (u->iova == 0 && u->length == UINT64_MAX) {
+		last = UINT64_MAX;
+	} else {
+		if (u->iova >= UINT64_MAX || u->length >= UINT64_MAX)
+			return -EOVERFLOW;
+		if (!u->length)
+			return -EINVAL;
+		last = u->iova + u->length - 1;
+		if (last < u->iova)
+			return -EOVERFLOW;
+		/* iopt_unmap_iova_range(): every area touched, whole */
+		for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++) {
+			struct farea *a = &x->area[i];
+
+			if (a->ioas == u->ioas_id && a->iova <= last && first <= a->last &&
+			    (a->iova < first || a->last > last))
+				return -ENOENT;
+		}
+	}
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++) {
+		struct farea *a = &x->area[i];
+
+		if (a->ioas == u->ioas_id && a->iova <= last && first <= a->last) {
+			unmapped += a->last - a->iova + 1;
+			a->ioas = 0;
+		}
+	}
+	if (!unmapped && !(u->iova == 0 && u->length == UINT64_MAX))
+		return -ENOENT;
+	u->length = unmapped;
+	return 0;
+}
+
+static int ioas_allow(struct fake_kernel *fk, struct fictx *x, struct iommu_ioas_allow_iovas *a)
+{
+	const struct iommu_iova_range *r = (const void *)(uintptr_t)a->allowed_iovas;
+
+	if (a->__reserved)
+		return -EOPNOTSUPP;
+	if (!obj_get(x, a->ioas_id, OBJ_IOAS))
+		return -ENOENT;
+	if (a->num_iovas > MAX_ALLOWED)
+		return -ENOMEM;
+	if (a->num_iovas && !r)
+		return -EFAULT;
+	for (unsigned int i = 0; i < a->num_iovas; i++) {
+		if (r[i].start >= r[i].last)
+			return -EINVAL;
+		for (unsigned int k = 0; k < i; k++)
+			if (r[i].start <= r[k].last && r[k].start <= r[i].last)
+				return -EINVAL;
+	}
+	for (unsigned int i = 0; i < a->num_iovas; i++)
+		if (reserved_hit(fk, x, a->ioas_id, r[i].start, r[i].last))
+			return -EADDRINUSE;
+	x->allowed[a->ioas_id].n = a->num_iovas;
+	for (unsigned int i = 0; i < a->num_iovas; i++)
+		x->allowed[a->ioas_id].r[i] = r[i];
+	return 0;
+}
+
+int fake_ioas_areas(struct fake_kernel *fk, uint32_t ioas_id, uint64_t *bytes)
+{
+	struct fictx *x = &P(fk)->ictx[0];
+	int n = 0;
+
+	if (!obj_get(x, ioas_id, OBJ_IOAS))
+		return -1;
+	if (bytes)
+		*bytes = 0;
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++) {
+		if (x->area[i].ioas != ioas_id)
+			continue;
+		n++;
+		if (bytes)
+			*bytes += x->area[i].last - x->area[i].iova + 1;
+	}
+	return n;
+}
+
 static int iommufd_ioctl(struct fake_kernel *fk, struct fictx *x, unsigned long req, void *arg,
 			 uint32_t *size)
 {
 	if (_IOC_NR(req) < 0x80)
 		return iommufd_vfio_ioctl(req, arg);
+	if (req == IOMMU_IOAS_MAP) {
+		struct iommu_ioas_map *m = arg;
+		int rc = check_size(arg, m->size, IOMMU_IOAS_MAP_MINSZ, sizeof(*m));
+
+		*size = m->size;
+		return rc ? rc : ioas_map(fk, x, m);
+	}
+	if (req == IOMMU_IOAS_COPY) {
+		struct iommu_ioas_copy *c = arg;
+		int rc = check_size(arg, c->size, IOMMU_IOAS_COPY_MINSZ, sizeof(*c));
+
+		*size = c->size;
+		return rc ? rc : ioas_copy(fk, x, c);
+	}
+	if (req == IOMMU_IOAS_UNMAP) {
+		struct iommu_ioas_unmap *u = arg;
+		int rc = check_size(arg, u->size, IOMMU_IOAS_UNMAP_MINSZ, sizeof(*u));
+
+		*size = u->size;
+		return rc ? rc : ioas_unmap(x, u);
+	}
+	if (req == IOMMU_IOAS_ALLOW_IOVAS) {
+		struct iommu_ioas_allow_iovas *a = arg;
+		int rc = check_size(arg, a->size, IOMMU_ALLOW_IOVAS_MINSZ, sizeof(*a));
+
+		*size = a->size;
+		return rc ? rc : ioas_allow(fk, x, a);
+	}
 	*size = *(uint32_t *)arg;
 	if (req == IOMMU_IOAS_ALLOC) {
 		struct iommu_ioas_alloc *a = arg;
@@ -449,6 +719,10 @@ static int iommufd_ioctl(struct fake_kernel *fk, struct fictx *x, unsigned long 
 			return -EBUSY;
 		if (o->type == OBJ_HWPT)
 			x->obj[o->ioas].users--;
+		for (unsigned int i = 0; o->type == OBJ_IOAS && i < FAKE_MAX_AREAS; i++)
+			if (x->area[i].ioas == d->id)
+				x->area[i].ioas = 0;
+		x->allowed[d->id].n = 0;
 		memset(o, 0, sizeof(*o));
 		return 0;
 	}
@@ -480,19 +754,16 @@ static int iommufd_ioctl(struct fake_kernel *fk, struct fictx *x, unsigned long 
 	}
 	if (req == IOMMU_IOAS_IOVA_RANGES) {
 		struct iommu_ioas_iova_ranges *q = arg;
-		struct fobj *ioas;
 		int rc = check_size(arg, q->size, IOMMU_IOVA_RANGES_MINSZ, sizeof(*q));
 
 		if (rc)
 			return rc;
 		if (q->__reserved)
 			return -EOPNOTSUPP;
-		ioas = obj_get(x, q->ioas_id, OBJ_IOAS);
-		if (!ioas)
+		if (!obj_get(x, q->ioas_id, OBJ_IOAS))
 			return -ENOENT;
-		return iova_ranges(x, q);
+		return iova_ranges(fk, x, q);
 	}
-	(void)fk;
 	/* Every VFIO number (VFIO_EEH_PE_OP included) falls to the compat
 	 * handler, which does not know it: -ENOIOCTLCMD, ENOTTY to userspace. */
 	return -ENOTTY;

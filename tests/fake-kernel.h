@@ -18,6 +18,7 @@
 #define FAKE_MAX_GROUPS 16
 #define FAKE_MAX_LOG 256
 #define FAKE_VFIO_MAJOR 237
+#define FAKE_MAX_AREAS 512
 
 enum fake_container_mode {
 	FAKE_SPAPR,          /* vfio_iommu_spapr_tce on a POWER host */
@@ -76,6 +77,10 @@ struct fake_kernel {
 		unsigned int pe_ops;    /* VFIO_EEH_PE_OP calls that reached it */
 		unsigned int last_op;
 	} group[FAKE_MAX_GROUPS];
+	/* The aperture of a domain attached to an IOAS (IOVA_RANGES, the
+	 * reserved ranges MAP/COPY/ALLOW_IOVAS check) and its alignment:
+	 * by default the selftest mock's [1<<24, (1<<31)-1], 2048. */
+	uint64_t aperture_start, aperture_last, iova_alignment;
 	/* observations */
 	struct fake_ioctl log[FAKE_MAX_LOG];
 	unsigned int nlog;
@@ -95,6 +100,9 @@ void fake_add_group(struct fake_kernel *fk, int g);
 int fake_open(struct fake_kernel *fk, const char *path);
 int fake_close(struct fake_kernel *fk, int fd);
 int fake_ioctl(struct fake_kernel *fk, int fd, unsigned long request, void *arg);
+/* Areas in IOAS ioas_id of the first iommufd context (bytes mapped in
+ * *bytes if not NULL), -1 if no such IOAS. */
+int fake_ioas_areas(struct fake_kernel *fk, uint32_t ioas_id, uint64_t *bytes);
 /* How many logged ioctls had this request number (on any fd). */
 unsigned int fake_count(const struct fake_kernel *fk, unsigned long request);
 /* The last logged ioctl with this request number, or NULL. */
