@@ -4,7 +4,8 @@
  * (never both ways):
  *   rtas.c          new VM, tokens, dispatch  -> rtas-calls.c, rtas-vm.c
  *   rtas-dt.c       device tree helpers       -> rtas-calls.c, rtas-vm.c
- *   rtas-calls.c    the calls, rtas_calls[]   -> rtas-errinjct.c, rtas-vm.c
+ *   rtas-calls.c    the calls, rtas_calls[]   -> rtas-errinjct.c, rtas-ddw.c, rtas-vm.c
+ *   rtas-ddw.c      DDW calls, TCE hcalls     -> rtas-vm.c
  *   rtas-errinjct.c the errinjct calls        -> rtas-vm.c
  *   rtas-vm.c       the VM and PHB registry   -> (none of these)
  */
@@ -32,6 +33,9 @@ struct rtas_phb {
 	bool (*usable)(struct rtas_phb *phb);
 	struct eeh_iommufd *ifd; /* iommufd binding: the device object */
 	uint32_t devid;
+	/* iommufd binding whose device route has no reset (the platform
+	 * offers no bus reset for the function): no EEH on this PHB. */
+	bool no_reset;
 	/* Container binding: every container the VMM put behind the PHB
 	 * (changed under lock), and the one ops go to: NULL unless there is
 	 * exactly one (QEMU: no EEH state sync across containers). */
@@ -50,6 +54,9 @@ struct rtas_phb {
 	/* Guest (bus, devfn) with a passthrough function: 256 buses x 256. */
 	_Atomic uint64_t devs[256][4];
 	struct rtas_phb *all_next; /* the VM's PHBs, and removed ones until reclaimed */
+	/* DMA windows (eeh_vm_set_phb_dma()): NULL without */
+	_Atomic(struct eeh_spapr *) dma;
+	unsigned int liobn_index;
 };
 
 /* Copy-on-write open-addressing map BUID -> PHB: readers never lock. */
@@ -79,7 +86,18 @@ struct eeh_vm {
 	/* ibm,open-errinjct: the open token, 0 when closed. */
 	_Atomic uint32_t errinjct_owner;
 	_Atomic uint32_t errinjct_seq;
+	/* DDW: PHB by LIOBN index (SPAPR_PCI_LIOBN), the calls served */
+	_Atomic(struct rtas_phb *) liobn_phb[256];
+	_Atomic bool ddw_on;
 };
+
+/* Is call served on this VM (the errinjct and DDW options)? */
+static inline bool rtas_call_on(const struct eeh_vm *vm, bool errinjct, bool ddw)
+{
+	if (errinjct && !atomic_load_explicit(&vm->errinjct_on, memory_order_relaxed))
+		return false;
+	return !ddw || atomic_load_explicit(&vm->ddw_on, memory_order_relaxed);
+}
 
 /* One call being serviced: the cells and how many returns were set. */
 struct rtas_req {
@@ -221,10 +239,17 @@ struct rtas_call {
 	uint32_t nargs;                 /* argument cells, exactly */
 	uint32_t nret_min, nret_max;    /* return cells accepted */
 	bool errinjct;                  /* part of the errinjct option (eeh_vm_set_errinjct) */
+	bool ddw;                       /* served once a PHB has DMA windows */
 };
 
 /* Indexed by enum eeh_rtas_call. */
 extern const struct rtas_call rtas_calls[EEH_RTAS_NCALLS];
+
+/* The DDW calls (rtas-ddw.c). */
+void rtas_query_pe_dma_window(struct rtas_req *r);
+void rtas_create_pe_dma_window(struct rtas_req *r);
+void rtas_remove_pe_dma_window(struct rtas_req *r);
+void rtas_reset_pe_dma_window(struct rtas_req *r);
 
 /* The errinjct calls (rtas-errinjct.c). */
 void rtas_open_errinjct(struct rtas_req *r);

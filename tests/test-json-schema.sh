@@ -35,6 +35,7 @@ valid eehctl-op 1 "$E" -i "$img" --json op 3 reset-deactivate
 valid eehctl-fence 0 "$E" -i "$img" --json fence 1
 valid eehctl-clock 0 "$E" -i "$img" --json clock advance 100
 valid eehctl-save-topology 0 "$E" --json save-topology "$tmp/t.json"
+valid eehctl-dma 0 "$E" --json dma --map 2 0000:01:00.0=12:28
 valid eehctl-ioas 0 env EEH_BACKEND=sim "$E" --json ioas 0000:01:00.0=1 0000:01:00.1=1
 valid eeh-inject 0 "$I" --json 3 --freeze --recover
 valid eeh-inject 0 "$I" --json phb0:pe1 --func st-mem-addr --addr 0x80800100 --mask 0xffffff00 --trigger

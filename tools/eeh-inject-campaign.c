@@ -18,7 +18,7 @@ static const char *prog = "eeh-inject";
 static const char campaign_help[] =
 	"Usage: eeh-inject [-t FILE] campaign [--seed S] [--count N] [--shard I/N]\n"
 	"                  [--trial-len L] [--interval MS] [--json] [--junit FILE] [--tap]\n"
-	"                  [--no-progress] [--html FILE] [--trace FILE]\n"
+	"                  [--bad-dma PCT] [--no-progress] [--html FILE] [--trace FILE]\n"
 	"\n"
 	"Draw N random faults (default 1000) of four kinds: ioa (an IOA bus error\n"
 	"0..19 with an address in the PE's BARs), freeze, fence (a PHB fence),\n"
@@ -32,6 +32,8 @@ static const char campaign_help[] =
 	"slices of the cases (sizes differ by at most one; an empty one is warned\n"
 	"about): shards are disjoint and 'eeh-inject merge' joins their reports.\n"
 	"--interval is the mean virtual time between faults (default 600000 ms).\n"
+	"--bad-dma PCT makes PCT% of the faults bad DMAs: a function's DMA to an\n"
+	"address of its PE's default window with no valid TCE (default 0).\n"
 	"\n"
 	"Output: a per-PE summary (each PE fault in one outcome column: recovered,\n"
 	"parent, perm, removed; recovery time min/p50/p90/p99/max); --json;\n"
@@ -40,6 +42,9 @@ static const char campaign_help[] =
 	"times, timeline per PE); --trace FILE (Chrome/Perfetto trace-event JSON).\n"
 	"--tap (TAP 13 on stdout). A progress bar shows on a terminal.\n"
 	"Exit status: 0 every case passed, 1 a case failed, 2 bad input.\n";
+
+/* The fault kinds (enum eeh_fault_kind), each one word: eeh_fault_kind_name(). */
+#define NKINDS (EEH_FAULT_BAD_DMA + 1)
 
 struct pe_stats {
 	char name[24];
@@ -59,7 +64,7 @@ struct run {
 	struct pe_stats *pes;
 	size_t npes;
 	unsigned int done, total, failed;
-	unsigned int faults_by_kind[4];
+	unsigned int faults_by_kind[NKINDS];
 	json_object *failures;
 	FILE *junit;    /* the test cases, until the suite header is known */
 	bool tap, progress;
@@ -212,7 +217,8 @@ static int on_case(const struct eeh_campaign_case *c, void *data)
 	char name[96];
 
 	r->done++;
-	r->faults_by_kind[c->kind]++;
+	if ((unsigned int)c->kind < sizeof(r->faults_by_kind) / sizeof(r->faults_by_kind[0]))
+		r->faults_by_kind[c->kind]++;
 	r->virt_us += c->gap_us;
 	for (unsigned int i = 0; i < c->npes; i++) {
 		struct pe_stats *s = stats_for(r, c->pes[i].pe);
@@ -290,7 +296,7 @@ static int cmp_pe(const void *a, const void *b)
 static void print_kinds(struct run *r)
 {
 	printf("  faults by kind:");
-	for (unsigned int k = 0; k < 4; k++)
+	for (unsigned int k = 0; k < NKINDS; k++)
 		printf("%s %u %s", k ? "," : "", r->faults_by_kind[k],
 		       eeh_fault_kind_name((enum eeh_fault_kind)k));
 	printf("\n");
@@ -406,7 +412,7 @@ static json_object *summary_json(struct run *r)
 	add_int(j, "cases", r->done);
 	add_int(j, "failed", r->failed);
 	json_object_object_add(j, "passed", json_object_new_boolean(r->failed == 0));
-	for (unsigned int k = 0; k < 4; k++)
+	for (unsigned int k = 0; k < NKINDS; k++)
 		add_int(kinds, eeh_fault_kind_name((enum eeh_fault_kind)k), r->faults_by_kind[k]);
 	json_object_object_add(j, "faults_by_kind", kinds);
 	json_object_object_add(j, "wall_s", json_object_new_double(r->wall_s));
@@ -541,7 +547,8 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 		{ "interval", required_argument, NULL, 'I' }, { "junit", required_argument, NULL, 'J' },
 		{ "tap", no_argument, NULL, 'T' },	      { "json", no_argument, NULL, 'j' },
 		{ "no-progress", no_argument, NULL, 'q' },    { "html", required_argument, NULL, 'H' },
-		{ "trace", required_argument, NULL, 'R' },    { NULL, 0, NULL, 0 },
+		{ "trace", required_argument, NULL, 'R' },    { "bad-dma", required_argument, NULL, 'B' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct eeh_campaign_opts o = { .size = sizeof(struct eeh_campaign_opts), .seed = 1, .count = 1000, .topology = co->topology };
 	struct run r = { .o = &o, .last_pct = -1 };
@@ -555,7 +562,7 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 
 	(void)ctx; /* each trial builds its own host */
 	optind = 0; /* glibc: start over, permuting again */
-	while ((c = getopt_long(argc, argv, "s:n:S:L:I:J:TjqH:R:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:S:L:I:J:TjqH:R:B:", lo, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_parse_u64(optarg, &o.seed))
@@ -576,6 +583,11 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 		case 'S':
 			if (parse_shard(optarg, &o.shard, &o.nshards))
 				return bad_value("--shard", optarg, "I/N with 1 <= I <= N");
+			break;
+		case 'B':
+			if (cli_parse_u64(optarg, &v) || v > 100)
+				return bad_value("--bad-dma", optarg, "a percentage from 0 to 100");
+			o.bad_dma_percent = (unsigned int)v;
 			break;
 		case 'J':
 			junit = optarg;

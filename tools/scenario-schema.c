@@ -28,6 +28,7 @@ static const struct {
 	{ "inject", { "func", "addr", "mask", "type", "expect_error", NULL } },
 	{ "freeze", { NULL } },
 	{ "fence", { NULL } },
+	{ "bad_dma", { "addr", "write", NULL } },
 	{ "access", { "kind", "bar", "offset", "addr", NULL } },
 	{ "wait_ms", { NULL } },
 	{ "expect_state", { "state", NULL } },
@@ -199,8 +200,8 @@ static int check_step(struct scan *sc, const struct key *keys, size_t n, unsigne
 		if (near)
 			return at_key(sc, &at, "unknown step action '%s' (did you mean '%s'?)",
 				      at.name, near);
-		return at_key(sc, &at, "%s%s", "a step needs one action: inject, freeze, fence, access, "
-			      "wait_ms, expect_state, recover, replace or repeat", "");
+		return at_key(sc, &at, "%s%s", "a step needs one action: inject, freeze, fence, bad_dma, "
+			      "access, wait_ms, expect_state, recover, replace or repeat", "");
 	}
 	snprintf(where, sizeof(where), "a%s %s step", strchr("aeiou", step_kinds[kind].action[0])
 			 ? "n" : "", step_kinds[kind].action);
