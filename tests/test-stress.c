@@ -3,7 +3,8 @@
  * Stress of the simulated host's locking, for the ThreadSanitizer tier
  * (bounded in iterations, never in time): 8 threads run mixed PE
  * operations (freezes, injections, resets of the parent bus PE 2 and its
- * child PE 3 at once, thaws, device traffic, firmware calls, state reads)
+ * child PE 3 at once, thaws, device traffic that writes registers a reset
+ * frees, firmware calls, state reads)
  * while 8 vCPU threads of one VM make RTAS calls on guest PHBs backed by
  * the same PEs. Every call answers one of its documented values, and
  * afterwards every PE recovers to a working state.
@@ -18,7 +19,7 @@
 
 #define PE_THREADS 8
 #define VCPUS 8
-#define ITERATIONS 400
+#define ITERATIONS 2000
 
 /* Guest PHBs: the NIC (group 1), the switch's bus PE (group 2, the parent),
  * an NVMe behind it (group 3, the child) and the SAS adapter (group 8). */
@@ -37,6 +38,8 @@ static struct eeh_vm *vm;
 static struct eeh_pe *host_pe[NHOST];
 static atomic_uint unexpected;
 static atomic_uint calls;
+/* All threads start together, so their operations overlap. */
+static pthread_barrier_t start;
 
 static uint32_t next_rand(uint32_t *s)
 {
@@ -71,7 +74,7 @@ static void one_pe_step(struct eeh_pe *pe, uint32_t rnd)
 	uint32_t v32;
 	int r, st;
 
-	switch (rnd % 12) {
+	switch (rnd % 14) {
 	case 0:
 		r = eeh_inject_freeze(pe);
 		expect(r == 0 || r == -ENODEV, "freeze", r);
@@ -89,6 +92,14 @@ static void one_pe_step(struct eeh_pe *pe, uint32_t rnd)
 	case 3:
 		r = eeh_func_cfg_read(f, 0, 4, &v32);
 		expect(r == 0, "config read", r);
+		break;
+	case 12: /* device registers come to life: a reset frees them again */
+		r = eeh_func_cfg_write(f, 0x04, 2, 0x0006);
+		expect(r == 0, "config write", r);
+		break;
+	case 13:
+		r = eeh_func_mmio_write(f, 0, 8, 8, rnd);
+		expect(r == 0, "mmio write", r);
 		break;
 	case 4: /* a hot reset cycle: the parent's deactivate restores its children's BARs */
 	case 5:
@@ -124,6 +135,7 @@ static void *pe_thread(void *arg)
 {
 	uint32_t seed = 0x9e3779b9u * (uint32_t)(uintptr_t)arg + 1;
 
+	pthread_barrier_wait(&start);
 	for (unsigned int i = 0; i < ITERATIONS; i++) {
 		uint32_t rnd = next_rand(&seed);
 		/* Half the steps on the parent PE 2 or its child PE 3. */
@@ -194,6 +206,7 @@ static void *vcpu_thread(void *arg)
 {
 	uint32_t seed = 0x85ebca6bu * (uint32_t)(uintptr_t)arg + 7;
 
+	pthread_barrier_wait(&start);
 	for (unsigned int i = 0; i < ITERATIONS; i++)
 		vcpu_step(next_rand(&seed));
 	return NULL;
@@ -247,6 +260,7 @@ static void pe_ops_and_vcpus_on_parent_and_child_pes_stay_consistent(void)
 	}
 	CU_ASSERT_PTR_EQUAL(eeh_pe_parent(host_pe[2]), host_pe[1]);
 
+	CU_ASSERT_EQUAL_FATAL(pthread_barrier_init(&start, NULL, PE_THREADS + VCPUS), 0);
 	for (uintptr_t i = 0; i < PE_THREADS; i++)
 		CU_ASSERT_EQUAL_FATAL(pthread_create(&pe_t[i], NULL, pe_thread, (void *)i), 0);
 	for (uintptr_t i = 0; i < VCPUS; i++)
@@ -255,6 +269,7 @@ static void pe_ops_and_vcpus_on_parent_and_child_pes_stay_consistent(void)
 		pthread_join(pe_t[i], NULL);
 	for (size_t i = 0; i < VCPUS; i++)
 		pthread_join(vcpu_t[i], NULL);
+	pthread_barrier_destroy(&start);
 
 	CU_ASSERT_EQUAL(atomic_load(&unexpected), 0);
 	CU_ASSERT(atomic_load(&calls) >= (PE_THREADS + VCPUS) * ITERATIONS);
