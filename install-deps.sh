@@ -1,9 +1,11 @@
 #!/bin/sh
-# Install what libeeh needs to build and test on Debian 12 (run as root).
+# Install what libeeh needs to build and test on Debian 12 (run as root);
+# clang and its runtimes (libFuzzer, sanitizers) are for 'make fuzz'.
 set -e
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libpci-dev libudev-dev libjson-c-dev libcunit1-dev \
-	pciutils umockdev libumockdev-dev python3 >/dev/null
+	pciutils umockdev libumockdev-dev python3 \
+	clang-14 libclang-rt-14-dev >/dev/null
