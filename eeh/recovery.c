@@ -171,7 +171,8 @@ EEH_EXPORT int eeh_recovery_set_driver(struct eeh_recovery *rec, struct eeh_func
 	struct binding *b;
 	int r;
 
-	if (!rec || !func || func->pe->phb->ctx != rec->ctx)
+	if (!rec || !func || func->pe->phb->ctx != rec->ctx ||
+	    (drv && !struct_size_ok(drv, EEH_V1_SIZE(eeh_driver, needs_freset))))
 		return -EINVAL;
 	b = hashmap_get(&rec->by_func, (uint64_t)(uintptr_t)func);
 	if (!b) {
@@ -229,9 +230,10 @@ EEH_EXPORT unsigned int eeh_recovery_event_count(struct eeh_recovery *rec)
 EEH_EXPORT int eeh_recovery_event_get(struct eeh_recovery *rec, unsigned int index,
 				      struct eeh_recovery_event *ev)
 {
-	if (!rec || !ev || index >= rec->nlog)
+	if (!rec || !struct_size_ok(ev, EEH_V1_SIZE(eeh_recovery_event, value)) ||
+	    index >= rec->nlog)
 		return -EINVAL;
-	*ev = rec->log[index];
+	struct_out(ev, &rec->log[index], sizeof(rec->log[index]));
 	return 0;
 }
 
@@ -493,7 +495,7 @@ static enum eeh_ers_result detect(struct eeh_recovery *rec, struct eeh_pe *pe, i
 				  struct eeh_recovery_result *res)
 {
 	struct report r = { .pe = pe, .result = EEH_ERS_NONE };
-	struct eeh_pe_error perr;
+	struct eeh_pe_error perr = { .size = sizeof(perr) };
 	int s;
 
 	/* The freeze was counted when the platform froze the PE (the
@@ -586,29 +588,20 @@ static struct eeh_pe *escalate(struct eeh_recovery *rec, struct eeh_pe *pe)
 	return top;
 }
 
-EEH_EXPORT int eeh_recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe,
-				struct eeh_recovery_result *res)
+/* eeh_recovery_run() on a whole, zeroed result. */
+static void recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe,
+			 struct eeh_recovery_result *res)
 {
-	const struct eeh_backend_ops *ops;
-	struct eeh_recovery_result local;
 	enum eeh_ers_result result;
 	int s;
 
-	if (!rec || !pe || pe->phb->ctx != rec->ctx)
-		return -EINVAL;
-	ops = rec->ctx->ops;
-	if (!ops)
-		return -EOPNOTSUPP;
-	if (!res)
-		res = &local;
-	memset(res, 0, sizeof(*res));
 	res->pe = pe;
 	res->start_us = eeh_clock_now_us(rec->ctx);
 	res->result = EEH_ERS_NONE;
 	if (atomic_load(&pe->kflags) & EEH_PE_REMOVED) {
 		res->outcome = EEH_RECOVERY_REMOVED;
 		res->end_us = res->start_us;
-		return 0;
+		return;
 	}
 	pe = escalate(rec, pe);
 	res->pe = pe;
@@ -618,7 +611,7 @@ EEH_EXPORT int eeh_recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe,
 		res->outcome = EEH_RECOVERY_NOT_FROZEN;
 		res->freeze_count = pe->freeze_count;
 		res->end_us = res->start_us;
-		return 0;
+		return;
 	}
 	log_step(rec, EEH_STEP_BEGIN, pe, NULL, s);
 	info(rec->ctx, "Recovering %s", pe->name);
@@ -656,5 +649,20 @@ EEH_EXPORT int eeh_recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe,
 	pe_subtree_set_flags(pe, 0, EEH_PE_RECOVERING);
 	res->end_us = eeh_clock_now_us(rec->ctx);
 	log_step(rec, EEH_STEP_END, pe, NULL, (int)res->outcome);
+}
+
+EEH_EXPORT int eeh_recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe,
+				struct eeh_recovery_result *res)
+{
+	struct eeh_recovery_result local = { .size = sizeof(local) };
+
+	if (!rec || !pe || pe->phb->ctx != rec->ctx ||
+	    (res && !struct_size_ok(res, EEH_V1_SIZE(eeh_recovery_result, pe))))
+		return -EINVAL;
+	if (!rec->ctx->ops)
+		return -EOPNOTSUPP;
+	recovery_run(rec, pe, &local);
+	if (res)
+		struct_out(res, &local, sizeof(local));
 	return 0;
 }

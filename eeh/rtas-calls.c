@@ -484,7 +484,7 @@ static int32_t strict_error_detail(struct rtas_req *r, struct rtas_phb *phb, boo
 	uint8_t log[EEH_RTAS_ERROR_LOG_MAX], drv[EEH_RTAS_ERROR_LOG_MAX];
 	uint64_t drv_addr = r->args[3], ret_addr = r->args[5];
 	uint32_t drv_len = r->args[4], ret_len = r->args[6];
-	struct eeh_pe_error e;
+	struct eeh_pe_error e = { .size = sizeof(e) };
 	struct papr_state ps;
 	struct elog_in in = { .phb = phb, .err = &e };
 	bool have_log = false;

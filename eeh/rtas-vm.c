@@ -58,7 +58,7 @@ struct eeh_vm *rtas_vm_alloc(struct eeh_ctx *ctx, const struct eeh_vm_ops *ops, 
 	atomic_init(&vm->refcount, 1);
 	vm->ctx = eeh_ref(ctx);
 	if (ops)
-		vm->ops = *ops;
+		struct_in(&vm->ops, sizeof(vm->ops), ops);
 	vm->opaque = opaque;
 	atomic_init(&vm->mode, EEH_RTAS_MODE_QEMU);
 	atomic_init(&vm->errinjct_on, true);
@@ -399,7 +399,7 @@ static int phb_reset(struct rtas_phb *phb)
 	atomic_store(&phb->perm, false);
 	atomic_store(&phb->enabled, false);
 	if (phb->pe) {
-		struct eeh_pe_error e;
+		struct eeh_pe_error e = { .size = sizeof(e) };
 
 		/* Errors from before the reboot are not the new guest's. */
 		if (eeh_pe_last_error(phb->pe, &e) == 0)

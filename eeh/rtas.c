@@ -16,7 +16,8 @@ EEH_EXPORT int eeh_vm_new(struct eeh_ctx *ctx, const struct eeh_vm_ops *ops, voi
 {
 	struct eeh_vm *vm;
 
-	if (!ctx || !out)
+	if (!ctx || !out ||
+	    (ops && !struct_size_ok(ops, EEH_V1_SIZE(eeh_vm_ops, bar_to_guest))))
 		return -EINVAL;
 	*out = NULL;
 	vm = rtas_vm_alloc(ctx, ops, opaque);

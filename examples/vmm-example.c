@@ -111,6 +111,7 @@ static void expect(const char *what, long got, long want)
 int main(void)
 {
 	const struct eeh_vm_ops ops = {
+		.size = sizeof(struct eeh_vm_ops),
 		.mem_read = vmm_mem_read,
 		.mem_write = vmm_mem_write,
 		.pre_reset = vmm_pre_reset,

@@ -87,10 +87,12 @@ static void cd_resume(struct eeh_func *f, void *d)
 }
 
 static const struct eeh_driver drv_plain = {
+	.size = sizeof(struct eeh_driver),
 	.name = "campaign", .error_detected = cd_detected, .mmio_enabled = cd_mmio,
 	.slot_reset = cd_slot, .resume = cd_resume,
 };
 static const struct eeh_driver drv_freset = {
+	.size = sizeof(struct eeh_driver),
 	.name = "campaign-freset", .error_detected = cd_detected, .mmio_enabled = cd_mmio,
 	.slot_reset = cd_slot, .resume = cd_resume, .needs_freset = true,
 };
@@ -527,7 +529,7 @@ static void check_recovered(struct campaign *c, struct mpe *m, struct eeh_campai
 static void recover_one(struct campaign *c, struct mpe *m, struct eeh_campaign_pe *o,
 			enum eeh_recovery_outcome expected)
 {
-	struct eeh_recovery_result res;
+	struct eeh_recovery_result res = { .size = sizeof(res) };
 	enum eeh_recovery_path want_path = model_path(c, m);
 	int r;
 
@@ -597,7 +599,7 @@ static int run_case(struct campaign *c, unsigned int index, unsigned int trial,
 	else if (!frozen(f.pe->pe))
 		fail(c, "%s did not freeze", f.pe->name);
 	else if (f.kind != EEH_FAULT_FENCE) {
-		struct eeh_pe_error e;
+		struct eeh_pe_error e = { .size = sizeof(e) };
 
 		if (eeh_pe_last_error(f.pe->pe, &e) == 0 && e.func != f.func)
 			fail(c, "%s: error log says function %d, injected %d", f.pe->name, e.func,
@@ -685,7 +687,7 @@ static int run_case(struct campaign *c, unsigned int index, unsigned int trial,
 static int check_opts(const struct eeh_campaign_opts *o, unsigned int *ntrials,
 		      unsigned int *trial_len)
 {
-	if (!o || o->count == 0 || (o->shard && (!o->nshards || o->shard > o->nshards)) ||
+	if (!struct_size_ok(o, EEH_V1_SIZE(eeh_campaign_opts, topology_json)) || o->count == 0 || (o->shard && (!o->nshards || o->shard > o->nshards)) ||
 	    (!o->shard && o->nshards > 1))
 		return -EINVAL;
 	*trial_len = o->trial_len ? o->trial_len : DEFAULT_TRIAL_LEN;
@@ -714,7 +716,7 @@ EEH_EXPORT int eeh_campaign_shard_size(const struct eeh_campaign_opts *o)
 EEH_EXPORT int eeh_campaign_run(const struct eeh_campaign_opts *opts, eeh_campaign_case_fn fn,
 				void *data)
 {
-	struct eeh_campaign_opts o;
+	struct eeh_campaign_opts o = { .size = sizeof(o) };
 	struct campaign c;
 	unsigned int ntrials, len;
 	int r, failed = 0;
@@ -722,7 +724,7 @@ EEH_EXPORT int eeh_campaign_run(const struct eeh_campaign_opts *opts, eeh_campai
 	r = check_opts(opts, &ntrials, &len);
 	if (r < 0)
 		return r;
-	o = *opts;
+	struct_in(&o, sizeof(o), opts);
 	if (!o.interval_ms)
 		o.interval_ms = DEFAULT_INTERVAL_MS;
 	memset(&c, 0, sizeof(c));

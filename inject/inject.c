@@ -63,7 +63,7 @@ static int check_sim(struct eeh_pe *pe)
 {
 	if (!pe)
 		return -EINVAL;
-	return eeh_is_sim(pe->phb->ctx) ? 0 : -EOPNOTSUPP;
+	return ctx_has(pe->phb->ctx, EEH_BACKEND_CAP_SIM_KERNEL) ? 0 : -EOPNOTSUPP;
 }
 
 EEH_EXPORT int eeh_inject_record_count(struct eeh_pe *pe)

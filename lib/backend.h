@@ -42,6 +42,11 @@ struct vfio_eeh_pe_op;
 /* pe_op: a kernel runs the whole PE op (its own eeh_pe_op(), recovery
  * and all); the library's engine (eeh/pe-op.c) only checks arguments. */
 #define EEH_BACKEND_CAP_KERNEL_PE_OP (1u << 5)
+/* The host's kernel is simulated too: a VFIO container or an iommufd
+ * opened without an fd is an in-process model of the kernel's objects
+ * (vfio-container.c, iommufd-sim.c), and injections leave a record
+ * (sim-inject.c). Without it they are the real kernel's. */
+#define EEH_BACKEND_CAP_SIM_KERNEL (1u << 6)
 
 struct eeh_backend_ops {
 	const char *name; /* EEH_BACKEND=<name> chooses it */
@@ -116,6 +121,9 @@ static inline bool backend_has(const struct eeh_backend_ops *ops, unsigned int c
 {
 	return ops && (ops->caps & cap) == cap;
 }
+
+/* Whether ctx's backend has cap (libeeh-private.h, after struct eeh_ctx). */
+static inline bool ctx_has(const struct eeh_ctx *ctx, unsigned int cap);
 
 /*
  * Routes to a kernel. Beside the backend, a PE op can reach a kernel by

@@ -86,14 +86,14 @@ static int parse_counter(const char *text, const char *name, uint64_t *out)
 	return 0;
 }
 
-EEH_EXPORT int eeh_host_get_counters(struct eeh_ctx *ctx, struct eeh_host_counters *c)
+EEH_EXPORT int eeh_host_get_counters(struct eeh_ctx *ctx, struct eeh_host_counters *out)
 {
+	struct eeh_host_counters counters = { .size = sizeof(counters) }, *c = &counters;
 	char text[1024];
 	ssize_t n;
 
-	if (!ctx || !c)
+	if (!ctx || !struct_size_ok(out, EEH_V1_SIZE(eeh_host_counters, slot_resets)))
 		return -EINVAL;
-	memset(c, 0, sizeof(*c));
 	n = sys_read_file(ctx, PROC_EEH, text, sizeof(text));
 	if (n < 0)
 		return n == -ENOENT ? -ENODEV : (int)n;
@@ -108,12 +108,13 @@ EEH_EXPORT int eeh_host_get_counters(struct eeh_ctx *ctx, struct eeh_host_counte
 	parse_counter(text, "eeh_total_mmio_ffs=", &c->total_mmio_ffs);
 	parse_counter(text, "eeh_false_positives=", &c->false_positives);
 	parse_counter(text, "eeh_slot_resets=", &c->slot_resets);
+	struct_out(out, c, sizeof(*c));
 	return 0;
 }
 
 EEH_EXPORT const char *eeh_host_missing(struct eeh_ctx *ctx)
 {
-	struct eeh_host_counters c;
+	struct eeh_host_counters c = { .size = sizeof(c) };
 	struct host *h = ctx ? host_of(ctx) : NULL;
 	struct stat st;
 	int r;
@@ -550,7 +551,7 @@ static int read_max_freezes(struct eeh_ctx *ctx, unsigned int *max)
 
 EEH_EXPORT int eeh_new_host(const char *root, struct eeh_ctx **out)
 {
-	struct eeh_host_counters c;
+	struct eeh_host_counters c = { .size = sizeof(c) };
 	struct eeh_ctx *ctx;
 	struct host *h;
 	struct stat st;
@@ -598,9 +599,9 @@ EEH_EXPORT int eeh_host_get_stats(struct eeh_ctx *ctx, struct eeh_host_stats *st
 {
 	struct host *h = ctx ? host_of(ctx) : NULL;
 
-	if (!h || !stats)
+	if (!h || !struct_size_ok(stats, EEH_V1_SIZE(eeh_host_stats, eeh_attrs)))
 		return -EINVAL;
-	*stats = h->stats;
+	struct_out(stats, &h->stats, sizeof(h->stats));
 	return 0;
 }
 

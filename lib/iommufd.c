@@ -506,7 +506,7 @@ EEH_EXPORT int eeh_iommufd_open(struct eeh_ctx *ctx, unsigned int flags, struct 
 	rc = iofd_new(ctx, &ifd);
 	if (rc < 0)
 		return rc;
-	if (eeh_is_sim(ctx) && !(flags & EEH_IOMMUFD_KERNEL)) {
+	if (ctx_has(ctx, EEH_BACKEND_CAP_SIM_KERNEL) && !(flags & EEH_IOMMUFD_KERNEL)) {
 		ifd->k = &iofd_sim_kernel;
 		rc = iofd_sim_init(ifd);
 	} else {
@@ -891,14 +891,17 @@ EEH_EXPORT int eeh_iommufd_unregister_device(struct eeh_iommufd *ifd, uint32_t d
 EEH_EXPORT int eeh_iommufd_device_info(struct eeh_iommufd *ifd, uint32_t devid,
 				       struct eeh_iommufd_device *info)
 {
+	struct eeh_iommufd_device d = { .size = sizeof(d) };
 	struct iofd_dev *dev;
 
-	if (!ifd || !info)
+	if (!ifd || !struct_size_ok(info, EEH_V1_SIZE(eeh_iommufd_device, name)))
 		return -EINVAL;
 	pthread_rwlock_rdlock(&ifd->lock);
 	dev = dev_get(ifd, devid);
 	if (dev) {
-		memset(info, 0, sizeof(*info));
+		struct eeh_iommufd_device *out = info;
+
+		info = &d;
 		info->devid = dev->devid;
 		info->group = dev->group;
 		info->ioas_id = dev->ioas ? dev->ioas->id : 0;
@@ -906,6 +909,7 @@ EEH_EXPORT int eeh_iommufd_device_info(struct eeh_iommufd *ifd, uint32_t devid,
 		info->pe = dev->pe;
 		info->registered = dev->registered;
 		memcpy(info->name, dev->name, sizeof(info->name));
+		struct_out(out, info, sizeof(*info));
 	}
 	pthread_rwlock_unlock(&ifd->lock);
 	return dev ? 0 : -ENOENT;

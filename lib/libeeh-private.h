@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
+#include <string.h>
 #include <syslog.h>
 
 #include "libeeh.h"
@@ -17,6 +19,39 @@
 
 #define EEH_EXPORT __attribute__((visibility("default")))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Public structs that may grow carry their size first (libeeh.h). A
+ * caller built against an older libeeh.h passes a smaller struct, never
+ * one smaller than the first version's (EEH_V1_SIZE: up to its last
+ * member then). struct_size_ok(): the caller's struct is big enough.
+ * struct_out(): hand a struct the library filled to the caller, as much
+ * of it as the caller's size covers. struct_in(): take the caller's
+ * struct, the members it does not know zeroed.
+ */
+#define EEH_V1_SIZE(type, last) (offsetof(struct type, last) + sizeof(((struct type *)0)->last))
+static inline bool struct_size_ok(const void *p, size_t v1_size)
+{
+	return p && *(const size_t *)p >= v1_size;
+}
+
+static inline void struct_out(void *dst, const void *src, size_t src_size)
+{
+	size_t n = *(const size_t *)dst;
+
+	if (n > src_size)
+		n = src_size;
+	memcpy((char *)dst + sizeof(size_t), (const char *)src + sizeof(size_t), n - sizeof(size_t));
+}
+
+static inline void struct_in(void *dst, size_t dst_size, const void *src)
+{
+	size_t n = *(const size_t *)src;
+
+	memset(dst, 0, dst_size);
+	memcpy(dst, src, n < dst_size ? n : dst_size);
+	*(size_t *)dst = dst_size;
+}
 
 /* Kernel EEH_STATE_* platform bits (arch/powerpc/include/asm/eeh.h). */
 #define EEH_STATE_UNAVAILABLE 0x01
@@ -236,6 +271,11 @@ struct eeh_ctx {
 	char *image_path;
 	int image_lock_fd;
 };
+
+static inline bool ctx_has(const struct eeh_ctx *ctx, unsigned int cap)
+{
+	return backend_has(ctx->ops, cap);
+}
 
 struct eeh_ctx *ctx_alloc(void);
 void ctx_set_backend(struct eeh_ctx *ctx, const struct eeh_backend_ops *ops, void *data);

@@ -6,10 +6,27 @@
  * VFIO_EEH_PE_OP operations applied to PEs and to iommufd device objects,
  * and a simulated POWER host that runs all of it on any Linux machine.
  *
+ * Contents, in this order:
+ *   Context       eeh_new*(), ref/unref, logging, root directory, system calls
+ *   Clock         the virtual or real clock every EEH wait runs on
+ *   Model         PHBs, PEs, PCI functions: iteration, lookups, device access
+ *   Simulator     PAPR state control, error record, freeze limit, EEH switch
+ *   PE ops        eeh_pe_op(): VFIO_EEH_PE_OP with the kernel's semantics
+ *   iommufd       device objects, the one-group rule; legacy VFIO containers
+ *   RTAS          the guest's RTAS EEH calls for a VMM (eeh_vm_*)
+ *   Injection     IOA bus error functions 0..19, freezes, fences, records
+ *   Recovery      the kernel's host recovery (eeh_recovery_*)
+ *   Campaigns     seeded, shardable random fault campaigns
+ *   Real hosts    discovery statistics, /proc and debugfs files, udev monitor
+ *
  * Conventions: every function that can fail returns a negative errno value
- * (-EINVAL, -ENODEV, ...) and never aborts on caller input. Handles are
- * opaque and owned by the context; they stay valid until the context is
- * released.
+ * (-EINVAL, -ENODEV, ...). Handles are opaque and owned by the context;
+ * they stay valid until the context is released. Public structs that may
+ * grow in later versions (options, callbacks, results, statistics) carry
+ * their size as first member: set it to sizeof the struct (for example
+ * `struct eeh_recovery_result res = { .size = sizeof(res) };`). A size
+ * smaller than the struct's first version is refused with -EINVAL; the
+ * library fills or reads only as much as the size covers.
  */
 #ifndef LIBEEH_H
 #define LIBEEH_H
@@ -66,6 +83,21 @@ int eeh_new_sim_json(const char *json, struct eeh_ctx **ctx);
  */
 int eeh_new_sim_image(const char *image, const char *topology, struct eeh_ctx **ctx);
 
+/*
+ * Create a context on the real host: discover PCI functions, IOMMU groups
+ * and EEH PEs from sysfs under root (NULL: $EEH_ROOT, else "/"), and use
+ * the kernel's EEH files (sysfs eeh_pe_state, /proc/powerpc/eeh, debugfs)
+ * for PE operations. With the real root, libudev enumerates the functions;
+ * with another root, <root>/sys is walked. A host without EEH (x86) still
+ * gives a model (one PE per IOMMU group) whose ops fail with -EOPNOTSUPP
+ * and a log line naming what is missing. The model is read once; changing
+ * the root later does not rediscover. Returns 0, -ENOMEM, -ENOENT (no
+ * <root>/sys/bus/pci: no sysfs or no PCI), -EACCES.
+ */
+int eeh_new_host(const char *root, struct eeh_ctx **ctx);
+/* true if the context runs on the real-host backend */
+bool eeh_is_host(struct eeh_ctx *ctx);
+
 /* Write the simulator state back to its image (atomic rename). -EINVAL if
  * the context has no image, -EIO/-EACCES on write failure. */
 int eeh_save_image(struct eeh_ctx *ctx);
@@ -106,6 +138,7 @@ const char *eeh_get_root(struct eeh_ctx *ctx);
  */
 struct stat;
 struct eeh_syscalls {
+	size_t size;  /* sizeof(struct eeh_syscalls), set by the caller */
 	int (*open)(void *data, const char *path, int flags, unsigned int mode);
 	int (*close)(void *data, int fd);
 	int (*ioctl)(void *data, int fd, unsigned long request, void *arg);
@@ -276,6 +309,7 @@ int eeh_sim_papr_call(struct eeh_pe *pe, enum eeh_papr_call call);
  * freeze with no cause, -2 for a PHB fence. Returns 0, -EINVAL, or
  * -EOPNOTSUPP when the backend keeps no record. */
 struct eeh_pe_error {
+	size_t size;  /* sizeof(struct eeh_pe_error), set by the caller */
 	unsigned int errors;   /* errors seen since the PE was created */
 	int func;
 	uint64_t addr;         /* bus address of the failing access, 0 if none */
@@ -337,7 +371,9 @@ int eeh_pe_papr_state(struct eeh_pe *pe, int *state, unsigned int *unavail_ms);
  * DMA_ENABLED 0x40), the 1st word of sysfs eeh_pe_state. */
 int eeh_pe_platform_state(struct eeh_pe *pe);
 
-/* ---- iommufd device objects (issue: iommufd) ---- */
+/* ------------------------------------------------------------------ */
+/* iommufd device objects and legacy VFIO containers                  */
+/* ------------------------------------------------------------------ */
 
 /*
  * EEH on iommufd device objects. Linux has no EEH uAPI for iommufd: libeeh
@@ -436,6 +472,7 @@ int eeh_iommufd_register_device(struct eeh_iommufd *ifd, uint32_t devid, int gro
 int eeh_iommufd_unregister_device(struct eeh_iommufd *ifd, uint32_t devid);
 
 struct eeh_iommufd_device {
+	size_t size;  /* sizeof(struct eeh_iommufd_device), set by the caller */
 	uint32_t devid;
 	int group;
 	uint32_t ioas_id;    /* 0: not attached */
@@ -526,7 +563,9 @@ int eeh_container_spapr_info(struct eeh_container *c, struct vfio_iommu_spapr_tc
  */
 int eeh_container_pe_op(struct eeh_container *c, struct vfio_eeh_pe_op *op);
 
-/* ---- RTAS front end (issue: VMM front end) ---- */
+/* ------------------------------------------------------------------ */
+/* RTAS front end for VMMs                                            */
+/* ------------------------------------------------------------------ */
 
 /*
  * The VMM front end: a POWER guest's EEH RTAS calls, forwarded by the VMM
@@ -600,6 +639,7 @@ enum eeh_rtas_mode { EEH_RTAS_MODE_QEMU = 0, EEH_RTAS_MODE_PAPR = 1 };
  * bar_to_guest: the reverse, for addresses reported in error logs.
  */
 struct eeh_vm_ops {
+	size_t size;  /* sizeof(struct eeh_vm_ops), set by the caller */
 	int (*mem_read)(void *opaque, uint64_t addr, void *buf, size_t len);
 	int (*mem_write)(void *opaque, uint64_t addr, const void *buf, size_t len);
 	void (*pre_reset)(void *opaque, uint64_t buid);
@@ -756,7 +796,9 @@ long eeh_vm_errinjct_tokens(struct eeh_vm *vm, void *buf, size_t len);
 #define EEH_VM_ALL_PHBS UINT64_MAX
 int eeh_vm_reset_capabilities(struct eeh_vm *vm, uint64_t buid);
 
-/* ---- recovery driver (issue: injector and recovery) ---- */
+/* ------------------------------------------------------------------ */
+/* Error injection                                                    */
+/* ------------------------------------------------------------------ */
 
 /*
  * Error injection (inject/inject.c). PAPR ibm,errinjct ioa-bus-error and
@@ -829,6 +871,7 @@ int eeh_inject_fence(struct eeh_phb *phb);
  */
 enum eeh_inject_kind { EEH_INJECT_IOA = 0, EEH_INJECT_FREEZE = 1, EEH_INJECT_FENCE = 2 };
 struct eeh_inject_record {
+	size_t size;  /* sizeof(struct eeh_inject_record), set by the caller */
 	enum eeh_inject_kind kind;
 	unsigned int type;      /* EEH_ERR_TYPE_* for EEH_INJECT_IOA */
 	unsigned int func;      /* 0..19 for EEH_INJECT_IOA */
@@ -853,6 +896,10 @@ int eeh_inject_pending(struct eeh_pe *pe);
  * Returns 0, -EINVAL, -EOPNOTSUPP (not the simulated host).
  */
 int eeh_sim_replace_pe(struct eeh_pe *pe);
+
+/* ------------------------------------------------------------------ */
+/* Recovery driver                                                    */
+/* ------------------------------------------------------------------ */
 
 /*
  * Host-side recovery driver (eeh/recovery.c): the kernel's
@@ -883,6 +930,7 @@ enum eeh_ers_result eeh_ers_merge(enum eeh_ers_result old, enum eeh_ers_result a
  * driver does not implement; a driver without error_detected or slot_reset
  * is removed and rescanned around a reset, as the kernel does. */
 struct eeh_driver {
+	size_t size;  /* sizeof(struct eeh_driver), set by the caller */
 	const char *name;
 	enum eeh_ers_result (*error_detected)(struct eeh_func *func, enum eeh_channel_state state,
 					      void *data);
@@ -916,6 +964,7 @@ enum eeh_recovery_path {
 	EEH_RECOVERY_PATH_HOTPLUG = 3, /* no EEH-aware driver: remove, reset, rescan */
 };
 struct eeh_recovery_result {
+	size_t size;  /* sizeof(struct eeh_recovery_result), set by the caller */
 	enum eeh_recovery_outcome outcome;
 	enum eeh_recovery_path path;
 	enum eeh_ers_result result;   /* the merged driver result at the end */
@@ -954,6 +1003,7 @@ enum eeh_recovery_step {
 	EEH_STEP_ESCALATE, /* a parent PE is frozen: it is recovered instead (pe = the parent) */
 };
 struct eeh_recovery_event {
+	size_t size;  /* sizeof(struct eeh_recovery_event), set by the caller */
 	uint64_t time_us;
 	enum eeh_recovery_step step;
 	struct eeh_pe *pe;
@@ -969,6 +1019,10 @@ void eeh_recovery_log_clear(struct eeh_recovery *rec);
 /* Keep the log (default) or drop events (faster campaigns). */
 void eeh_recovery_set_logging(struct eeh_recovery *rec, bool on);
 
+/* ------------------------------------------------------------------ */
+/* Campaigns                                                          */
+/* ------------------------------------------------------------------ */
+
 /*
  * Campaigns (inject/campaign.c): count random faults over a simulated
  * host, each one injected, detected by the device traffic it breaks,
@@ -979,6 +1033,7 @@ void eeh_recovery_set_logging(struct eeh_recovery *rec, bool on);
  * the shards together give exactly the cases of the whole campaign.
  */
 struct eeh_campaign_opts {
+	size_t size;  /* sizeof(struct eeh_campaign_opts), set by the caller */
 	uint64_t seed;
 	unsigned int count;      /* faults in the whole campaign */
 	unsigned int shard;      /* 1..nshards; 0 = whole campaign */
@@ -1030,25 +1085,14 @@ int eeh_campaign_run(const struct eeh_campaign_opts *opts, eeh_campaign_case_fn 
 /* Cases a shard runs (for progress bars); -EINVAL as above. */
 int eeh_campaign_shard_size(const struct eeh_campaign_opts *opts);
 
-/* ---- host discovery (issue: real hosts) ---- */
+/* ------------------------------------------------------------------ */
+/* Real hosts: discovery, kernel EEH files, hotplug                   */
+/* ------------------------------------------------------------------ */
 
-/*
- * Create a context on the real host: discover PCI functions, IOMMU groups
- * and EEH PEs from sysfs under root (NULL: $EEH_ROOT, else "/"), and use
- * the kernel's EEH files (sysfs eeh_pe_state, /proc/powerpc/eeh, debugfs)
- * for PE operations. With the real root, libudev enumerates the functions;
- * with another root, <root>/sys is walked. A host without EEH (x86) still
- * gives a model (one PE per IOMMU group) whose ops fail with -EOPNOTSUPP
- * and a log line naming what is missing. The model is read once; changing
- * the root later does not rediscover. Returns 0, -ENOMEM, -ENOENT (no
- * <root>/sys/bus/pci: no sysfs or no PCI), -EACCES.
- */
-int eeh_new_host(const char *root, struct eeh_ctx **ctx);
-/* true if the context runs on the real-host backend */
-bool eeh_is_host(struct eeh_ctx *ctx);
 
 /* What discovery saw and what the monitor changed since. */
 struct eeh_host_stats {
+	size_t size;  /* sizeof(struct eeh_host_stats), set by the caller */
 	unsigned int funcs;           /* functions in the model now */
 	unsigned int no_group;        /* functions left out: no IOMMU group */
 	unsigned int group_mismatch;  /* one-PE-one-group violations (each logged) */
@@ -1061,6 +1105,7 @@ int eeh_host_get_stats(struct eeh_ctx *ctx, struct eeh_host_stats *stats);
 
 /* /proc/powerpc/eeh. */
 struct eeh_host_counters {
+	size_t size;  /* sizeof(struct eeh_host_counters), set by the caller */
 	bool enabled;                 /* "EEH Subsystem is enabled" */
 	uint64_t no_device, no_dn, no_cfg_addr, ignored_check;
 	uint64_t total_mmio_ffs, false_positives, slot_resets;

@@ -250,6 +250,8 @@ int sim_record_get(struct eeh_pe *pe, unsigned int index, struct eeh_inject_reco
 {
 	const struct sim_inject_rec *r;
 
+	if (!struct_size_ok(out, EEH_V1_SIZE(eeh_inject_record, hit_func)))
+		return -EINVAL;
 	pthread_mutex_lock(&pe->lock);
 	r = sim_inject_record(pe, index);
 	if (r) {

@@ -21,7 +21,7 @@
 
 EEH_EXPORT int eeh_pe_last_error(struct eeh_pe *pe, struct eeh_pe_error *e)
 {
-	if (!pe || !e)
+	if (!pe || !struct_size_ok(e, EEH_V1_SIZE(eeh_pe_error, time_us)))
 		return -EINVAL;
 	if (!eeh_is_sim(pe->phb->ctx))
 		return -EOPNOTSUPP;
@@ -243,7 +243,7 @@ static int sim_open(struct eeh_ctx **out);
 const struct eeh_backend_ops sim_backend_ops = {
 	.name = "sim",
 	.caps = EEH_BACKEND_CAP_HOT_RESET | EEH_BACKEND_CAP_FRESET | EEH_BACKEND_CAP_CONFIGURE |
-		EEH_BACKEND_CAP_INJECT | EEH_BACKEND_CAP_DEVICE_ACCESS,
+		EEH_BACKEND_CAP_INJECT | EEH_BACKEND_CAP_DEVICE_ACCESS | EEH_BACKEND_CAP_SIM_KERNEL,
 	.pe_priv_size = sizeof(struct sim_pe),
 	.open = sim_open,
 	.pe_init = sim_pe_init,

@@ -139,7 +139,7 @@ int sys_write_file(struct eeh_ctx *ctx, const char *path, const char *text)
 
 EEH_EXPORT int eeh_set_syscalls(struct eeh_ctx *ctx, const struct eeh_syscalls *ops, void *data)
 {
-	if (!ctx)
+	if (!ctx || (ops && !struct_size_ok(ops, EEH_V1_SIZE(eeh_syscalls, readlink))))
 		return -EINVAL;
 	ctx->sys = ops;
 	ctx->sys_data = data;

@@ -75,7 +75,7 @@ EEH_EXPORT int eeh_container_open(struct eeh_ctx *ctx, int fd, unsigned int flag
 	}
 	c->ctx = eeh_ref(ctx);
 	c->fd = fd;
-	if (fd < 0 && eeh_is_sim(ctx) && !(flags & EEH_CONTAINER_KERNEL)) {
+	if (fd < 0 && ctx_has(ctx, EEH_BACKEND_CAP_SIM_KERNEL) && !(flags & EEH_CONTAINER_KERNEL)) {
 		/* A POWER host: SPAPR v2, EEH as the kernel's eeh_enabled(). */
 		c->spapr_v2 = c->spapr_v1 = true;
 		c->eeh = eeh_get_enabled(ctx);

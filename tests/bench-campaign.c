@@ -42,7 +42,7 @@ static double recovery_rate(const struct eeh_driver *drv, unsigned int n)
 {
 	struct eeh_ctx *ctx;
 	struct eeh_recovery *rec;
-	struct eeh_recovery_result res;
+	struct eeh_recovery_result res = { .size = sizeof(res) };
 	struct eeh_pe *pe;
 	struct eeh_func *f;
 	double t0, t;
@@ -69,10 +69,10 @@ static double recovery_rate(const struct eeh_driver *drv, unsigned int n)
 
 int main(void)
 {
-	struct eeh_campaign_opts o = { .seed = 1, .count = 1000000 };
-	static const struct eeh_driver thaw_drv = { .error_detected = can_recover,
+	struct eeh_campaign_opts o = { .size = sizeof(struct eeh_campaign_opts), .seed = 1, .count = 1000000 };
+	static const struct eeh_driver thaw_drv = { .size = sizeof(struct eeh_driver), .error_detected = can_recover,
 						    .mmio_enabled = recovered };
-	static const struct eeh_driver reset_drv = { .error_detected = need_reset,
+	static const struct eeh_driver reset_drv = { .size = sizeof(struct eeh_driver), .error_detected = need_reset,
 						     .slot_reset = recovered };
 	unsigned int failed = 0;
 	double t0, t;

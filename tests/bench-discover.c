@@ -54,7 +54,7 @@ static double run_lspci(const char *sysdir, bool numeric)
 static double run_discovery(const char *root, unsigned int *nfuncs)
 {
 	struct eeh_ctx *ctx = NULL;
-	struct eeh_host_stats st;
+	struct eeh_host_stats st = { .size = sizeof(st) };
 	double t0 = bench_now_ns(), t;
 
 	if (eeh_new_host(root, &ctx) < 0)

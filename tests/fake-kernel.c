@@ -698,6 +698,7 @@ static long f_readlink(void *data, const char *path, char *buf, size_t len)
 }
 
 static const struct eeh_syscalls fake_syscalls = {
+	.size = sizeof(struct eeh_syscalls),
 	.open = f_open,
 	.close = f_close,
 	.ioctl = f_ioctl,

@@ -58,7 +58,7 @@ static int on_case(const struct eeh_campaign_case *c, void *data)
 
 static void builtin_campaign_passes_and_covers_every_path(void)
 {
-	struct eeh_campaign_opts o = { .seed = 1, .count = 2000 };
+	struct eeh_campaign_opts o = { .size = sizeof(struct eeh_campaign_opts), .seed = 1, .count = 2000 };
 	struct tally t = { 0 };
 
 	CU_ASSERT_EQUAL(eeh_campaign_run(&o, on_case, &t), 0);
@@ -75,7 +75,7 @@ static void builtin_campaign_passes_and_covers_every_path(void)
 
 static void same_seed_same_cases_other_seed_other_cases(void)
 {
-	struct eeh_campaign_opts o = { .seed = 42, .count = 500 };
+	struct eeh_campaign_opts o = { .size = sizeof(struct eeh_campaign_opts), .seed = 42, .count = 500 };
 	struct tally a = { 0 }, b = { 0 }, c = { 0 };
 
 	CU_ASSERT_EQUAL(eeh_campaign_run(&o, on_case, &a), 0);
@@ -88,7 +88,7 @@ static void same_seed_same_cases_other_seed_other_cases(void)
 
 static void shards_are_disjoint_and_make_the_whole(void)
 {
-	struct eeh_campaign_opts o = { .seed = 9, .count = 1000, .trial_len = 30 };
+	struct eeh_campaign_opts o = { .size = sizeof(struct eeh_campaign_opts), .seed = 9, .count = 1000, .trial_len = 30 };
 	struct tally whole = { 0 }, parts = { 0 };
 	unsigned int sizes = 0;
 
@@ -130,7 +130,7 @@ static const char one_pe[] =
 
 static void dense_faults_fail_every_third_freeze(void)
 {
-	struct eeh_campaign_opts o = { .seed = 3, .count = 300, .trial_len = 300, .interval_ms = 1000,
+	struct eeh_campaign_opts o = { .size = sizeof(struct eeh_campaign_opts), .seed = 3, .count = 300, .trial_len = 300, .interval_ms = 1000,
 				       .topology_json = one_pe };
 	struct tally t = { 0 };
 
@@ -154,7 +154,7 @@ static const char io_bar0[] =
 
 static void io_bar_on_a_4_byte_boundary_is_restored_and_passes(void)
 {
-	struct eeh_campaign_opts o = { .seed = 1, .count = 200, .topology_json = io_bar0 };
+	struct eeh_campaign_opts o = { .size = sizeof(struct eeh_campaign_opts), .seed = 1, .count = 200, .topology_json = io_bar0 };
 	struct tally t = { 0 };
 
 	CU_ASSERT_EQUAL(eeh_campaign_run(&o, on_case, &t), 0);
@@ -165,7 +165,12 @@ static void io_bar_on_a_4_byte_boundary_is_restored_and_passes(void)
 
 static void bad_options_are_refused(void)
 {
-	struct eeh_campaign_opts o = { .seed = 1, .count = 0 };
+	struct eeh_campaign_opts o = { .size = sizeof(struct eeh_campaign_opts), .seed = 1, .count = 0 };
+	struct eeh_campaign_opts unsized = { .seed = 1, .count = 10 };
+
+	/* Options without their size are refused (the struct may grow). */
+	CU_ASSERT_EQUAL(eeh_campaign_run(&unsized, NULL, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_campaign_shard_size(&unsized), -EINVAL);
 
 	CU_ASSERT_EQUAL(eeh_campaign_run(&o, NULL, NULL), -EINVAL);
 	o.count = 10;
@@ -189,7 +194,7 @@ static int stop_at_five(const struct eeh_campaign_case *c, void *data)
 
 static void callback_can_stop_the_campaign(void)
 {
-	struct eeh_campaign_opts o = { .seed = 1, .count = 100 };
+	struct eeh_campaign_opts o = { .size = sizeof(struct eeh_campaign_opts), .seed = 1, .count = 100 };
 
 	CU_ASSERT_EQUAL(eeh_campaign_run(&o, stop_at_five, NULL), -ECANCELED);
 }

@@ -159,7 +159,7 @@ static struct eeh_pe *pe_of(struct eeh_ctx *ctx, const char *bdf)
 
 static void power9_model_through_libudev(void)
 {
-	struct eeh_host_stats st;
+	struct eeh_host_stats st = { .size = sizeof(st) };
 	struct eeh_ctx *ctx;
 	struct eeh_phb *phb;
 	struct eeh_pe *nic, *sw, *nvme, *pf, *vf;
@@ -238,7 +238,7 @@ static void power9_model_through_libudev(void)
 
 static void x86_host_has_groups_and_no_eeh(void)
 {
-	struct eeh_host_stats st;
+	struct eeh_host_stats st = { .size = sizeof(st) };
 	struct eeh_ctx *ctx;
 	struct eeh_pe *pe;
 	const char *why;
@@ -277,7 +277,7 @@ static void group_mismatches_are_counted_and_logged(void)
 		{ .bdf = "0000:02:00.0", .vendor = 1, .device = 2, .group = 5, .pe = 3 },
 		{ .bdf = "0000:03:00.0", .vendor = 1, .device = 3, .group = 5, .pe = 4 },
 	};
-	struct eeh_host_stats st;
+	struct eeh_host_stats st = { .size = sizeof(st) };
 	struct eeh_ctx *ctx;
 
 	char log[4096] = "";
@@ -521,7 +521,7 @@ static void hotplug_add_deep_below_bridges(void)
 static void hotplug_waits_for_the_eeh_attributes(void)
 {
 	struct gs_func early[NPOWER9];
-	struct eeh_host_stats st;
+	struct eeh_host_stats st = { .size = sizeof(st) };
 	struct eeh_ctx *ctx;
 	struct eeh_func *f;
 	size_t idx = power9_index("0000:05:00.0"); /* PE 5 below the switch */

@@ -89,7 +89,7 @@ static void no_pci_sysfs_under_root_is_enoent(void)
 
 static void procfs_counters_and_debugfs_freeze_limit(void)
 {
-	struct eeh_host_counters c;
+	struct eeh_host_counters c = { .size = sizeof(c) };
 	struct eeh_ctx *ctx = host_on(p9, NPOWER9, POWERNV);
 	unsigned int max = 0;
 	char text[32];
@@ -475,6 +475,7 @@ static int r_stat(void *data, const char *path, struct stat *st)
 }
 
 static const struct eeh_syscalls responder_ops = {
+	.size = sizeof(struct eeh_syscalls),
 	.open = r_open, .close = r_close, .read = r_read, .write = r_write, .stat = r_stat,
 };
 
@@ -639,7 +640,7 @@ static void host_calls_on_other_contexts_and_names(void)
 {
 	struct eeh_ctx *sim = builtin_host(), *ctx;
 	struct eeh_func *f = eeh_func_by_bdf(sim, 0, 1, 0);
-	struct eeh_host_stats st;
+	struct eeh_host_stats st = { .size = sizeof(st) };
 	char name[128];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);

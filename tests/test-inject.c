@@ -82,8 +82,8 @@ static void each_function_fires_once_on_its_own_traffic(void)
 		struct eeh_ctx *ctx = host();
 		struct eeh_pe *pe = eeh_pe_by_group(ctx, 1), *other = eeh_pe_by_group(ctx, 2);
 		struct eeh_func *f = eeh_func_first(pe);
-		struct eeh_inject_record rec;
-		struct eeh_pe_error e;
+		struct eeh_inject_record rec = { .size = sizeof(rec) };
+		struct eeh_pe_error e = { .size = sizeof(e) };
 		uint64_t a = addr_of(func), off = a & 0xff;
 		enum eeh_err_space sp = eeh_err_func_space(func);
 
@@ -128,7 +128,7 @@ static void mmio_function_without_address_freezes_at_once(void)
 {
 	struct eeh_ctx *ctx = host();
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
-	struct eeh_inject_record rec;
+	struct eeh_inject_record rec = { .size = sizeof(rec) };
 	uint64_t v = 0;
 
 	CU_ASSERT_EQUAL(eeh_inject_ioa(pe, EEH_ERR_TYPE_64, EEH_ERR_FUNC_ST_MEM_DATA, 0, 0), 0);
@@ -189,8 +189,8 @@ static void blocked_traffic_leaves_the_injection_armed(void)
 		struct eeh_ctx *ctx = host();
 		struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
 		struct eeh_func *f = eeh_func_first(pe);
-		struct eeh_inject_record rec;
-		struct eeh_pe_error e;
+		struct eeh_inject_record rec = { .size = sizeof(rec) };
+		struct eeh_pe_error e = { .size = sizeof(e) };
 		uint64_t a = addr_of(func), off = a & 0xff;
 
 		CU_ASSERT_EQUAL_FATAL(eeh_inject_ioa(pe, EEH_ERR_TYPE_32, func, a, 0xfffffff0), 0);
@@ -295,12 +295,12 @@ static void fence_freezes_every_pe_and_is_recorded(void)
 {
 	struct eeh_ctx *ctx = host();
 	struct eeh_phb *phb = eeh_phb_first(ctx);
-	struct eeh_inject_record rec;
+	struct eeh_inject_record rec = { .size = sizeof(rec) };
 	struct eeh_pe *pe;
 
 	CU_ASSERT_EQUAL(eeh_inject_fence(phb), 0);
 	eeh_pe_foreach(phb, pe) {
-		struct eeh_pe_error e;
+		struct eeh_pe_error e = { .size = sizeof(e) };
 
 		CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_STOPPED);
 		CU_ASSERT_EQUAL(eeh_pe_last_error(pe, &e), 0);
@@ -317,7 +317,7 @@ static void record_keeps_the_last_32(void)
 {
 	struct eeh_ctx *ctx = host();
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
-	struct eeh_inject_record rec;
+	struct eeh_inject_record rec = { .size = sizeof(rec) };
 
 	eeh_set_max_freezes(ctx, 1000);
 	for (unsigned int i = 0; i < 40; i++) {

@@ -114,7 +114,7 @@ static struct eeh_pe *pe_of_group(struct fx *f, int g)
 BOTH(ids_start_at_1_and_the_device_knows_its_group_and_pe)
 {
 	struct fx f;
-	struct eeh_iommufd_device info;
+	struct eeh_iommufd_device info = { .size = sizeof(info) };
 	uint32_t d0, d2, a;
 
 	fx_setup(&f, mode);
@@ -278,7 +278,7 @@ BOTH(two_devices_of_one_group_are_allowed)
 BOTH(replace_moves_the_device_and_the_rule_follows)
 {
 	struct fx f;
-	struct eeh_iommufd_device info;
+	struct eeh_iommufd_device info = { .size = sizeof(info) };
 	uint32_t d2, d3, a, b, hb;
 
 	fx_setup(&f, mode);
@@ -312,7 +312,7 @@ BOTH(replace_moves_the_device_and_the_rule_follows)
 BOTH(replace_moves_every_device_of_the_group)
 {
 	struct fx f;
-	struct eeh_iommufd_device info;
+	struct eeh_iommufd_device info = { .size = sizeof(info) };
 	uint32_t d0, d1, d2, a, b;
 
 	fx_setup(&f, mode);
@@ -513,7 +513,7 @@ static void structs_reach_the_kernel_with_exact_sizes(void)
 static void group_comes_from_the_cdev_number_without_the_class_link(void)
 {
 	struct fx f;
-	struct eeh_iommufd_device info;
+	struct eeh_iommufd_device info = { .size = sizeof(info) };
 	uint32_t d;
 
 	fx_setup(&f, KERNEL);
@@ -568,7 +568,7 @@ static void registered_devices_follow_the_same_rule(void)
 {
 	struct eeh_ctx *ctx = builtin_host();
 	struct eeh_iommufd *ifd;
-	struct eeh_iommufd_device info;
+	struct eeh_iommufd_device info = { .size = sizeof(info) };
 	struct eeh_pe *pe = NULL;
 	uint32_t id = 0;
 

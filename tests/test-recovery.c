@@ -55,14 +55,17 @@ static void fake_resume(struct eeh_func *f, void *d)
 }
 
 static const struct eeh_driver aware = {
+	.size = sizeof(struct eeh_driver),
 	.name = "aware", .error_detected = fake_detected, .mmio_enabled = fake_mmio,
 	.slot_reset = fake_slot, .resume = fake_resume,
 };
 static const struct eeh_driver aware_freset = {
+	.size = sizeof(struct eeh_driver),
 	.name = "aware-freset", .error_detected = fake_detected, .mmio_enabled = fake_mmio,
 	.slot_reset = fake_slot, .resume = fake_resume, .needs_freset = true,
 };
 static const struct eeh_driver no_slot_reset = {
+	.size = sizeof(struct eeh_driver),
 	.name = "no-slot-reset", .error_detected = fake_detected, .resume = fake_resume,
 };
 
@@ -79,6 +82,7 @@ static void setup(struct fixture *fx, int group)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fx->ctx);
 	CU_ASSERT_FATAL(eeh_recovery_new(fx->ctx, &fx->rec) == 0);
 	fx->pe = eeh_pe_by_group(fx->ctx, group);
+	fx->res.size = sizeof(fx->res);
 }
 
 static void teardown(struct fixture *fx)
@@ -98,7 +102,7 @@ static void bind_all(struct fixture *fx, const struct eeh_driver *drv, struct fa
 
 static unsigned int count_steps(struct eeh_recovery *rec, enum eeh_recovery_step step)
 {
-	struct eeh_recovery_event ev;
+	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; eeh_recovery_event_get(rec, i, &ev) == 0; i++)
@@ -132,7 +136,7 @@ static void thaw_path_when_every_driver_can_recover(void)
 		EEH_STEP_THAW_DMA, EEH_STEP_RESUME, EEH_STEP_RESUME, EEH_STEP_RECOVERED,
 		EEH_STEP_END,
 	};
-	struct eeh_recovery_event ev;
+	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 
 	setup(&fx, 1);
 	bind_all(&fx, &aware, x);
@@ -184,7 +188,7 @@ static void need_reset_does_one_hot_reset_with_kernel_waits(void)
 	struct fake x[2] = { { .detected = EEH_ERS_CAN_RECOVER, .slot = EEH_ERS_RECOVERED,
 			       .mmio = EEH_ERS_RECOVERED },
 			     { .detected = EEH_ERS_NEED_RESET, .slot = EEH_ERS_RECOVERED } };
-	struct eeh_recovery_event ev;
+	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 	uint64_t assert_us = 0, deact_us = 0;
 	uint64_t bar0 = 0;
 
@@ -224,7 +228,7 @@ static void needs_freset_asks_for_a_fundamental_reset(void)
 {
 	struct fixture fx;
 	struct fake x[1] = { { .detected = EEH_ERS_NEED_RESET, .slot = EEH_ERS_RECOVERED } };
-	struct eeh_recovery_event ev;
+	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 
 	setup(&fx, 3);
 	bind_all(&fx, &aware_freset, x);
@@ -402,6 +406,7 @@ static enum eeh_ers_result kill_and_ask_reset(struct eeh_func *f, void *d)
 }
 
 static const struct eeh_driver dies_in_mmio_enabled = {
+	.size = sizeof(struct eeh_driver),
 	.name = "dies", .error_detected = fake_detected, .mmio_enabled = kill_and_ask_reset,
 	.slot_reset = fake_slot, .resume = fake_resume,
 };
@@ -410,7 +415,7 @@ static void failing_reset_is_tried_three_times_then_fails_the_pe(void)
 {
 	struct fixture fx;
 	struct fake x[1] = { { .detected = EEH_ERS_CAN_RECOVER, .slot = EEH_ERS_RECOVERED } };
-	struct eeh_recovery_event ev;
+	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 	uint64_t first = UINT64_MAX, last = 0;
 
 	setup(&fx, 3);
@@ -477,7 +482,7 @@ static void frozen_parent_is_recovered_instead_of_its_child(void)
 	struct fixture fx;
 	struct fake x[1] = { { .detected = EEH_ERS_NEED_RESET, .slot = EEH_ERS_RECOVERED } };
 	struct eeh_pe *bus;
-	struct eeh_recovery_event ev;
+	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 
 	setup(&fx, 2);
 	bind_all(&fx, &aware, x);
@@ -496,7 +501,33 @@ static void frozen_parent_is_recovered_instead_of_its_child(void)
 	teardown(&fx);
 }
 
+/* Structs that may grow carry their size: one the library cannot trust
+ * is refused before anything runs, and a caller's struct is filled only
+ * as far as its size says. */
+static void structs_with_a_short_size_are_refused(void)
+{
+	struct eeh_driver drv = aware;
+	struct eeh_recovery_event ev = { .size = offsetof(struct eeh_recovery_event, value) };
+	struct fixture fx;
+
+	setup(&fx, 1);
+	drv.size = 0;
+	CU_ASSERT_EQUAL(eeh_recovery_set_driver(fx.rec, eeh_func_first(fx.pe), &drv, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(fx.pe), 0);
+	fx.res.size = offsetof(struct eeh_recovery_result, pe);
+	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), -EINVAL);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_STOPPED); /* nothing ran */
+	CU_ASSERT_EQUAL(eeh_recovery_event_count(fx.rec), 0);
+	fx.res.size = sizeof(fx.res);
+	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), 0);
+	CU_ASSERT_EQUAL(fx.res.size, sizeof(fx.res));
+	CU_ASSERT_EQUAL(fx.res.outcome, EEH_RECOVERY_RECOVERED);
+	CU_ASSERT_EQUAL(eeh_recovery_event_get(fx.rec, 0, &ev), -EINVAL);
+	teardown(&fx);
+}
+
 static const struct test tests[] = {
+	TEST(structs_with_a_short_size_are_refused),
 	TEST(frozen_parent_is_recovered_instead_of_its_child),
 	TEST(merge_keeps_the_higher_priority_answer),
 	TEST(thaw_path_when_every_driver_can_recover),

@@ -79,7 +79,7 @@ static int g_mem_write(void *opaque, uint64_t addr, const void *buf, size_t len)
 	return 0;
 }
 
-static const struct eeh_vm_ops vm_ops = { .mem_read = g_mem_read, .mem_write = g_mem_write };
+static const struct eeh_vm_ops vm_ops = { .size = sizeof(struct eeh_vm_ops), .mem_read = g_mem_read, .mem_write = g_mem_write };
 
 /* rtas_token(): from the /rtas properties the VMM generated. */
 static int rtas_token(struct guest *g, const char *name)
@@ -536,7 +536,7 @@ static void recovery(enum eeh_rtas_mode mode, int which, bool freset)
 	struct guest *g = boot(mode);
 	struct gdev *d = &g->dev[which];
 	struct eeh_pe *pe = eeh_pe_by_group(g->ctx, host_group[d->phb]);
-	struct eeh_pe_error e;
+	struct eeh_pe_error e = { .size = sizeof(e) };
 	int state;
 
 	CU_ASSERT_TRUE(guest_eeh_init(g));

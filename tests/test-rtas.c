@@ -90,6 +90,7 @@ static int bar_to_guest(void *opaque, uint64_t buid, uint64_t h, uint64_t *g)
 }
 
 static const struct eeh_vm_ops ops = {
+	.size = sizeof(struct eeh_vm_ops),
 	.mem_read = mem_read,
 	.mem_write = mem_write,
 	.pre_reset = pre_reset,
@@ -999,7 +1000,7 @@ static void errinjct_one_opener_with_token_semantics(void)
 static void errinjct_32bit_buffer_reaches_the_phb_it_names_translated(void)
 {
 	struct eeh_func *f;
-	struct eeh_pe_error e;
+	struct eeh_pe_error e = { .size = sizeof(e) };
 	uint32_t token, w[6] = { 0x10000200, 0xffffffff, 0x1000, (uint32_t)(GBUID_B >> 32),
 				 (uint32_t)GBUID_B, 1 };
 	uint64_t v;

@@ -266,7 +266,7 @@ static void last_error_records_the_cause(void)
 {
 	struct eeh_ctx *ctx = builtin_host();
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
-	struct eeh_pe_error e;
+	struct eeh_pe_error e = { .size = sizeof(e) };
 
 	CU_ASSERT_EQUAL(eeh_pe_last_error(pe, &e), 0);
 	CU_ASSERT_EQUAL(e.errors, 0);

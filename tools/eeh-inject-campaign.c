@@ -386,7 +386,7 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 		{ "tap", no_argument, NULL, 'T' },	      { "json", no_argument, NULL, 'j' },
 		{ "no-progress", no_argument, NULL, 'q' },    { NULL, 0, NULL, 0 },
 	};
-	struct eeh_campaign_opts o = { .seed = 1, .count = 1000, .topology = co->topology };
+	struct eeh_campaign_opts o = { .size = sizeof(struct eeh_campaign_opts), .seed = 1, .count = 1000, .topology = co->topology };
 	struct run r = { .o = &o, .last_pct = -1 };
 	const char *junit = NULL;
 	FILE *junit_out = NULL;

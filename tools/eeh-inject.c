@@ -62,7 +62,7 @@ static const char *kind_text(const struct eeh_inject_record *r)
 static int cmd_log(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *co)
 {
 	bool json = co->json;
-	struct eeh_inject_record rec;
+	struct eeh_inject_record rec = { .size = sizeof(rec) };
 	json_object *arr;
 	struct eeh_pe *pe;
 	int n;
@@ -171,7 +171,7 @@ static void trigger(struct eeh_pe *pe, const struct oneshot *o)
 static json_object *recovery_json(struct eeh_recovery *rec, const struct eeh_recovery_result *res)
 {
 	json_object *j = json_object_new_object(), *evs = json_object_new_array();
-	struct eeh_recovery_event ev;
+	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 
 	json_object_object_add(j, "outcome",
 			       json_object_new_string(eeh_recovery_outcome_name(res->outcome)));
@@ -200,7 +200,7 @@ static json_object *recovery_json(struct eeh_recovery *rec, const struct eeh_rec
 
 static void print_recovery(struct eeh_recovery *rec, const struct eeh_recovery_result *res)
 {
-	struct eeh_recovery_event ev;
+	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 
 	for (unsigned int i = 0; eeh_recovery_event_get(rec, i, &ev) == 0; i++)
 		printf("  %10.3f ms  %-18s %-14s %s%s%d\n",
@@ -215,7 +215,7 @@ static void print_recovery(struct eeh_recovery *rec, const struct eeh_recovery_r
 
 static int do_recover(struct eeh_ctx *ctx, struct eeh_pe *pe, json_object *j, bool json)
 {
-	struct eeh_recovery_result res;
+	struct eeh_recovery_result res = { .size = sizeof(res) };
 	struct eeh_recovery *rec;
 	int r = eeh_recovery_new(ctx, &rec);
 
@@ -238,7 +238,7 @@ static int do_recover(struct eeh_ctx *ctx, struct eeh_pe *pe, json_object *j, bo
 static int oneshot_inject(struct eeh_ctx *ctx, struct eeh_pe *pe, const struct oneshot *o,
 			  json_object *j, bool json)
 {
-	struct eeh_inject_record rec;
+	struct eeh_inject_record rec = { .size = sizeof(rec) };
 	bool have_rec;
 	int r, n;
 

@@ -13,7 +13,7 @@
 static int capture_run(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o)
 {
 	const char *root = NULL, *file = NULL;
-	struct eeh_host_stats st;
+	struct eeh_host_stats st = { .size = sizeof(st) };
 	struct eeh_ctx *host = NULL;
 	int r;
 

@@ -176,7 +176,7 @@ static void show(struct eeh_iommufd *ifd, const struct cli_opts *o)
 {
 	json_object *jroot = json_object_new_object(), *jioas = json_object_new_array(),
 		    *jdevs = json_object_new_array();
-	struct eeh_iommufd_device info;
+	struct eeh_iommufd_device info = { .size = sizeof(info) };
 
 	if (!o->json)
 		printf("%-6s %-7s %-8s %s\n", "IOAS", "GROUPS", "DEVICES", "EEH");

@@ -59,10 +59,12 @@ static void sd_resume(struct eeh_func *f, void *d)
 }
 
 static const struct eeh_driver sdriver = {
+	.size = sizeof(struct eeh_driver),
 	.name = "scenario", .error_detected = sd_detected, .mmio_enabled = sd_mmio,
 	.slot_reset = sd_slot, .resume = sd_resume,
 };
 static const struct eeh_driver sdriver_freset = {
+	.size = sizeof(struct eeh_driver),
 	.name = "scenario-freset", .error_detected = sd_detected, .mmio_enabled = sd_mmio,
 	.slot_reset = sd_slot, .resume = sd_resume, .needs_freset = true,
 };
@@ -376,7 +378,7 @@ static int step_expect_state(struct scen *s, json_object *st, struct eeh_pe *pe)
 
 static int step_recover(struct scen *s, json_object *st, struct eeh_pe *pe)
 {
-	struct eeh_recovery_result res;
+	struct eeh_recovery_result res = { .size = sizeof(res) };
 	const char *want = str_of(st, "expect"), *path = str_of(st, "path");
 	uint64_t within, resets;
 	json_object *v;
