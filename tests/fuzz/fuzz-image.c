@@ -64,12 +64,11 @@ static void traffic(struct eeh_pe *pe, unsigned int kind)
 
 static void recover(struct eeh_ctx *ctx, struct eeh_pe *pe)
 {
-	struct eeh_recovery_result res;
+	struct eeh_recovery_result res = { .size = sizeof(res) };
 	struct eeh_recovery *rec;
 
 	if (eeh_recovery_new(ctx, &rec))
 		return;
-	memset(&res, 0, sizeof(res));
 	eeh_recovery_run(rec, pe, &res);
 	eeh_recovery_free(rec);
 }

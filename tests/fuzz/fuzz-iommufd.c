@@ -35,10 +35,9 @@ static void check_listings(struct eeh_iommufd *ifd)
 	unsigned int n = 0;
 
 	while ((next = eeh_iommufd_device_next(ifd, id))) {
-		struct eeh_iommufd_device info;
+		struct eeh_iommufd_device info = { .size = sizeof(info) };
 
 		FUZZ_CHECK(next > id && ++n < 100000);
-		memset(&info, 0, sizeof(info));
 		FUZZ_CHECK(eeh_iommufd_device_info(ifd, next, &info) == 0);
 		FUZZ_CHECK(info.devid == next && info.group >= 0);
 		id = next;
@@ -109,9 +108,8 @@ static void run_op(struct eeh_iommufd *ifd, struct fuzz_in *in)
 		eeh_iommufd_destroy(ifd, a % 16);
 		break;
 	case 9: {
-		struct eeh_iommufd_device info;
+		struct eeh_iommufd_device info = { .size = sizeof(info) };
 
-		memset(&info, 0, sizeof(info));
 		if (eeh_iommufd_device_info(ifd, a % 16, &info) == 0)
 			FUZZ_CHECK(info.devid == a % 16u);
 		break;

@@ -67,7 +67,7 @@ static void check_names(const char *s)
 
 static void check_bind(const char *s)
 {
-	struct eeh_iommufd_device info;
+	struct eeh_iommufd_device info = { .size = sizeof(info) };
 	uint32_t devid = 0;
 	int r;
 
@@ -75,7 +75,6 @@ static void check_bind(const char *s)
 	if (r)
 		return;
 	FUZZ_CHECK(devid != 0);
-	memset(&info, 0, sizeof(info));
 	FUZZ_CHECK(eeh_iommufd_device_info(ifd, devid, &info) == 0 && info.devid == devid);
 	FUZZ_CHECK(eeh_iommufd_unbind(ifd, devid) == 0);
 }

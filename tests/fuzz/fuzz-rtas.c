@@ -82,6 +82,7 @@ static void add_phbs(struct eeh_ctx *ctx, struct eeh_vm *vm)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct eeh_vm_ops ops = {
+		.size = sizeof(ops),
 		.mem_read = g_mem_read, .mem_write = g_mem_write, .pre_reset = g_pre_reset,
 	};
 	static struct guest g;
