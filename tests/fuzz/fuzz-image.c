@@ -105,8 +105,8 @@ static void run_op(struct eeh_ctx *ctx, struct eeh_pe *pe, struct fuzz_in *in)
 	case 5:
 		eeh_sim_papr_call(pe, arg % 5);
 		break;
-	case 6:
-		eeh_clock_advance(ctx, 50000ULL * arg);
+	case 6: /* waits, and now and then a clock near its end */
+		eeh_clock_advance(ctx, arg < 250 ? 50000ULL * arg : (uint64_t)arg << 55);
 		break;
 	case 7:
 		eeh_set_max_freezes(ctx, arg % 4);

@@ -30,7 +30,7 @@ static inline char *fuzz_slurp(const char *path, size_t *len)
  * save that again and compare. */
 static inline void fuzz_round_trip(struct eeh_ctx *ctx)
 {
-	char first[128], second[128];
+	char first[320], second[320];
 	struct eeh_ctx *again = NULL;
 	size_t len1, len2;
 	char *a, *b;

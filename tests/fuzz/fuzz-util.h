@@ -7,6 +7,7 @@
 #ifndef EEH_FUZZ_UTIL_H
 #define EEH_FUZZ_UTIL_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,26 +48,47 @@ static inline char *fuzz_string(const uint8_t *data, size_t size)
 	return s;
 }
 
+static char fuzz_dir[256];
+
+/* At exit: the directory and what the target and the library left in it. */
+static inline void fuzz_remove_tmpdir(void)
+{
+	DIR *d = opendir(fuzz_dir);
+	struct dirent *e;
+	char path[sizeof(fuzz_dir) + 256];
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' && (!e->d_name[1] || !strcmp(e->d_name, "..")))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", fuzz_dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(fuzz_dir);
+}
+
 /* A private directory for the files a target writes, made once per
  * process (libFuzzer runs inputs one after another in one process). */
 static inline const char *fuzz_tmpdir(void)
 {
-	static char dir[64];
-
-	if (!dir[0]) {
+	if (!fuzz_dir[0]) {
 		const char *base = getenv("TMPDIR");
 
-		snprintf(dir, sizeof(dir), "%s/eeh-fuzz-XXXXXX", base && *base ? base : "/tmp");
-		if (!mkdtemp(dir))
+		snprintf(fuzz_dir, sizeof(fuzz_dir), "%s/eeh-fuzz-XXXXXX",
+			 base && *base ? base : "/tmp");
+		if (!mkdtemp(fuzz_dir))
 			abort();
+		atexit(fuzz_remove_tmpdir);
 	}
-	return dir;
+	return fuzz_dir;
 }
 
 /* Write the input to dir/name; returns the path (static) or NULL. */
 static inline const char *fuzz_write_file(const char *name, const uint8_t *data, size_t size)
 {
-	static char path[128];
+	static char path[320];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", fuzz_tmpdir(), name);

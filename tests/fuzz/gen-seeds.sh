@@ -101,4 +101,7 @@ J
 cat >"$c/scenario/inject-parent.json" <<'J'
 { "drivers": [ { "function": "0000:02:00.0", "error_detected": "need-reset", "slot_reset": "recovered" } ], "steps": [ { "inject": "phb0:pe2", "func": "st-cfg-data", "type": 32 }, { "access": "0000:03:00.0", "kind": "cfg-read" }, { "recover": "phb0:pe3", "expect": "recovered" } ] }
 J
+cat >"$c/scenario/expect-error.json" <<'J'
+{ "steps": [ { "inject": "phb0:pe1", "func": "ld-mem-addr", "addr": "0x10", "mask": "0xfff0", "expect_error": "ENXIO" }, { "inject": "phb1:pe4", "func": 25, "expect_error": "EINVAL" } ] }
+J
 echo "seeds written to $c"

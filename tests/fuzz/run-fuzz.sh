@@ -1,7 +1,8 @@
 #!/bin/bash
 # Run each libFuzzer target for a fixed time: run-fuzz.sh FUZZ_DIR SECONDS
 # SRCDIR TARGET... Seeds come from tests/fuzz/corpus/TARGET (and the
-# scenarios of doc/examples); what the fuzzer finds new goes to
+# scenarios of doc/examples), JSON targets get tests/fuzz/*.dict; what the
+# fuzzer finds new goes to
 # FUZZ_DIR/corpus/TARGET, a crash to FUZZ_DIR/crash-TARGET-*. Prints a
 # BENCH line (executions per second) and PASS/FAIL per target; exits 1 if
 # any target crashed, leaked, timed out or broke an invariant.
@@ -15,12 +16,16 @@ for t in "$@"; do
 	log=$dir/fuzz_$t.log
 	seeds=("$srcdir/tests/fuzz/corpus/$t")
 	[ "$t" = scenario ] && seeds+=("$srcdir/doc/examples")
+	# Dictionaries of the JSON formats' keys: tests/fuzz/TARGET.dict.
+	dict=$srcdir/tests/fuzz/${t/image/topology}.dict
+	opts=()
+	[ -f "$dict" ] && opts+=(-dict="$dict")
 	mkdir -p "$work"
 	rm -f "$dir"/crash-"$t"-*
 	start=$(date +%s%N)
 	# -timeout: one input running 10 s is a hang (a finding).
 	"$prog" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-		-print_final_stats=1 -artifact_prefix="$dir/crash-$t-" \
+		-print_final_stats=1 -artifact_prefix="$dir/crash-$t-" "${opts[@]}" \
 		"$work" "${seeds[@]}" >"$log" 2>&1
 	rc=$?
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
