@@ -48,9 +48,11 @@ cp "$img" "$c/image/fenced.json"
 { cat "$c/image/fresh.json"; printf '\0\0\2\0\1\12\0\1\6\20\1\4\6'; } >"$c/image/fresh-ops"
 { cat "$c/image/armed.json"; printf '\0\0\11\0\0\12\0\0\7\0\0\2\0'; } >"$c/image/armed-ops"
 
-# RTAS: guest memory with argument blocks at 8 + 64 * i (fuzz-rtas.c):
-# enable on PHB 0, read state, freeze via errinjct, reset hot, deactivate,
-# configure, error detail, bad token.
+# RTAS: guest memory with argument blocks at 8 + 64 * i (fuzz-rtas.c), the
+# first byte's bits the mode, the iommufd attachment and the container's
+# second group: a guest's recovery sequence on each guest PHB (config
+# address info, enable, state, hot reset, deactivate, configure, error
+# detail, thaw MMIO), then errinjct and a block with too many cells.
 python3 - "$c/rtas" <<'PY'
 import struct, sys, pathlib
 out = pathlib.Path(sys.argv[1])
@@ -59,11 +61,10 @@ def block(token, args, nret, wait=3):
     b = struct.pack('>3I', token, len(args), nret) + b''.join(struct.pack('>I', a & 0xffffffff) for a in args)
     b += b'\0' * (4 * nret)
     return b.ljust(63, b'\0') + bytes([wait])
-def mem(mode, blocks):
-    m = bytes([mode]) + b'\0' * 7 + b''.join(blocks)
+def mem(flags, blocks):
+    m = bytes([flags]) + b'\0' * 7 + b''.join(blocks)
     return m.ljust(8 + 64 * 8, b'\0')
 def buid(i): return [(B0 + i) >> 32, (B0 + i) & 0xffffffff]
-cfg = 1 << 16 | 1 << 11 # bus 0 devfn 8: QEMU config address
 seq = lambda i, c: [
     block(0x2021, [c] + buid(i) + [1], 2),
     block(0x2020, [c] + buid(i) + [1], 1),
@@ -74,9 +75,14 @@ seq = lambda i, c: [
     block(0x2025, [c] + buid(i) + [0x400, 0, 0x800, 256, 1], 1),
     block(0x2020, [c] + buid(i) + [2], 1),
 ]
-for mode in (0, 1):
+# the device at guest bus 0 devfn 8 (bus 1 behind the switch on PHB 3)
+cfg = lambda i: 1 << 16 | 1 << 11 if i == 3 else 1 << 11
+for flags in (0, 1):
     for i in range(5):
-        (out / f'phb{i}-mode{mode}').write_bytes(mem(mode, seq(i, 1 << 8 if i != 3 else 1 << 16 | 1 << 11)))
+        (out / f'phb{i}-mode{flags}').write_bytes(mem(flags, seq(i, cfg(i))))
+for flags in (2, 3, 7):
+    for i in (5, 6):
+        (out / f'phb{i}-flags{flags}').write_bytes(mem(flags, seq(i, cfg(i))))
 (out / 'errinjct').write_bytes(mem(1, [block(0x202e, [], 2), block(0x202d, [7, 1, 0x800], 1),
                                        block(0x202f, [1], 1)]))
 (out / 'too-many-cells').write_bytes(mem(0, [block(0x2020, list(range(20)), 1)]))
