@@ -3,7 +3,11 @@
 # compiles the library sources and the tool files the targets need with
 # clang, libFuzzer coverage, ASan and UBSan into $(FUZZ_DIR), apart from
 # the configured build, and links one program per target.
-FUZZ_CC ?= clang
+# The first clang on PATH unless FUZZ_CC names one (Debian's clang-14
+# package installs only clang-14).
+ifeq ($(strip $(FUZZ_CC)),)
+override FUZZ_CC := $(firstword $(foreach c,clang clang-14 clang-15 clang-16,$(shell command -v $(c))) clang)
+endif
 FUZZ_DIR ?= fuzz-build
 srcdir ?= .
 builddir ?= .
