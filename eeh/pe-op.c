@@ -101,23 +101,6 @@ int pe_unfreeze(struct eeh_pe *pe)
 	return rc ? rc : pci_enable(pe, EEH_OPT_THAW_DMA);
 }
 
-/* Devices the kernel resets instead of thawing when ownership changes
- * (eeh_reset_ids in eeh.c). */
-static const struct {
-	uint16_t vendor, device;
-} reset_ids[] = { { 0x19a2, 0x0710 }, { 0x10df, 0xe220 }, { 0x14e4, 0x1657 } };
-
-static bool needs_reset_on_owner_change(struct eeh_pe *pe)
-{
-	struct eeh_func *f;
-
-	eeh_func_foreach(pe, f)
-		for (size_t i = 0; i < ARRAY_SIZE(reset_ids); i++)
-			if (f->vendor == reset_ids[i].vendor && f->device == reset_ids[i].device)
-				return true;
-	return false;
-}
-
 /* eeh_pe_change_owner(): a frozen PE is thawed (or reset) when it changes
  * hands, which is what makes ENABLE clear a frozen state. */
 static int change_owner(struct eeh_pe *pe)
@@ -126,7 +109,7 @@ static int change_owner(struct eeh_pe *pe)
 
 	if (s < 0 || s == EEH_STATE_NOT_SUPPORT || state_active(s))
 		return 0;
-	if (needs_reset_on_owner_change(pe)) {
+	if (pe_resets_on_owner_change(pe)) {
 		struct pe_reset_opts o = { .include_passed = true, .reenable = true };
 
 		return pe_reset_full(pe, false, &o);

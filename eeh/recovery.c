@@ -496,14 +496,17 @@ static enum eeh_ers_result detect(struct eeh_recovery *rec, struct eeh_pe *pe, i
 {
 	struct report r = { .pe = pe, .result = EEH_ERS_NONE };
 	struct eeh_pe_error perr = { .size = sizeof(perr) };
+	bool over;
 	int s;
 
-	/* The freeze was counted when the platform froze the PE (the
-	 * simulator applies eeh_pe_update_time_stamp at freeze time); past
-	 * the limit the platform reports the PE permanently unavailable. */
+	/* eeh_handle_normal_event(): the freeze limit counts host
+	 * recoveries, in the window of eeh_pe_update_time_stamp(). */
+	pthread_mutex_lock(&pe->lock);
+	over = pe_count_freeze(pe);
+	pthread_mutex_unlock(&pe->lock);
 	res->freeze_count = pe->freeze_count;
 	log_step(rec, EEH_STEP_FREEZE_COUNT, pe, NULL, (int)pe->freeze_count);
-	if (pe->freeze_count > rec->ctx->max_freezes || state == EEH_STATE_NOT_SUPPORT) {
+	if (over || state == EEH_STATE_NOT_SUPPORT) {
 		warn(rec->ctx, "%s has failed %u times in the last hour and has been permanently "
 		     "disabled", pe->name, pe->freeze_count);
 		return EEH_ERS_DISCONNECT;
@@ -557,9 +560,17 @@ static enum eeh_ers_result reset_path(struct eeh_recovery *rec, struct eeh_pe *p
 
 static void perm_failure(struct eeh_recovery *rec, struct eeh_pe *pe)
 {
+	const struct eeh_backend_ops *ops = rec->ctx->ops;
+
 	err(rec->ctx, "Unable to recover from failure of %s; please try reseating or replacing it",
 	    pe->name);
 	log_step(rec, EEH_STEP_PERM_FAILURE, pe, NULL, 0);
+	if (ops->pe_perm_failure) {
+		/* eeh_slot_error_detail(pe, EEH_LOG_PERM) */
+		pthread_mutex_lock(&pe->lock);
+		ops->pe_perm_failure(pe);
+		pthread_mutex_unlock(&pe->lock);
+	}
 	traverse(rec, pe, report_failure, NULL);
 	/* The PE must not be used again: its devices are gone. */
 	pe_subtree_set_flags(pe, EEH_PE_REMOVED, 0);
@@ -661,6 +672,10 @@ EEH_EXPORT int eeh_recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe,
 		return -EINVAL;
 	if (!rec->ctx->ops)
 		return -EOPNOTSUPP;
+	/* eeh_dev_check_failure(): a passed PE is its owner's to recover
+	 * (VFIO_EEH_PE_OP); the host neither recovers, flags nor counts it. */
+	if (pe_passed(pe))
+		return -EBUSY;
 	recovery_run(rec, pe, &local);
 	if (res)
 		struct_out(res, &local, sizeof(local));

@@ -50,16 +50,20 @@ static void phb_papr_state(struct rtas_phb *phb, struct papr_state *ps)
 	} else {
 		unsigned int info = 0;
 		int ps_state;
+		bool host5;
 
 		s = rtas_phb_op_simple(phb, VFIO_EEH_PE_GET_STATE);
 		if (s < 0)
 			return;
-		/* The op target only says "5": the host PE knows for how long. */
-		if (s == EEH_PAPR_STATE_UNAVAIL) {
-			if (!phb->pe || eeh_pe_papr_state(phb->pe, &ps_state, &info) < 0 ||
-			    ps_state != EEH_PAPR_STATE_UNAVAIL)
-				info = QEMU_UNAVAIL_INFO_MS;
-		}
+		/* The op target says "5" without for how long, and "2" for a
+		 * permanently failed PE (the kernel maps NOT_SUPPORT to
+		 * STOPPED): the host PE, when known, tells both. */
+		host5 = phb->pe && eeh_pe_papr_state(phb->pe, &ps_state, &info) == 0 &&
+			ps_state == EEH_PAPR_STATE_UNAVAIL;
+		if (host5 && info == 0)
+			s = EEH_PAPR_STATE_UNAVAIL; /* permanent */
+		else if (s == EEH_PAPR_STATE_UNAVAIL && !host5)
+			info = QEMU_UNAVAIL_INFO_MS;
 		ps->info = info;
 	}
 	ps->state = s;
@@ -291,6 +295,7 @@ static void set_slot_reset(struct rtas_req *r)
 	struct eeh_vm *vm = r->vm;
 	uint32_t fn;
 	unsigned int op;
+	int rc;
 
 	if (!phb)
 		return;
@@ -305,15 +310,19 @@ static void set_slot_reset(struct rtas_req *r)
 		return;
 	}
 	/* QEMU ignores config_addr: the PHB is the PE. */
-	if (fn == EEH_RESET_DEACTIVATE) {
-		op = VFIO_EEH_PE_RESET_DEACTIVATE;
-	} else {
-		/* spapr_phb_vfio_eeh_pre_reset(): MSI-X state dropped first. */
-		if (vm->ops.pre_reset)
-			vm->ops.pre_reset(vm->opaque, phb->buid);
-		op = fn == EEH_RESET_HOT ? VFIO_EEH_PE_RESET_HOT : VFIO_EEH_PE_RESET_FUNDAMENTAL;
-	}
-	rtas_ret(r, 0, status_of(phb_op_locked(phb, op)));
+	op = fn == EEH_RESET_DEACTIVATE ? VFIO_EEH_PE_RESET_DEACTIVATE
+	     : fn == EEH_RESET_HOT	 ? VFIO_EEH_PE_RESET_HOT
+					 : VFIO_EEH_PE_RESET_FUNDAMENTAL;
+	/* spapr_phb_vfio_eeh_pre_reset(): MSI-X state dropped first. QEMU
+	 * runs the scrub and the reset as one step (under its big lock): no
+	 * other call on the PHB lands between them, and the callback never
+	 * runs concurrently with itself for one PHB. */
+	pthread_mutex_lock(&phb->lock);
+	if (fn != EEH_RESET_DEACTIVATE && vm->ops.pre_reset)
+		vm->ops.pre_reset(vm->opaque, phb->buid);
+	rc = rtas_phb_op_simple(phb, op);
+	pthread_mutex_unlock(&phb->lock);
+	rtas_ret(r, 0, status_of(rc));
 }
 
 static void configure_pe(struct rtas_req *r)

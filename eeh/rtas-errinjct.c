@@ -103,6 +103,22 @@ static int read_work_buffer(struct rtas_req *r, uint32_t type, uint64_t buf, str
 	return 0;
 }
 
+/* Does addr lie in a BAR of the space func names (memory or I/O) of a
+ * function of pe or of a PE below it? */
+static bool in_pe_bar(struct eeh_pe *pe, unsigned int func, uint64_t addr)
+{
+	bool io = eeh_err_func_space(func) == EEH_ERR_SPACE_IO;
+
+	if (!pe)
+		return false;
+	if (model_func_by_bar(pe, io, addr))
+		return true;
+	for (struct eeh_pe *c = pe->first_child; c; c = c->next_sibling)
+		if (in_pe_bar(c, func, addr))
+			return true;
+	return false;
+}
+
 /* The later QEMU revision's errno mapping: EINVAL, ENOTTY, EOPNOTSUPP are
  * -3, the rest -1. PAPR-strict also counts the platform's refusals (ERANGE:
  * a function it cannot inject; ENOENT: no injection at all) as -3. */
@@ -158,6 +174,15 @@ static int32_t do_errinjct(struct rtas_req *r)
 	 * BAR address behind it. */
 	if (e.addr && vm->ops.bar_to_host &&
 	    vm->ops.bar_to_host(vm->opaque, e.buid, e.addr, &e.addr) < 0)
+		return EEH_RTAS_PARAM_ERROR;
+	/* Without a translation the address is the host's: an MMIO or I/O
+	 * error at an address in no BAR of the PHB's PEs could never fire
+	 * (QEMU's translation refuses it too; the Linux guest checks the
+	 * PE's BARs before it calls). */
+	if (e.addr && !vm->ops.bar_to_host &&
+	    (eeh_err_func_space(e.func) == EEH_ERR_SPACE_MEM ||
+	     eeh_err_func_space(e.func) == EEH_ERR_SPACE_IO) &&
+	    !in_pe_bar(phb->pe, e.func, e.addr))
 		return EEH_RTAS_PARAM_ERROR;
 	op.err.type = e.vfio_type;
 	op.err.func = e.func;

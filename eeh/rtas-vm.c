@@ -81,6 +81,7 @@ static void vm_free(struct eeh_vm *vm)
 	for (p = vm->all_phbs; p; p = pn) {
 		pn = p->all_next;
 		pthread_mutex_destroy(&p->lock);
+		free(p->containers);
 		free(p);
 	}
 	for (t = vm->old_tables; t; t = tn) {
@@ -138,6 +139,7 @@ struct binding {
 	bool (*usable)(struct rtas_phb *phb);
 	struct eeh_iommufd *ifd;
 	uint32_t devid;
+	struct eeh_container *container;
 };
 
 static int add_phb(struct eeh_vm *vm, uint64_t buid, const struct binding *b)
@@ -172,7 +174,7 @@ static int add_phb(struct eeh_vm *vm, uint64_t buid, const struct binding *b)
 	phb->vm = vm;
 	phb->pe = pe;
 	phb->op_fn = b->fn;
-	phb->op_data = b->ifd ? phb : b->data;
+	phb->op_data = b->ifd || b->container ? phb : b->data;
 	phb->direct = b->direct;
 	phb->usable = b->usable;
 	phb->ifd = b->ifd;
@@ -180,12 +182,25 @@ static int add_phb(struct eeh_vm *vm, uint64_t buid, const struct binding *b)
 	phb->live = true;
 	pthread_mutex_init(&phb->lock, NULL);
 	atomic_init(&phb->freset, -1);
+	if (b->container) {
+		phb->containers = malloc(sizeof(*phb->containers));
+		if (!phb->containers) {
+			pthread_mutex_destroy(&phb->lock);
+			free(phb);
+			rc = -ENOMEM;
+			goto out;
+		}
+		phb->containers[0] = b->container;
+		phb->ncontainers = 1;
+		atomic_init(&phb->container, b->container);
+	}
 	phb->all_next = vm->all_phbs;
 	vm->all_phbs = phb;
 	rc = table_rebuild(vm);
 	if (rc) {
 		vm->all_phbs = phb->all_next;
 		pthread_mutex_destroy(&phb->lock);
+		free(phb->containers);
 		free(phb);
 	}
 out:
@@ -244,27 +259,107 @@ EEH_EXPORT int eeh_vm_add_phb_iommufd(struct eeh_vm *vm, uint64_t buid, struct e
 	return add_phb(vm, buid, &b);
 }
 
-/* A legacy container: QEMU's rule, exactly one group and EEH there. */
+/*
+ * Legacy containers: QEMU's spapr_phb_eeh_available(), exactly one
+ * container behind the PHB, exactly one group in it, and EEH there. With
+ * two containers there is no EEH on the PHB at all: no call reaches a
+ * kernel (QEMU has no logic to keep EEH state in step across them).
+ */
 static int container_pe_op(void *data, struct vfio_eeh_pe_op *op)
 {
-	return eeh_container_pe_op(data, op);
+	struct rtas_phb *phb = data;
+	struct eeh_container *c = atomic_load(&phb->container);
+
+	return c ? eeh_container_pe_op(c, op) : -EPERM;
 }
 
 static bool container_usable(struct rtas_phb *phb)
 {
-	return eeh_container_group_count(phb->op_data) == 1 &&
-	       eeh_container_eeh_supported(phb->op_data) == 0;
+	struct eeh_container *c = atomic_load(&phb->container);
+
+	return c && eeh_container_group_count(c) == 1 && eeh_container_eeh_supported(c) == 0;
 }
 
 EEH_EXPORT int eeh_vm_add_phb_container(struct eeh_vm *vm, uint64_t buid,
 					struct eeh_container *c, struct eeh_pe *pe)
 {
-	struct binding b = { .fn = container_pe_op, .data = c, .pe = pe,
-			     .usable = container_usable };
+	struct binding b = { .fn = container_pe_op, .pe = pe, .usable = container_usable,
+			     .container = c };
 
 	if (!c)
 		return -EINVAL;
 	return add_phb(vm, buid, &b);
+}
+
+/* The container PHB named by buid, with setup_lock held; *rc set if none. */
+static struct rtas_phb *container_phb(struct eeh_vm *vm, uint64_t buid, int *rc)
+{
+	struct rtas_phb *phb = rtas_phb_find(vm, buid);
+
+	*rc = !phb ? -ENOENT : phb->op_fn != container_pe_op ? -EINVAL : 0;
+	return *rc ? NULL : phb;
+}
+
+/* Publish the one container ops go to, if there is exactly one. */
+static void containers_changed(struct rtas_phb *phb)
+{
+	atomic_store(&phb->container, phb->ncontainers == 1 ? phb->containers[0] : NULL);
+}
+
+EEH_EXPORT int eeh_vm_phb_add_container(struct eeh_vm *vm, uint64_t buid,
+					struct eeh_container *c)
+{
+	struct eeh_container **n;
+	struct rtas_phb *phb;
+	int rc;
+
+	if (!vm || !c)
+		return -EINVAL;
+	pthread_mutex_lock(&vm->setup_lock);
+	phb = container_phb(vm, buid, &rc);
+	if (phb) {
+		pthread_mutex_lock(&phb->lock);
+		for (unsigned int i = 0; i < phb->ncontainers && !rc; i++)
+			if (phb->containers[i] == c)
+				rc = -EEXIST;
+		n = rc ? NULL : realloc(phb->containers, (phb->ncontainers + 1) * sizeof(*n));
+		if (!rc && !n)
+			rc = -ENOMEM;
+		if (!rc) {
+			phb->containers = n;
+			phb->containers[phb->ncontainers++] = c;
+			containers_changed(phb);
+		}
+		pthread_mutex_unlock(&phb->lock);
+	}
+	pthread_mutex_unlock(&vm->setup_lock);
+	return rc;
+}
+
+EEH_EXPORT int eeh_vm_phb_del_container(struct eeh_vm *vm, uint64_t buid,
+					struct eeh_container *c)
+{
+	struct rtas_phb *phb;
+	int rc;
+
+	if (!vm || !c)
+		return -EINVAL;
+	pthread_mutex_lock(&vm->setup_lock);
+	phb = container_phb(vm, buid, &rc);
+	if (phb) {
+		pthread_mutex_lock(&phb->lock);
+		rc = -ENOENT;
+		for (unsigned int i = 0; i < phb->ncontainers; i++)
+			if (phb->containers[i] == c) {
+				phb->containers[i] = phb->containers[--phb->ncontainers];
+				containers_changed(phb);
+				rc = 0;
+				break;
+			}
+		pthread_mutex_unlock(&phb->lock);
+	}
+	pthread_mutex_unlock(&vm->setup_lock);
+	return rc;
 }
 
 EEH_EXPORT int eeh_vm_del_phb(struct eeh_vm *vm, uint64_t buid)
@@ -405,7 +500,10 @@ static int phb_reset(struct rtas_phb *phb)
 		if (eeh_pe_last_error(phb->pe, &e) == 0)
 			atomic_store(&phb->log_seen, e.errors);
 	}
-	if (!phb->op_fn)
+	/* spapr_phb_reset(): ENABLE only "if EEH is available"; a PHB
+	 * without EEH (no PE, or a binding breaking the one-group or
+	 * one-container rule) is skipped, which is no error. */
+	if (!phb->op_fn || (phb->usable && !phb->usable(phb)))
 		return 0;
 	/* spapr_phb_reset(): the PE may be frozen across a guest reboot;
 	 * ENABLE thaws it so the devices work after the reboot. */

@@ -31,6 +31,12 @@ struct rtas_phb {
 	bool (*usable)(struct rtas_phb *phb);
 	struct eeh_iommufd *ifd; /* iommufd binding: the device object */
 	uint32_t devid;
+	/* Container binding: every container the VMM put behind the PHB
+	 * (changed under lock), and the one ops go to: NULL unless there is
+	 * exactly one (QEMU: no EEH state sync across containers). */
+	struct eeh_container **containers;
+	unsigned int ncontainers;
+	_Atomic(struct eeh_container *) container;
 	bool live;              /* false once removed */
 	/* Serializes the guest's calls that change the PE's state, so a
 	 * state check and the op it allows are one step for the guest. */

@@ -585,12 +585,14 @@ static int run_case(struct campaign *c, unsigned int index, unsigned int trial,
 	draw_fault(c, &f, &gap);
 	eeh_clock_advance(c->ctx, gap);
 	now = eeh_clock_now_us(c->ctx);
-	/* The model first: who freezes, and who is past the limit. */
+	/* The model first: who freezes. Who is past the limit is known only
+	 * when a recovery runs: the kernel counts host recoveries, not
+	 * freezes (eeh_handle_normal_event). */
 	for (unsigned int i = 0; i < c->npes; i++) {
 		struct mpe *m = &c->pes[i];
 
 		m->affected = f.kind == EEH_FAULT_FENCE ? eeh_pe_phb(m->pe) == f.phb : m == f.pe;
-		m->perm = m->affected && model_freeze(c, m, now);
+		m->perm = false;
 		m->gone = false;
 	}
 	r = inject(c, &f);
@@ -620,11 +622,14 @@ static int run_case(struct campaign *c, unsigned int index, unsigned int trial,
 				continue;
 			if (p->gone)
 				want = EEH_RECOVERY_REMOVED;
-			else if (want == EEH_RECOVERY_RECOVERED && !m->perm &&
+			else if (want == EEH_RECOVERY_RECOVERED &&
 				 p->result.path != EEH_RECOVERY_PATH_THAW)
 				want = EEH_RECOVERY_NOT_FROZEN;
 		}
-		if (m->perm && want != EEH_RECOVERY_REMOVED)
+		/* This PE is recovered: the recovery counts, at its own time. */
+		if (want == EEH_RECOVERY_RECOVERED)
+			m->perm = model_freeze(c, m, eeh_clock_now_us(c->ctx));
+		if (m->perm)
 			want = EEH_RECOVERY_PERM_FAILED;
 		recover_one(c, m, &m->result, want);
 		m->gone = want == EEH_RECOVERY_PERM_FAILED || want == EEH_RECOVERY_REMOVED;

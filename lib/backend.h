@@ -97,6 +97,10 @@ struct eeh_backend_ops {
 	/* CAP_INJECT. An IOA bus error (type 0/1, function 0..19). */
 	int (*err_inject)(struct eeh_pe *pe, unsigned int type, unsigned int func, uint64_t addr,
 			  uint64_t mask);
+	/* Optional, pe->lock held: host recovery gave the PE up; the kernel
+	 * then logs eeh_slot_error_detail(EEH_LOG_PERM), which on PAPR leaves
+	 * the PE permanently unavailable. NULL: nothing to do. */
+	void (*pe_perm_failure)(struct eeh_pe *pe);
 	/* CAP_KERNEL_PE_OP. The whole VFIO_EEH_PE_OP, arguments checked. */
 	int (*pe_op)(struct eeh_pe *pe, struct vfio_eeh_pe_op *op);
 	/* CAP_DEVICE_ACCESS. The device's answer, the PE's state applied. */

@@ -248,6 +248,13 @@ static int isim_bind(struct eeh_iommufd *ifd, const char *name, struct iofd_dev 
 	rc = group_claim(ifd, f->pe->group);
 	if (rc < 0)
 		return rc;
+	/* The device is opened (eeh_dev_open()); a group a container holds
+	 * cannot be used through a cdev (vfio_device_block_group: EBUSY). */
+	rc = pe_own(f->pe, PE_OWNER_CDEV, 1);
+	if (rc < 0) {
+		group_release(ifd, f->pe->group);
+		return rc;
+	}
 	o = obj_new(ifd, SOBJ_DEVICE, &rc);
 	if (o && hashmap_put(&ifd->sim->bound, bdf_key(f), o) < 0) {
 		obj_free(ifd, o);
@@ -255,6 +262,7 @@ static int isim_bind(struct eeh_iommufd *ifd, const char *name, struct iofd_dev 
 		rc = -ENOMEM;
 	}
 	if (!o) {
+		pe_disown(f->pe, PE_OWNER_CDEV, 1);
 		group_release(ifd, f->pe->group);
 		return rc;
 	}
@@ -300,6 +308,7 @@ static void isim_unbind(struct eeh_iommufd *ifd, struct iofd_dev *dev)
 	if (!d)
 		return;
 	isim_detach(ifd, dev);
+	pe_disown(d->func->pe, PE_OWNER_CDEV, 1);
 	hashmap_del(&ifd->sim->bound, bdf_key(d->func));
 	group_release(ifd, d->group);
 	obj_free(ifd, d);

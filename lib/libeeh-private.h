@@ -177,6 +177,12 @@ struct eeh_pe {
 	_Atomic(struct eeh_container *) container;
 	_Atomic uint32_t kflags;
 	uint8_t type;
+	/* VFIO ownership (pe-owner.c), written under lock, in the line's
+	 * spare bytes: simulated containers holding the group, and functions
+	 * owned (the kernel's pass_dev_cnt: with no container, all of them
+	 * bound through an iommufd). */
+	uint8_t owner_groups;
+	_Atomic uint16_t pass_dev_cnt;
 	/* the backend's area, ops->pe_priv_size bytes */
 	_Alignas(8) unsigned char priv[];
 };
@@ -281,9 +287,33 @@ struct eeh_ctx *ctx_alloc(void);
 void ctx_set_backend(struct eeh_ctx *ctx, const struct eeh_backend_ops *ops, void *data);
 
 /* Freeze accounting with the kernel's window rule (eeh_pe_update_time_stamp
- * and the freeze_count check of eeh_handle_normal_event). Returns true when
- * this freeze exceeds the limit. */
+ * and the freeze_count check of eeh_handle_normal_event): host recovery
+ * counts, never the freeze itself. Returns true when this recovery
+ * exceeds the limit. */
 bool pe_count_freeze(struct eeh_pe *pe);
+
+/*
+ * VFIO ownership of a PE's functions (pe-owner.c), the kernel's
+ * eeh_dev_open()/eeh_dev_release(): a PE is passed while any of its
+ * functions is owned through VFIO. Each take and each release runs
+ * pe_change_owner() first (a frozen PE is thawed, or fully reset for the
+ * kernel's eeh_reset_ids devices), then counts nfuncs functions. The host
+ * does not detect or recover errors on a passed PE. A group held by a
+ * container and a function bound through an iommufd exclude each other
+ * (drivers/vfio/group.c): -EBUSY. Each takes pe->lock.
+ */
+enum pe_owner { PE_OWNER_GROUP, PE_OWNER_CDEV };
+int pe_own(struct eeh_pe *pe, enum pe_owner how, unsigned int nfuncs);
+void pe_disown(struct eeh_pe *pe, enum pe_owner how, unsigned int nfuncs);
+static inline bool pe_passed(struct eeh_pe *pe)
+{
+	return atomic_load(&pe->pass_dev_cnt) > 0;
+}
+/* Does pe hold one of the devices the kernel resets instead of thawing
+ * when ownership changes (eeh_reset_ids)? */
+bool pe_resets_on_owner_change(struct eeh_pe *pe);
+/* eeh_pe_change_owner() over the backend, pe->lock held: 0 or -errno. */
+int pe_change_owner(struct eeh_pe *pe);
 
 /* Whether pe offers a fundamental reset (ibm,set-slot-reset 3); when
  * not, the call answers EEH_RTAS_NO_FRESET (backend.c). */

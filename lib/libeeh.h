@@ -20,10 +20,17 @@
  *   Real hosts    discovery statistics, /proc and debugfs files, udev monitor
  *
  * Conventions: every function that can fail returns a negative errno value
- * (-EINVAL, -ENODEV, ...). Handles are opaque and owned by the context;
- * they stay valid until the context is released. Public structs that may
- * grow in later versions (options, callbacks, results, statistics) carry
- * their size as first member: set it to sizeof the struct (for example
+ * (-EINVAL, -ENODEV, ...). What the library checks: NULL pointers, handles
+ * against their context, and every value it reads (sizes, flags, op
+ * codes, ranges), each refused with the errno documented next to the
+ * call. What it cannot check: that a non-NULL pointer points to memory
+ * that is readable (or writable) for as many bytes as the call says it
+ * uses, nor that a handle has not been released; as with any C library,
+ * such input is undefined behaviour. Handles are opaque and owned by the
+ * context; they stay valid until the context is released. Public structs
+ * that may grow in later versions (options, callbacks, results,
+ * statistics) carry their size as first member: set it to sizeof the
+ * struct (for example
  * `struct eeh_recovery_result res = { .size = sizeof(res) };`). A size
  * smaller than the struct's first version is refused with -EINVAL; the
  * library fills or reads only as much as the size covers.
@@ -203,7 +210,8 @@ uint32_t eeh_pe_config_addr(struct eeh_pe *pe);
 int eeh_pe_iommu_group(struct eeh_pe *pe);
 unsigned int eeh_pe_func_count(struct eeh_pe *pe);
 struct eeh_ctx *eeh_pe_ctx(struct eeh_pe *pe);
-/* Freeze accounting: freezes in the current window and when it began. */
+/* Freeze accounting: host recoveries of the PE in the current one-hour
+ * window, which the freeze limit counts (doc/passthrough.md). */
 unsigned int eeh_pe_freeze_count(struct eeh_pe *pe);
 /* Kernel software flags (EEH_PE_ISOLATED 0x1, RECOVERING 0x2, CFG_BLOCKED
  * 0x4, RESET 0x8, REMOVED 0x400), as the 2nd word of sysfs eeh_pe_state. */
@@ -320,7 +328,9 @@ int eeh_pe_last_error(struct eeh_pe *pe, struct eeh_pe_error *err);
 /* true if the context runs the simulated host */
 bool eeh_is_sim(struct eeh_ctx *ctx);
 
-/* Freeze limit per window (default 5; the kernel's eeh_max_freezes). */
+/* Freeze limit per window (default 5; the kernel's eeh_max_freezes). It
+ * counts host recoveries (eeh_recovery_run()), not freezes, and never a
+ * passed-through PE's (doc/passthrough.md). */
 int eeh_set_max_freezes(struct eeh_ctx *ctx, unsigned int max);
 unsigned int eeh_get_max_freezes(struct eeh_ctx *ctx);
 /* Global EEH switch (the kernel's eeh_enabled()): when off, ENABLE
@@ -340,7 +350,12 @@ bool eeh_get_enabled(struct eeh_ctx *ctx);
  * type not 0/1 or func outside 0..19), -ENODEV (no PE), -EIO (ENABLE with
  * EEH disabled, a thaw that did not take), -ENOENT (platform lacks the op),
  * -EFAULT (op is NULL). Waits (reset hold 250 ms, settle 1.8 s, state
- * polling) run on the library clock. While the PE's IOMMU group sits in a
+ * polling) run on the library clock. The buffer: op NULL is -EFAULT; a
+ * non-NULL op must be readable for its first 12 bytes (argsz, flags, op),
+ * and for all 40 when op is INJECT_ERR with argsz >= 40 (the err member
+ * is read only then), as the kernel copies it; the library never reads
+ * past argsz, never writes the struct, and cannot detect an unreadable
+ * pointer (the kernel answers -EFAULT there). While the PE's IOMMU group sits in a
  * kernel VFIO container (eeh_container_open() with EEH_CONTAINER_KERNEL),
  * the op goes to the kernel through that container and its answers are
  * the container's (-EPERM when it holds more than one group).
@@ -557,9 +572,11 @@ int eeh_container_iommu_type(struct eeh_container *c);
 int eeh_container_spapr_info(struct eeh_container *c, struct vfio_iommu_spapr_tce_info *info);
 /*
  * VFIO_EEH_PE_OP on the container: -ENODEV (no group), -EPERM (more than
- * one group: the kernel would loop over them), -EOPNOTSUPP (no EEH),
- * -EINVAL/-EFAULT (checked locally as the kernel does), else the
- * ioctl's result (the state for GET_STATE).
+ * one group: the kernel would loop over them), -EOPNOTSUPP (no SPAPR TCE
+ * IOMMU set: an iommufd-backed or type1 /dev/vfio/vfio), -EINVAL/-EFAULT
+ * (checked locally as the kernel does), else the ioctl's result (the
+ * state for GET_STATE). With EEH globally disabled (VFIO_EEH says 0) the
+ * ops still run, as in the kernel; only ENABLE gives -EIO.
  */
 int eeh_container_pe_op(struct eeh_container *c, struct vfio_eeh_pe_op *op);
 
@@ -633,9 +650,17 @@ enum eeh_rtas_mode { EEH_RTAS_MODE_QEMU = 0, EEH_RTAS_MODE_PAPR = 1 };
  * slot-error-detail buffers, the errinjct work buffer); 0 or -errno.
  * pre_reset: called before ibm,set-slot-reset 1 or 3 reaches the host PE
  * of guest PHB buid (QEMU clears MSI-X enable and its MSI-X table there,
- * because the reset wipes the device's). bar_to_host: a guest PCI bus
- * address behind guest PHB buid to the host bus address, 0 or -errno
- * (-ENOENT: not in a passthrough BAR); NULL means identical addresses.
+ * because the reset wipes the device's). It runs in one critical section
+ * with that reset, in both modes: callbacks are serialized per guest PHB
+ * (never two at once for one PHB, and no other state-changing call on the
+ * PHB lands between the callback and its reset), so it must not make RTAS
+ * calls on the same PHB; PHBs do not wait for each other.
+ * bar_to_host: a guest PCI bus address behind guest PHB buid to the host
+ * bus address, 0 or -errno (-ENOENT: not in a passthrough BAR; the
+ * ibm,errinjct call is then -3). NULL means identical addresses; an
+ * ioa-bus-error(-64) for a memory or I/O function whose non-zero address
+ * lies in no BAR of that space of the PHB's host PEs (the PE behind it
+ * and its children) is then -3 in both modes, as it could never fire.
  * bar_to_guest: the reverse, for addresses reported in error logs.
  */
 struct eeh_vm_ops {
@@ -705,13 +730,26 @@ int eeh_vm_add_phb_iommufd(struct eeh_vm *vm, uint64_t buid, struct eeh_iommufd 
 /*
  * Add a guest PHB whose ops go through a legacy VFIO container
  * (eeh_container_pe_op()); pe (may be NULL) is the PE of its group, for
- * information. The PHB has EEH only while the container holds exactly
- * one group and has VFIO_EEH (QEMU's spapr_phb_eeh_available()). As
- * with iommufd, c must outlive the PHB. Errors as eeh_vm_add_phb(),
- * -EINVAL (c NULL).
+ * information. The PHB has EEH only while exactly one container is
+ * behind it, holding exactly one group, with VFIO_EEH (QEMU's
+ * spapr_phb_eeh_available()). As with iommufd, c must outlive the PHB.
+ * Errors as eeh_vm_add_phb(), -EINVAL (c NULL).
  */
 int eeh_vm_add_phb_container(struct eeh_vm *vm, uint64_t buid, struct eeh_container *c,
 			     struct eeh_pe *pe);
+/*
+ * Another container behind a container PHB (its DMA address space spans
+ * several, as QEMU makes one per group that cannot share one). With more
+ * than one, the PHB has no EEH: every EEH call on it is -3 and no op
+ * reaches any container (QEMU keeps no EEH state in step across
+ * containers); deleting back to one restores it. Returns 0, -ENOENT
+ * (unknown buid), -EINVAL (vm or c NULL, or not a container PHB),
+ * -EEXIST (already behind it), -ENOMEM.
+ */
+int eeh_vm_phb_add_container(struct eeh_vm *vm, uint64_t buid, struct eeh_container *c);
+/* Take a container from behind a container PHB. 0, -ENOENT (unknown buid
+ * or container), -EINVAL. */
+int eeh_vm_phb_del_container(struct eeh_vm *vm, uint64_t buid, struct eeh_container *c);
 /* Remove a guest PHB. 0, -ENOENT. */
 int eeh_vm_del_phb(struct eeh_vm *vm, uint64_t buid);
 /*
@@ -742,8 +780,10 @@ int eeh_vm_phb_permanent(struct eeh_vm *vm, uint64_t buid);
  * PHB reset (the VMM's machine or PHB reset): clears what the guest did
  * to the PHB (permanent unavailability, the error log read mark) and
  * re-enables EEH on its PE (VFIO_EEH_PE_ENABLE), which thaws a PE left
- * frozen across a guest reboot. Returns the ENABLE result (0 or -errno),
- * -ENOENT (unknown buid), 0 for a PHB without EEH.
+ * frozen across a guest reboot. A PHB without EEH (no PE, or a binding
+ * that breaks the one-group or one-container rule) is skipped: no
+ * ENABLE, and no error. Returns the ENABLE result (0 or -errno), -ENOENT
+ * (unknown buid), 0 for a PHB without EEH.
  */
 int eeh_vm_phb_reset(struct eeh_vm *vm, uint64_t buid);
 /* Machine reset: every PHB as eeh_vm_phb_reset() and the errinjct
@@ -851,9 +891,10 @@ int eeh_inject_ioa(struct eeh_pe *pe, enum eeh_err_type type, unsigned int func,
 		   uint64_t mask);
 /*
  * Freeze a PE as an error would, with no cause (simulated host): MMIO and
- * DMA stopped, PAPR state 2, recorded. This counts a freeze with the
- * kernel's window rule; the freeze past the limit leaves the PE
- * permanently unavailable. Returns 0, -EINVAL (pe NULL), -EOPNOTSUPP (not
+ * DMA stopped, PAPR state 2, recorded. A freeze is not counted against
+ * the freeze limit: host recovery counts (eeh_recovery_run()), as the
+ * kernel's eeh_handle_normal_event() does, and a passed-through PE is
+ * never counted (doc/passthrough.md). Returns 0, -EINVAL (pe NULL), -EOPNOTSUPP (not
  * the simulated host), -ENODEV (PE permanently failed).
  */
 int eeh_inject_freeze(struct eeh_pe *pe);
@@ -971,7 +1012,7 @@ struct eeh_recovery_result {
 	unsigned int reset_attempts;  /* assert/deactivate cycles done */
 	bool fundamental;             /* a fundamental reset was asked for */
 	bool fell_back_to_hot;        /* the slot offers no fundamental reset */
-	unsigned int freeze_count;    /* the PE's freezes in the current window */
+	unsigned int freeze_count;    /* the PE's recoveries in the current window */
 	uint64_t start_us, end_us;    /* library clock */
 	struct eeh_pe *pe;            /* the PE recovered: pe, or its frozen parent */
 };
@@ -979,12 +1020,15 @@ struct eeh_recovery_result {
  * Recover a frozen PE (and its child PEs) as the kernel's host recovery
  * does. As eeh_dev_check_failure() does, a frozen parent PE is recovered
  * instead of pe (the highest frozen one; res->pe says which). Then: freeze
- * limit check, error_detected on every function, the merged
+ * limit check (this recovery is counted: the sixth within an hour fails
+ * the PE permanently), error_detected on every function, the merged
  * result deciding thaw, reset (fundamental if a driver needs it, hot as the
  * platform's fallback, up to 3 attempts with the 250 ms hold and 1.8 s
  * settle on the library clock), configure, BAR restore, slot_reset,
  * resume; permanent failure otherwise. Returns 0 (see res->outcome),
- * -EINVAL, -EOPNOTSUPP (a backend whose kernel owns recovery), -ENOMEM.
+ * -EINVAL, -EOPNOTSUPP (a backend whose kernel owns recovery), -ENOMEM,
+ * -EBUSY (pe is passed through: a function of it is owned through VFIO,
+ * so its owner recovers it with PE ops; nothing is done or counted).
  */
 int eeh_recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe, struct eeh_recovery_result *res);
 const char *eeh_recovery_outcome_name(enum eeh_recovery_outcome o);

@@ -114,15 +114,8 @@ int sim_freeze_locked(struct eeh_pe *pe, int func, uint64_t addr)
 	sim_pe_of(pe)->last_addr = addr;
 	sim_pe_of(pe)->last_error_us = now_us(pe);
 	sim_pe_of(pe)->errors++;
-	if (s == EEH_PAPR_STATE_NORMAL && pe_count_freeze(pe)) {
-		/* The kernel disables a PE that failed more than eeh_max_freezes
-		 * times in an hour; PAPR reports it as state 5 with info 0. */
-		sim_set_state(pe, sim_pe_of(pe)->state, true, sim_pe_of(pe)->settle_until_us);
-		pe_subtree_set_flags(pe, EEH_PE_ISOLATED, 0);
-		warn(pe->phb->ctx, "%s has failed %u times in the last hour and has been "
-		     "permanently disabled", pe->name, pe->freeze_count);
-		return 0;
-	}
+	/* A freeze is not counted here: the kernel counts host recoveries
+	 * (eeh_handle_normal_event), and a passed PE has none. */
 	sim_set_state(pe, EEH_PAPR_STATE_STOPPED, false, sim_pe_of(pe)->settle_until_us);
 	/* powernv marks a PE isolated the first time it is seen frozen. */
 	pe_subtree_set_flags(pe, EEH_PE_ISOLATED, 0);

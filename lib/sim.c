@@ -128,6 +128,13 @@ static int sim_reset(struct eeh_pe *pe, int option)
 	return EEH_RTAS_PARAM_ERROR;
 }
 
+/* ibm,slot-error-detail 2 (PAPR): permanently unavailable, state 5. */
+static void sim_perm_failure(struct eeh_pe *pe)
+{
+	sim_set_state(pe, sim_pe_of(pe)->state, true, sim_pe_of(pe)->settle_until_us);
+	sim_inject_disarm(pe);
+}
+
 static int sim_configure(struct eeh_pe *pe)
 {
 	/* ibm,configure-pe: -1 (hardware error) on a dead PE. */
@@ -256,6 +263,7 @@ const struct eeh_backend_ops sim_backend_ops = {
 	.reset = sim_reset,
 	.pe_has_freset = sim_pe_has_freset,
 	.configure = sim_configure,
+	.pe_perm_failure = sim_perm_failure,
 	.err_inject = sim_err_inject,
 	.cfg_access = sim_cfg_access,
 	.mmio_access = sim_mmio_access,

@@ -36,6 +36,8 @@ struct eeh_container {
 	unsigned int ngroups, cap;
 };
 
+static void sim_disown(struct eeh_container *c, struct container_group *g);
+
 static bool check_extension(struct eeh_container *c, unsigned long ext)
 {
 	/* The extension is passed by value, not by pointer. */
@@ -126,9 +128,11 @@ EEH_EXPORT void eeh_container_close(struct eeh_container *c)
 		route_pe(c, c->groups[i].pe, false);
 	pthread_rwlock_unlock(&route_lock);
 	/* Closing the group fds takes the groups out of the container. */
-	for (unsigned int i = 0; i < c->ngroups; i++)
+	for (unsigned int i = 0; i < c->ngroups; i++) {
 		if (c->groups[i].fd >= 0)
 			sys_close(ctx, c->groups[i].fd);
+		sim_disown(c, &c->groups[i]);
+	}
 	if (c->own_fd)
 		sys_close(ctx, c->fd);
 	free(c->groups);
@@ -163,6 +167,35 @@ static int push_group(struct eeh_container *c, int group, int fd)
 	};
 	route_pe(c, c->groups[c->ngroups - 1].pe, true);
 	return 0;
+}
+
+/* On the simulated host the library is the kernel: a group in a
+ * simulated container owns its PE's functions (eeh_dev_open()), and a
+ * group whose devices are bound through an iommufd cannot join (-EBUSY). */
+static int sim_own(struct eeh_container *c, int group)
+{
+	struct eeh_pe *pe = eeh_pe_by_group(c->ctx, group);
+
+	return c->fd < 0 && pe ? pe_own(pe, PE_OWNER_GROUP, pe->nfuncs) : 0;
+}
+
+static void sim_disown(struct eeh_container *c, struct container_group *g)
+{
+	if (c->fd < 0 && g->pe)
+		pe_disown(g->pe, PE_OWNER_GROUP, g->pe->nfuncs);
+}
+
+/* Put a group in: owned first (simulated), then recorded. */
+static int add_owned(struct eeh_container *c, int group, int fd)
+{
+	int rc = sim_own(c, group);
+
+	if (rc)
+		return rc;
+	rc = push_group(c, group, fd);
+	if (rc)
+		sim_disown(c, &(struct container_group){ .pe = eeh_pe_by_group(c->ctx, group) });
+	return rc;
 }
 
 /* Open /dev/vfio/N and put it in the container; the first group also
@@ -214,7 +247,7 @@ EEH_EXPORT int eeh_container_add_group(struct eeh_container *c, int group)
 	if (!rc && c->fd < 0 && !c->iommu_type)
 		c->iommu_type = VFIO_SPAPR_TCE_v2_IOMMU;
 	if (!rc) {
-		rc = push_group(c, group, fd);
+		rc = add_owned(c, group, fd);
 		if (rc && fd >= 0)
 			sys_close(c->ctx, fd);
 	}
@@ -229,7 +262,7 @@ EEH_EXPORT int eeh_container_register_group(struct eeh_container *c, int group)
 	if (!c || group < 0)
 		return -EINVAL;
 	pthread_rwlock_wrlock(&c->lock);
-	rc = find_group(c, group) ? -EEXIST : push_group(c, group, -1);
+	rc = find_group(c, group) ? -EEXIST : add_owned(c, group, -1);
 	/* The VMM set the IOMMU; a container that offers SPAPR has it. */
 	if (!rc && !c->iommu_type)
 		c->iommu_type = c->spapr_v2 ? VFIO_SPAPR_TCE_v2_IOMMU
@@ -253,6 +286,7 @@ EEH_EXPORT int eeh_container_remove_group(struct eeh_container *c, int group)
 		route_pe(c, g->pe, false);
 		if (g->fd >= 0)
 			sys_close(c->ctx, g->fd);
+		sim_disown(c, g);
 		*g = c->groups[--c->ngroups];
 		/* The kernel releases the IOMMU driver with the last group. */
 		if (!c->ngroups && (g->fd >= 0 || c->fd < 0))
@@ -329,8 +363,6 @@ struct container_target {
  * -EOPNOTSUPP. */
 static int check_locked(struct eeh_container *c, struct container_target *t)
 {
-	if (!c->eeh)
-		return -EOPNOTSUPP;
 	if (!c->ngroups)
 		return -ENODEV;
 	/* The kernel loops over every group and stops at the first non-zero
@@ -338,6 +370,11 @@ static int check_locked(struct eeh_container *c, struct container_target *t)
 	 * vfio_eeh_container_ok()). */
 	if (c->ngroups > 1)
 		return -EPERM;
+	/* Only the SPAPR TCE driver has VFIO_EEH_PE_OP. With EEH globally
+	 * disabled it still runs every op (VFIO_EEH only says 0 to
+	 * CHECK_EXTENSION), and ENABLE gives -EIO (eeh_pe_set_option). */
+	if (!spapr_set(c))
+		return -EOPNOTSUPP;
 	t->fd = c->fd;
 	t->pe = c->groups[0].pe;
 	return 0;

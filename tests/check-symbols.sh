@@ -13,7 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 $NM -D --defined-only "$so" >"$tmp/nm" || { echo "check-symbols: $NM failed" >&2; exit 99; }
 awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' "$tmp/nm" | sort -u >"$tmp/exported"
 # Names between "global:" and "local:" of every node.
-awk '/global:/ { g = 1; next } /local:/ { g = 0 } g && /;/ { gsub(/[\t ;]/, ""); print }' \
+awk '/global:/ { g = 1; next } /local:|^}/ { g = 0 } g && /;/ { gsub(/[\t ;]/, ""); print }' \
 	"$src/lib/libeeh.sym" | sort >"$tmp/listed"
 # Function prototypes: a line starting with a type, then eeh_NAME(.
 grep -E '^[a-z][a-z0-9_ ]*[ *]eeh_[a-z0-9_]+\(' "$src/lib/libeeh.h" |

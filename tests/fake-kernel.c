@@ -239,8 +239,15 @@ static int f_close(void *data, int fd)
 		P(fk)->ictx_used[f->idx] = false;
 		break;
 	case FK_GROUP:
-		if (P(fk)->group_container[f->idx] >= 0)
-			P(fk)->fd[P(fk)->group_container[f->idx]].groups &= ~(1u << f->idx);
+		if (P(fk)->group_container[f->idx] >= 0) {
+			struct ffd *c = &P(fk)->fd[P(fk)->group_container[f->idx]];
+
+			c->groups &= ~(1u << f->idx);
+			/* __vfio_group_unset_container(): the last group
+			 * takes the IOMMU driver with it. */
+			if (!c->groups)
+				c->iommu_type = 0;
+		}
 		P(fk)->group_container[f->idx] = -1;
 		break;
 	default:
@@ -456,6 +463,10 @@ static int cdev_ioctl(struct fake_kernel *fk, int n, unsigned long req, void *ar
 			return -EINVAL;
 		if (p->cdev[n].ictx >= 0)
 			return -EINVAL; /* one device cannot be bound twice */
+		/* vfio_device_block_group(): not while the group fd is open. */
+		for (int i = 0; i < MAX_FDS; i++)
+			if (p->fd[i].kind == FK_GROUP && p->fd[i].idx == g)
+				return -EBUSY;
 		ifd = fd_get(fk, b->iommufd);
 		if (!ifd)
 			return -EBADF;
@@ -536,6 +547,8 @@ static int container_pe_op(struct fake_kernel *fk, struct ffd *c, struct vfio_ee
 		fk->group[g].last_op = op->op;
 		if (op->op == VFIO_EEH_PE_GET_STATE)
 			rc = fk->group[g].pe_state;
+		else if (op->op == VFIO_EEH_PE_ENABLE && !fk->eeh_enabled)
+			rc = -EIO; /* eeh_pe_set_option(): only ENABLE asks eeh_enabled() */
 		else if (op->op > VFIO_EEH_PE_INJECT_ERR)
 			rc = -EINVAL;
 	}

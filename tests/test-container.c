@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <linux/vfio.h>
 
@@ -189,7 +191,7 @@ static void type1_container_reports_eeh_unsupported(void)
 	no_eeh_container(FAKE_TYPE1);
 }
 
-static void spapr_with_eeh_disabled_is_eopnotsupp(void)
+static void spapr_with_eeh_disabled_runs_ops_but_enable_is_eio(void)
 {
 	struct cfx f;
 	struct vfio_iommu_spapr_tce_info info;
@@ -201,10 +203,230 @@ static void spapr_with_eeh_disabled_is_eopnotsupp(void)
 	fake_install(f.fk, f.ctx);
 	CU_ASSERT_EQUAL_FATAL(eeh_container_open(f.ctx, -1, EEH_CONTAINER_KERNEL, &f.c), 0);
 	CU_ASSERT_EQUAL(eeh_container_add_group(f.c, 3), 0);
-	CU_ASSERT_EQUAL(c_op(f.c, VFIO_EEH_PE_GET_STATE), -EOPNOTSUPP);
+	CU_ASSERT_EQUAL(eeh_container_eeh_supported(f.c), -EOPNOTSUPP);
+	/* The kernel gates only ENABLE on eeh_enabled(): GET_STATE and the
+	 * other ops still reach it through the container. */
+	f.fk->group[3].pe_state = VFIO_EEH_PE_STATE_STOPPED;
+	CU_ASSERT_EQUAL(c_op(f.c, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
+	CU_ASSERT_EQUAL(c_op(f.c, VFIO_EEH_PE_UNFREEZE_IO), 0);
+	CU_ASSERT_EQUAL(c_op(f.c, VFIO_EEH_PE_ENABLE), -EIO);
+	CU_ASSERT_EQUAL(f.fk->group[3].pe_ops, 3);
+	CU_ASSERT_EQUAL(f.fk->group[3].last_op, VFIO_EEH_PE_ENABLE);
 	/* still a SPAPR container: its window can be read */
 	CU_ASSERT_EQUAL(eeh_container_spapr_info(f.c, &info), 0);
 	cfx_teardown(&f);
+}
+
+/* eeh_dev_open(): a group joining a (simulated) container owns its PE,
+ * and a frozen PE is thawed for its new owner. */
+static void taking_a_group_of_a_frozen_pe_thaws_it(void)
+{
+	struct eeh_ctx *ctx = builtin_host();
+	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
+	struct eeh_container *c;
+	uint32_t v = 0;
+
+	CU_ASSERT_EQUAL(eeh_func_cfg_write(eeh_func_first(pe), 0x3c, 1, 0x2a), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	CU_ASSERT(eeh_pe_flags(pe) & 0x1); /* ISOLATED */
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, 0, &c), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, 1), 0);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(eeh_pe_flags(pe) & 0x1, 0);
+	/* thawed, not reset: config space kept */
+	CU_ASSERT_EQUAL(eeh_func_cfg_read(eeh_func_first(pe), 0x3c, 1, &v), 0);
+	CU_ASSERT_EQUAL(v, 0x2a);
+	/* eeh_dev_release(): giving the group up thaws again */
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_container_remove_group(c, 1), 0);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_NORMAL);
+	eeh_container_close(c);
+	eeh_unref(ctx);
+}
+
+/* A BCM5719 (14e4:1657) is one of eeh_reset_ids: its PE is fully reset,
+ * not thawed, when it changes hands. */
+static const char bcm5719[] =
+	"{ \"format\": \"libeeh-topology-1\", \"phbs\": [ { \"index\": 0,"
+	"  \"buid\": \"0x800000020000000\", \"domain\": 0, \"pes\": ["
+	"  { \"number\": 1, \"type\": \"device\", \"group\": 1, \"functions\": ["
+	"    { \"bdf\": \"0000:01:00.0\", \"vendor\": \"0x14e4\", \"device\": \"0x1657\","
+	"      \"class\": \"0x020000\", \"bars\": [ { \"bar\": 0, \"addr\": \"0x80000000\","
+	"      \"size\": \"0x1000\" } ] } ] } ] } ] }";
+
+static void a_reset_id_device_is_reset_when_its_group_changes_hands(void)
+{
+	struct eeh_ctx *ctx = NULL;
+	struct eeh_pe *pe;
+	struct eeh_container *c;
+	uint32_t v = 1, bar0 = 0;
+	uint64_t t0;
+
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_json(bcm5719, &ctx), 0);
+	pe = eeh_pe_by_group(ctx, 1);
+	CU_ASSERT_EQUAL(eeh_func_cfg_write(eeh_func_first(pe), 0x3c, 1, 0x2a), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	t0 = eeh_clock_now_us(ctx);
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, 0, &c), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, 1), 0);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), EEH_PAPR_STATE_NORMAL);
+	/* the reset's 250 ms hold and 1.8 s settle, on the library clock */
+	CU_ASSERT_EQUAL(eeh_clock_now_us(ctx) - t0, 2050 * MS);
+	/* the reset lost the interrupt line; the BARs came back */
+	CU_ASSERT_EQUAL(eeh_func_cfg_read(eeh_func_first(pe), 0x3c, 1, &v), 0);
+	CU_ASSERT_EQUAL(v, 0);
+	CU_ASSERT_EQUAL(eeh_func_cfg_read(eeh_func_first(pe), 0x10, 4, &bar0), 0);
+	CU_ASSERT_EQUAL(bar0 & ~0xfu, 0x80000000U);
+	/* a PE that is not frozen changes hands untouched */
+	t0 = eeh_clock_now_us(ctx);
+	CU_ASSERT_EQUAL(eeh_container_remove_group(c, 1), 0);
+	CU_ASSERT_EQUAL(eeh_clock_now_us(ctx), t0);
+	eeh_container_close(c);
+	eeh_unref(ctx);
+}
+
+/* The issue's VMM: injects, resets and recovers the PE of its container
+ * six times within an hour. A passed PE has no host recovery and no host
+ * freeze count: it never becomes permanently failed. */
+static void a_vmm_recovering_its_pe_six_times_in_an_hour_keeps_it(void)
+{
+	struct eeh_ctx *ctx = builtin_host();
+	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
+	struct eeh_container *c;
+	struct eeh_recovery *rec;
+	struct eeh_recovery_result res = { .size = sizeof(res) };
+
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, 0, &c), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, 1), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_recovery_new(ctx, &rec), 0);
+	for (int i = 0; i < 7; i++) {
+		struct vfio_eeh_pe_op inj = { .argsz = sizeof(inj), .op = VFIO_EEH_PE_INJECT_ERR,
+					      .err = { .type = 0, .func = 0 } };
+
+		CU_ASSERT_EQUAL(eeh_container_pe_op(c, &inj), 0);
+		CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
+		/* the host leaves a passed PE to its owner */
+		CU_ASSERT_EQUAL(eeh_recovery_run(rec, pe, &res), -EBUSY);
+		CU_ASSERT_EQUAL(eeh_pe_flags(pe) & 0x2, 0); /* never RECOVERING */
+		CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_RESET_HOT), 0);
+		CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_RESET_DEACTIVATE), 0);
+		CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_CONFIGURE), 0);
+		CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_NORMAL);
+		eeh_clock_advance(ctx, 5 * 60 * 1000 * MS);
+	}
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_event_count(rec), 0);
+	/* given back to the host, it is recovered (and counted) again */
+	CU_ASSERT_EQUAL(eeh_container_remove_group(c, 1), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(rec, pe, &res), 0);
+	CU_ASSERT_EQUAL(res.outcome, EEH_RECOVERY_RECOVERED);
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), 1);
+	eeh_recovery_free(rec);
+	eeh_container_close(c);
+	eeh_unref(ctx);
+}
+
+/* drivers/vfio/group.c: a group is used through a container or through
+ * its devices' cdevs, never both (EBUSY either way). */
+static void a_group_in_a_container_and_a_bound_device_exclude_each_other(void)
+{
+	struct eeh_ctx *ctx = builtin_host();
+	struct eeh_container *c, *c2;
+	struct eeh_iommufd *ifd;
+	uint32_t id = 0;
+
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, 0, &c), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, 0, &c2), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_iommufd_open(ctx, 0, &ifd), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, 1), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(ifd, "0000:01:00.1", &id), -EBUSY);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(ifd, "0000:02:00.0", &id), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c2, 2), -EBUSY);
+	CU_ASSERT_EQUAL(eeh_container_register_group(c2, 2), -EBUSY);
+	CU_ASSERT_EQUAL(eeh_container_group_count(c2), 0);
+	/* once released, the other way is open */
+	CU_ASSERT_EQUAL(eeh_iommufd_unbind(ifd, id), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c2, 2), 0);
+	CU_ASSERT_EQUAL(eeh_container_remove_group(c, 1), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(ifd, "0000:01:00.1", &id), 0);
+	eeh_iommufd_close(ifd);
+	eeh_container_close(c2);
+	eeh_container_close(c);
+	eeh_unref(ctx);
+}
+
+/* What eeh_pe_op() documents of the caller's buffer: 12 readable bytes
+ * (argsz, flags, op) are all an op but INJECT_ERR needs, on every route
+ * (engine, simulated container, kernel container); the library neither
+ * reads past argsz nor writes the struct. Exact-size heap buffers let
+ * ASan catch any overread. NULL is -EFAULT. */
+static struct vfio_eeh_pe_op *short_op(unsigned int code)
+{
+	struct vfio_eeh_pe_op full = { .argsz = 12, .op = code };
+	struct vfio_eeh_pe_op *o = malloc(12);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	memcpy(o, &full, 12);
+	return o;
+}
+
+static void a_12_byte_op_buffer_is_enough_on_every_route(void)
+{
+	struct cfx f;
+	struct eeh_container *sc;
+	struct eeh_pe *pe;
+	struct vfio_eeh_pe_op *o;
+	unsigned char before[12];
+
+	cfx_setup(&f, FAKE_SPAPR);
+	CU_ASSERT_EQUAL(eeh_container_add_group(f.c, 3), 0);
+	f.fk->group[3].pe_state = VFIO_EEH_PE_STATE_STOPPED;
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(f.ctx, -1, 0, &sc), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(sc, 1), 0);
+	pe = eeh_pe_by_group(f.ctx, 2);
+	o = short_op(VFIO_EEH_PE_GET_STATE);
+	memcpy(before, o, 12);
+	CU_ASSERT_EQUAL(eeh_pe_op(pe, o), VFIO_EEH_PE_STATE_NORMAL);
+	CU_ASSERT_EQUAL(eeh_container_pe_op(sc, o), VFIO_EEH_PE_STATE_NORMAL);
+	CU_ASSERT_EQUAL(eeh_container_pe_op(f.c, o), VFIO_EEH_PE_STATE_STOPPED);
+	CU_ASSERT_EQUAL(eeh_pe_op(eeh_pe_by_group(f.ctx, 3), o), VFIO_EEH_PE_STATE_STOPPED);
+	CU_ASSERT_EQUAL(f.fk->group[3].pe_ops, 2);
+	CU_ASSERT_EQUAL(memcmp(before, o, 12), 0);
+	free(o);
+	o = short_op(VFIO_EEH_PE_RESET_HOT);
+	CU_ASSERT_EQUAL(eeh_pe_op(pe, o), 0);
+	CU_ASSERT_EQUAL(eeh_container_pe_op(sc, o), 0);
+	free(o);
+	/* INJECT_ERR with argsz 12 is refused before err is read */
+	o = short_op(VFIO_EEH_PE_INJECT_ERR);
+	CU_ASSERT_EQUAL(eeh_pe_op(pe, o), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_container_pe_op(sc, o), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_container_pe_op(f.c, o), -EINVAL);
+	free(o);
+	CU_ASSERT_EQUAL(eeh_pe_op(pe, NULL), -EFAULT);
+	CU_ASSERT_EQUAL(eeh_container_pe_op(sc, NULL), -EFAULT);
+	eeh_container_close(sc);
+	cfx_teardown(&f);
+}
+
+static void simulated_container_with_eeh_disabled_runs_ops_but_enable_is_eio(void)
+{
+	struct eeh_ctx *ctx = builtin_host();
+	struct eeh_pe *pe = eeh_pe_by_group(ctx, 1);
+	struct eeh_container *c;
+
+	eeh_set_enabled(ctx, false);
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, 0, &c), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, 1), 0);
+	CU_ASSERT_EQUAL(eeh_container_eeh_supported(c), -EOPNOTSUPP);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
+	CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_UNFREEZE_IO), 0);
+	CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED_DMA);
+	CU_ASSERT_EQUAL(c_op(c, VFIO_EEH_PE_ENABLE), -EIO);
+	eeh_container_close(c);
+	eeh_unref(ctx);
 }
 
 static void unviable_or_missing_groups_are_refused(void)
@@ -424,7 +646,13 @@ static const struct test tests[] = {
 	TEST(pe_op_validation_never_reaches_the_kernel),
 	TEST(iommufd_compat_container_reports_eeh_unsupported),
 	TEST(type1_container_reports_eeh_unsupported),
-	TEST(spapr_with_eeh_disabled_is_eopnotsupp),
+	TEST(spapr_with_eeh_disabled_runs_ops_but_enable_is_eio),
+	TEST(simulated_container_with_eeh_disabled_runs_ops_but_enable_is_eio),
+	TEST(a_12_byte_op_buffer_is_enough_on_every_route),
+	TEST(taking_a_group_of_a_frozen_pe_thaws_it),
+	TEST(a_reset_id_device_is_reset_when_its_group_changes_hands),
+	TEST(a_vmm_recovering_its_pe_six_times_in_an_hour_keeps_it),
+	TEST(a_group_in_a_container_and_a_bound_device_exclude_each_other),
 	TEST(unviable_or_missing_groups_are_refused),
 	TEST(no_container_device_is_enoent),
 	TEST(a_vmm_container_is_used_through_its_fd),

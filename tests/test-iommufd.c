@@ -547,6 +547,58 @@ BOTH(a_group_owned_by_another_iommufd_is_eperm)
 	fx_teardown(&f);
 }
 
+/* drivers/vfio/group.c: a group in a container cannot have its devices
+ * bound through an iommufd (vfio_device_block_group), and a group with a
+ * bound device cannot be used through a container (vfio_group_fops_open):
+ * EBUSY both ways. */
+BOTH(a_group_in_a_container_and_a_bound_device_exclude_each_other)
+{
+	struct fx f;
+	struct eeh_container *c;
+	uint32_t id = 0, mine;
+
+	fx_setup(&f, mode);
+	if (mode == KERNEL)
+		fake_add_group(f.fk, groups[2]);
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(f.ctx, -1, mode == KERNEL ? EEH_CONTAINER_KERNEL
+									   : 0, &c), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, groups[2]), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(f.ifd, dev_name(&f, 2), &id), -EBUSY);
+	mine = bind(&f, 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, groups[0]), -EBUSY);
+	CU_ASSERT_EQUAL(eeh_container_group_count(c), 1);
+	/* each released, the other way is open */
+	CU_ASSERT_EQUAL(eeh_container_remove_group(c, groups[2]), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(f.ifd, dev_name(&f, 2), &id), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_unbind(f.ifd, mine), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, groups[0]), 0);
+	eeh_container_close(c);
+	fx_teardown(&f);
+}
+
+/* eeh_dev_open(): binding a function of a frozen PE thaws it for its new
+ * owner, and the PE is then passed (the host leaves it alone). */
+static void binding_a_function_of_a_frozen_pe_thaws_it(void)
+{
+	struct fx f;
+	struct eeh_pe *pe;
+	struct eeh_recovery *rec;
+	struct eeh_recovery_result res = { .size = sizeof(res) };
+	int st = -1;
+
+	fx_setup(&f, SIM);
+	pe = eeh_pe_by_group(f.ctx, groups[2]);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	bind(&f, 2);
+	CU_ASSERT_EQUAL(eeh_pe_papr_state(pe, &st, NULL), 0);
+	CU_ASSERT_EQUAL(st, EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_recovery_new(f.ctx, &rec), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(rec, pe, &res), -EBUSY);
+	eeh_recovery_free(rec);
+	fx_teardown(&f); /* closing unbinds: the release thaws it again */
+}
+
 static void no_dev_iommu_is_enoent(void)
 {
 	struct eeh_ctx *ctx = builtin_host();
@@ -744,9 +796,11 @@ static const struct test tests[] = {
 	BOTH_TESTS(bind_refuses_twice_and_unknown_devices),
 	BOTH_TESTS(iova_ranges_follow_attachment),
 	BOTH_TESTS(a_group_owned_by_another_iommufd_is_eperm),
+	BOTH_TESTS(a_group_in_a_container_and_a_bound_device_exclude_each_other),
 	TEST(ioctl_numbers_are_the_kernel_values),
 	TEST(structs_reach_the_kernel_with_exact_sizes),
 	TEST(group_comes_from_the_cdev_number_without_the_class_link),
+	TEST(binding_a_function_of_a_frozen_pe_thaws_it),
 	TEST(no_dev_iommu_is_enoent),
 	TEST(registered_devices_follow_the_same_rule),
 	TEST(registered_ids_are_not_reused_by_the_simulated_kernel),

@@ -205,8 +205,7 @@ static void permanently_failed_pe_reads_stopped_and_refuses_configure(void)
 	unsigned int ms = 1;
 	int st;
 
-	eeh_set_max_freezes(ctx, 0);
-	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	fail_pe_permanently(ctx, pe);
 	CU_ASSERT_EQUAL(get_state(pe), VFIO_EEH_PE_STATE_STOPPED); /* NOT_SUPPORT maps to 2 */
 	CU_ASSERT_EQUAL(eeh_pe_platform_state(pe), 0x02);
 	CU_ASSERT_EQUAL(eeh_pe_papr_state(pe, &st, &ms), 0);

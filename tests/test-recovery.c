@@ -389,9 +389,11 @@ static void need_reset_after_slot_reset_is_a_permanent_failure(void)
 	teardown(&fx);
 }
 
-/* mmio_enabled of a driver that finds the adapter dead: the PE fails for
- * good under the recovery (the limit lowered, one more freeze), and the
- * driver asks for a reset the platform can no longer do. */
+/* mmio_enabled of a driver that finds the adapter gone into a firmware
+ * reset: the slot settles (PAPR state 5) for longer than the recovery's
+ * three attempts take, so every assert is refused (-7), and the driver
+ * asks for a reset the platform cannot do. (A freeze past the limit no
+ * longer kills a PE by itself: the limit counts host recoveries.) */
 static struct eeh_ctx *dying_ctx;
 
 static enum eeh_ers_result kill_and_ask_reset(struct eeh_func *f, void *d)
@@ -399,9 +401,8 @@ static enum eeh_ers_result kill_and_ask_reset(struct eeh_func *f, void *d)
 	struct eeh_pe *pe = eeh_func_pe(f);
 
 	(void)d;
-	eeh_pe_op_simple(pe, 3); /* DMA back on: the PE runs again... */
-	eeh_set_max_freezes(dying_ctx, 1);
-	eeh_inject_freeze(pe);      /* ...and its next freeze is past the limit */
+	eeh_sim_papr_call(pe, EEH_PAPR_RESET_HOT);
+	eeh_sim_papr_call(pe, EEH_PAPR_RESET_DEACTIVATE); /* settles 1.6 s */
 	return EEH_ERS_NEED_RESET;
 }
 
@@ -439,6 +440,39 @@ static void failing_reset_is_tried_three_times_then_fails_the_pe(void)
 		}
 	/* Each failed assert still holds 250 ms (pseries_eeh_phb_reset). */
 	CU_ASSERT_EQUAL(last - first, 2 * 250 * MS);
+	teardown(&fx);
+}
+
+/* eeh_dev_check_failure(): the host leaves a passed-through PE (a function
+ * owned through VFIO) to its owner: no recovery, no RECOVERING flag, no
+ * freeze count, no driver callback. */
+static void passed_through_pe_is_not_recovered_by_the_host(void)
+{
+	struct fixture fx;
+	struct fake x[2] = { { .detected = EEH_ERS_CAN_RECOVER, .mmio = EEH_ERS_RECOVERED },
+			     { .detected = EEH_ERS_CAN_RECOVER, .mmio = EEH_ERS_RECOVERED } };
+	struct eeh_iommufd *ifd;
+	uint32_t id = 0;
+
+	setup(&fx, 1);
+	bind_all(&fx, &aware, x);
+	CU_ASSERT_EQUAL_FATAL(eeh_iommufd_open(fx.ctx, 0, &ifd), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(ifd, "0000:01:00.1", &id), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(fx.pe), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), -EBUSY);
+	CU_ASSERT_EQUAL(eeh_recovery_event_count(fx.rec), 0);
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(fx.pe), 0);
+	CU_ASSERT_EQUAL(eeh_pe_flags(fx.pe) & 0x2, 0);
+	CU_ASSERT_EQUAL(x[0].n_detected + x[1].n_detected, 0);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_STOPPED);
+	/* released (and thawed by the release), the host owns it again */
+	CU_ASSERT_EQUAL(eeh_iommufd_unbind(ifd, id), 0);
+	CU_ASSERT_EQUAL(papr_state(fx.pe, NULL), EEH_PAPR_STATE_NORMAL);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(fx.pe), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(fx.rec, fx.pe, &fx.res), 0);
+	CU_ASSERT_EQUAL(fx.res.outcome, EEH_RECOVERY_RECOVERED);
+	CU_ASSERT_EQUAL(fx.res.freeze_count, 1);
+	eeh_iommufd_close(ifd);
 	teardown(&fx);
 }
 
@@ -538,6 +572,7 @@ static const struct test tests[] = {
 	TEST(unaware_functions_get_the_hotplug_path),
 	TEST(driver_without_slot_reset_is_removed_around_the_reset),
 	TEST(sixth_freeze_in_the_window_fails_permanently),
+	TEST(passed_through_pe_is_not_recovered_by_the_host),
 	TEST(freezes_an_hour_apart_never_reach_the_limit),
 	TEST(driver_that_disconnects_fails_the_pe),
 	TEST(need_reset_after_slot_reset_is_a_permanent_failure),

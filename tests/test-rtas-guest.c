@@ -611,8 +611,9 @@ static void host_recovers_parent_papr(void)
 	guest_waits_while_the_host_recovers_the_parent(EEH_RTAS_MODE_PAPR);
 }
 
-/* The PE fails past the freeze limit on the host: the guest gives up
- * (hard failure) and asks for the permanent log. */
+/* The PE fails for good on the host (host recovery past the freeze
+ * limit): the guest gives up (hard failure) and asks for the permanent
+ * log. */
 static void hard_failure(enum eeh_rtas_mode mode)
 {
 	struct guest *g = boot(mode);
@@ -622,8 +623,7 @@ static void hard_failure(enum eeh_rtas_mode mode)
 
 	CU_ASSERT_TRUE(guest_eeh_init(g));
 	CU_ASSERT_TRUE(probe_new(g, d));
-	eeh_set_max_freezes(g->ctx, 0);
-	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	fail_pe_permanently(g->ctx, pe);
 	rc = guest_recover(g, d, false);
 	if (mode == EEH_RTAS_MODE_PAPR) {
 		/* State 5 info 0 -> NOT_SUPPORT: a false positive for the

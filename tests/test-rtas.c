@@ -7,10 +7,12 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <time.h>
 #include <stdatomic.h>
 
 #include <linux/vfio.h>
 
+#include "fake-kernel.h"
 #include "test-util.h"
 
 /* Guest PHBs: A on the dual-port NIC (group 1), B on the SAS adapter
@@ -460,6 +462,225 @@ static void qemu_failures_map_to_minus1_or_minus3_per_call(void)
 	for (int i = 1; i < 8; i++)
 		CU_ASSERT_EQUAL(r[i], UNTOUCHED);
 	fail_with = 0;
+	teardown();
+}
+
+/* ---- pre_reset serialized with its reset (QEMU's big lock) ---- */
+
+struct race {
+	struct eeh_vm *vm;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	unsigned int ops[8];
+	unsigned int nops;
+	_Atomic bool thaw_done;
+	bool thaw_during_scrub;
+};
+
+static int ordering_op(void *data, struct vfio_eeh_pe_op *op)
+{
+	struct race *r = data;
+
+	pthread_mutex_lock(&r->lock);
+	if (op->op != VFIO_EEH_PE_GET_STATE && r->nops < ARRAY_SIZE(r->ops))
+		r->ops[r->nops++] = op->op;
+	pthread_mutex_unlock(&r->lock);
+	return eeh_pe_op(pe_a, op);
+}
+
+/* Another vCPU thaws the same PHB. */
+static void *other_vcpu_thaws(void *arg)
+{
+	struct race *r = arg;
+	uint32_t a[4] = { 0, (uint32_t)(GBUID_A >> 32), (uint32_t)GBUID_A, 2 }, ret = 0;
+
+	eeh_vm_rtas_call(r->vm, TOK_OPTION, 4, a, 1, &ret);
+	atomic_store(&r->thaw_done, true);
+	return NULL;
+}
+
+/* The MSI-X scrub: meanwhile another vCPU's thaw is issued. It must wait
+ * for the reset; give it a bounded chance to (wrongly) get through. */
+static void scrub_while_another_vcpu_thaws(void *opaque, uint64_t buid)
+{
+	struct race *r = opaque;
+
+	(void)buid;
+	pthread_create(&r->thread, NULL, other_vcpu_thaws, r);
+	for (int i = 0; i < 200 && !atomic_load(&r->thaw_done); i++)
+		nanosleep(&(struct timespec){ .tv_nsec = 1000 * 1000 }, NULL);
+	r->thaw_during_scrub = atomic_load(&r->thaw_done);
+}
+
+static void qemu_pre_reset_and_its_reset_are_one_step_per_phb(void)
+{
+	static const struct eeh_vm_ops race_ops = { .size = sizeof(race_ops),
+						    .pre_reset = scrub_while_another_vcpu_thaws };
+	struct race r = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+	for (int mode = 0; mode < 2; mode++) {
+		ctx = builtin_host();
+		pe_a = eeh_pe_by_group(ctx, 1);
+		memset(r.ops, 0, sizeof(r.ops));
+		r.nops = 0;
+		atomic_store(&r.thaw_done, false);
+		CU_ASSERT_EQUAL_FATAL(eeh_vm_new(ctx, &race_ops, &r, &vm), 0);
+		CU_ASSERT_EQUAL(eeh_vm_set_mode(vm, mode), 0);
+		r.vm = vm;
+		CU_ASSERT_EQUAL(eeh_vm_add_phb_op(vm, GBUID_A, ordering_op, &r, pe_a), 0);
+		CU_ASSERT_EQUAL(eeh_vm_add_device(vm, GBUID_A, 0, 0), 0);
+		CU_ASSERT_EQUAL(eeh_inject_freeze(pe_a), 0);
+		CU_ASSERT_EQUAL(slot_reset(GBUID_A, 0, 1), 0);
+		pthread_join(r.thread, NULL);
+		/* the thaw waited for the reset, and came after it */
+		CU_ASSERT_FALSE(r.thaw_during_scrub);
+		CU_ASSERT_EQUAL(r.ops[0], VFIO_EEH_PE_RESET_HOT);
+		if (mode == EEH_RTAS_MODE_QEMU) {
+			CU_ASSERT_EQUAL(r.nops, 2);
+			CU_ASSERT_EQUAL(r.ops[1], VFIO_EEH_PE_UNFREEZE_IO);
+		} else {
+			/* PAPR: a thaw of a PE in reset is -7, no op */
+			CU_ASSERT_EQUAL(r.nops, 1);
+		}
+		teardown();
+	}
+}
+
+/* ---- a PHB behind several containers: QEMU's one-container rule ---- */
+
+#define GBUID_X 0x900000000000010ULL
+#define GBUID_Y 0x900000000000011ULL
+
+static void a_phb_behind_two_containers_has_no_eeh(void)
+{
+	struct eeh_container *c1, *c2;
+	struct eeh_pe *pe5, *pe4;
+	int st = -1;
+
+	setup(EEH_RTAS_MODE_QEMU);
+	pe5 = eeh_pe_by_group(ctx, 5);
+	pe4 = eeh_pe_by_group(ctx, 4);
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, 0, &c1), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, 0, &c2), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c1, 5), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c2, 4), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb_container(vm, GBUID_X, c1, pe5), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_device(vm, GBUID_X, 0, 0x20), 0);
+	CU_ASSERT_EQUAL(option(GBUID_X, 1, 1), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe5), 0);
+	CU_ASSERT_EQUAL(guest_state(GBUID_X, 1), 2);
+
+	CU_ASSERT_EQUAL(eeh_vm_phb_add_container(vm, GBUID_X, c2), 0);
+	CU_ASSERT_EQUAL(eeh_vm_phb_add_container(vm, GBUID_X, c2), -EEXIST);
+	CU_ASSERT_EQUAL(eeh_vm_phb_add_container(vm, GBUID_A, c2), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_vm_phb_add_container(vm, GBUID_Y, c2), -ENOENT);
+	CU_ASSERT_EQUAL(read_state(GBUID_X, 1, &st, NULL, NULL), -3);
+	CU_ASSERT_EQUAL(option(GBUID_X, 1, 1), -3);
+	CU_ASSERT_EQUAL(slot_reset(GBUID_X, 1, 1), -3);
+	CU_ASSERT_EQUAL(pre_resets, 0);
+	CU_ASSERT_EQUAL(configure(GBUID_X, 1), -3);
+	/* No op reached a container: ENABLE would have thawed the PE. */
+	CU_ASSERT_EQUAL(papr_state(pe5, NULL), 2);
+	CU_ASSERT_EQUAL(papr_state(pe4, NULL), 0);
+	/* a PHB without EEH is skipped by a reset, without error */
+	CU_ASSERT_EQUAL(eeh_vm_phb_reset(vm, GBUID_X), 0);
+	CU_ASSERT_EQUAL(eeh_vm_reset(vm), 0);
+	CU_ASSERT_EQUAL(papr_state(pe5, NULL), 2);
+	/* back to one container: EEH again */
+	CU_ASSERT_EQUAL(eeh_vm_phb_del_container(vm, GBUID_X, c1), 0);
+	CU_ASSERT_EQUAL(eeh_vm_phb_del_container(vm, GBUID_X, c1), -ENOENT);
+	CU_ASSERT_EQUAL(guest_state(GBUID_X, 1), 0); /* now c2's group */
+	CU_ASSERT_EQUAL(eeh_vm_phb_del_container(vm, GBUID_X, c2), 0);
+	CU_ASSERT_EQUAL(eeh_vm_phb_add_container(vm, GBUID_X, c1), 0);
+	CU_ASSERT_EQUAL(eeh_vm_phb_reset(vm, GBUID_X), 0);
+	CU_ASSERT_EQUAL(papr_state(pe5, NULL), 0); /* ENABLE thawed it */
+	teardown();
+	eeh_container_close(c2);
+	eeh_container_close(c1);
+}
+
+/* The same through kernel containers (the fake kernel): with two behind
+ * the PHB not one VFIO_EEH_PE_OP ioctl is issued. */
+static void a_phb_behind_two_kernel_containers_issues_no_ioctl(void)
+{
+	struct fake_kernel *fk = fake_new();
+	struct eeh_container *c1, *c2;
+	int st = -1;
+
+	setup(EEH_RTAS_MODE_QEMU);
+	fake_add_group(fk, 5);
+	fake_add_group(fk, 4);
+	fake_install(fk, ctx);
+	fk->group[5].pe_state = VFIO_EEH_PE_STATE_STOPPED;
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, EEH_CONTAINER_KERNEL, &c1), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, EEH_CONTAINER_KERNEL, &c2), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c1, 5), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c2, 4), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb_container(vm, GBUID_X, c1, NULL), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_device(vm, GBUID_X, 0, 0x20), 0);
+	CU_ASSERT_EQUAL(guest_state(GBUID_X, 1), 2);
+	CU_ASSERT_EQUAL(fake_count(fk, VFIO_EEH_PE_OP), 1);
+	CU_ASSERT_EQUAL(eeh_vm_phb_add_container(vm, GBUID_X, c2), 0);
+	CU_ASSERT_EQUAL(read_state(GBUID_X, 1, &st, NULL, NULL), -3);
+	CU_ASSERT_EQUAL(option(GBUID_X, 1, 1), -3);
+	CU_ASSERT_EQUAL(option(GBUID_X, 1, 2), -3);
+	CU_ASSERT_EQUAL(slot_reset(GBUID_X, 1, 1), -3);
+	CU_ASSERT_EQUAL(configure(GBUID_X, 1), -3);
+	CU_ASSERT_EQUAL(eeh_vm_phb_reset(vm, GBUID_X), 0);
+	CU_ASSERT_EQUAL(fake_count(fk, VFIO_EEH_PE_OP), 1);
+	CU_ASSERT_EQUAL(eeh_vm_phb_del_container(vm, GBUID_X, c2), 0);
+	CU_ASSERT_EQUAL(guest_state(GBUID_X, 1), 2);
+	CU_ASSERT_EQUAL(fake_count(fk, VFIO_EEH_PE_OP), 2);
+	teardown();
+	eeh_container_close(c2);
+	eeh_container_close(c1);
+	fake_free(fk);
+}
+
+/* eeh_vm_phb_reset() on a PHB without EEH (a container holding two
+ * groups) is 0, as documented, and eeh_vm_reset() reports no error. */
+static void reset_of_a_phb_without_eeh_is_not_an_error(void)
+{
+	struct eeh_container *c;
+
+	setup(EEH_RTAS_MODE_QEMU);
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(ctx, -1, 0, &c), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, 5), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(c, 4), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb_container(vm, GBUID_Y, c, NULL), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_device(vm, GBUID_Y, 0, 0x20), 0);
+	CU_ASSERT_EQUAL(option(GBUID_Y, 1, 1), -3);
+	CU_ASSERT_EQUAL(eeh_vm_phb_reset(vm, GBUID_Y), 0);
+	CU_ASSERT_EQUAL(eeh_vm_reset(vm), 0);
+	teardown();
+	eeh_container_close(c);
+}
+
+/* PAPR-strict: a permanently failed host PE reads state 5 with
+ * unavailable-info 0 however the PHB was added. */
+static int plain_op(void *data, struct vfio_eeh_pe_op *op)
+{
+	return eeh_pe_op(data, op);
+}
+
+static void papr_permanent_host_pe_is_5_on_every_binding(void)
+{
+	struct eeh_pe *pe5;
+	int st = -1, info = -1;
+
+	setup(EEH_RTAS_MODE_PAPR);
+	pe5 = eeh_pe_by_group(ctx, 5);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb_op(vm, GBUID_X, plain_op, pe5, pe5), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_device(vm, GBUID_X, 0, 0x20), 0);
+	fail_pe_permanently(ctx, pe_a);
+	fail_pe_permanently(ctx, pe5);
+	CU_ASSERT_EQUAL(read_state(GBUID_A, 0x0800, &st, NULL, &info), 0);
+	CU_ASSERT_EQUAL(st, 5);
+	CU_ASSERT_EQUAL(info, 0);
+	st = info = -1;
+	CU_ASSERT_EQUAL(read_state(GBUID_X, 0x2000, &st, NULL, &info), 0);
+	CU_ASSERT_EQUAL(st, 5);
+	CU_ASSERT_EQUAL(info, 0);
 	teardown();
 }
 
@@ -1030,6 +1251,58 @@ static void errinjct_32bit_buffer_reaches_the_phb_it_names_translated(void)
 	}
 }
 
+/* Without bar_to_host the work buffer's address is the host's: an MMIO
+ * or I/O error at an address in no BAR of that space of the PHB's PEs
+ * could never fire, so it is a parameter error in both modes. */
+static const struct eeh_vm_ops ops_untranslated = {
+	.size = sizeof(struct eeh_vm_ops),
+	.mem_read = mem_read,
+	.mem_write = mem_write,
+};
+
+static void errinjct_without_translation_needs_an_address_in_a_bar(void)
+{
+	struct eeh_func *f;
+	uint64_t v;
+	uint32_t token;
+	/* 32-bit, function 0 (load, memory, address) */
+	uint32_t w[6] = { 0, 0xffffffff, 0x0800, (uint32_t)(GBUID_A >> 32), (uint32_t)GBUID_A, 0 };
+
+	for (int mode = 0; mode < 2; mode++) {
+		setup(mode);
+		eeh_vm_unref(vm);
+		CU_ASSERT_EQUAL_FATAL(eeh_vm_new(ctx, &ops_untranslated, NULL, &vm), 0);
+		CU_ASSERT_EQUAL(eeh_vm_set_mode(vm, mode), 0);
+		CU_ASSERT_EQUAL(eeh_vm_add_phb(vm, GBUID_A, pe_a), 0);
+		CU_ASSERT_EQUAL(eeh_vm_add_device(vm, GBUID_A, 0, 0x08), 0);
+		CU_ASSERT_EQUAL(option(GBUID_A, mode ? 0x0800 : 1, 1), 0);
+		CU_ASSERT_EQUAL(open_errinjct(&token), 0);
+		/* in no BAR of the PE */
+		w[0] = 0x7f000000;
+		put_words(0x400, w, 6);
+		CU_ASSERT_EQUAL(errinjct(EEH_ERRINJCT_IOA_BUS_ERROR, token, 0x400), -3);
+		CU_ASSERT_EQUAL(eeh_inject_pending(pe_a), 0);
+		/* in a memory BAR, but an I/O function (2: load, I/O, address) */
+		w[0] = 0x80000100;
+		w[5] = 2;
+		put_words(0x400, w, 6);
+		CU_ASSERT_EQUAL(errinjct(EEH_ERRINJCT_IOA_BUS_ERROR, token, 0x400), -3);
+		CU_ASSERT_EQUAL(eeh_inject_pending(pe_a), 0);
+		/* in BAR0 of the second function: armed, and it fires */
+		w[0] = 0x80800100;
+		w[5] = 0;
+		put_words(0x400, w, 6);
+		CU_ASSERT_EQUAL(errinjct(EEH_ERRINJCT_IOA_BUS_ERROR, token, 0x400), 0);
+		CU_ASSERT_EQUAL(eeh_inject_pending(pe_a), 1);
+		f = eeh_func_next(eeh_func_first(pe_a));
+		CU_ASSERT_EQUAL(eeh_func_mmio_read(f, 0, 0x100, 4, &v), 0);
+		CU_ASSERT_EQUAL(v, 0xffffffffULL);
+		CU_ASSERT_EQUAL(guest_state(GBUID_A, mode ? 0x0800 : 1), 2);
+		CU_ASSERT_EQUAL(close_errinjct(token), 0);
+		teardown();
+	}
+}
+
 static void errinjct_64bit_buffer_dma_function(void)
 {
 	struct eeh_func *f;
@@ -1546,6 +1819,11 @@ int main(void)
 		TEST(qemu_read_state_is_verbatim_with_caps_1_and_info_1000),
 		TEST(qemu_failures_map_to_minus1_or_minus3_per_call),
 		TEST(qemu_resets_call_pre_reset_and_reach_the_host),
+		TEST(qemu_pre_reset_and_its_reset_are_one_step_per_phb),
+		TEST(a_phb_behind_two_containers_has_no_eeh),
+		TEST(a_phb_behind_two_kernel_containers_issues_no_ioctl),
+		TEST(reset_of_a_phb_without_eeh_is_not_an_error),
+		TEST(papr_permanent_host_pe_is_5_on_every_binding),
 		TEST(qemu_slot_error_detail_is_1_and_never_permanent),
 		TEST(op_target_gets_the_vfio_ops_of_each_call),
 		TEST(papr_state_control_table_cell_by_cell),
@@ -1559,7 +1837,8 @@ int main(void)
 		TEST(papr_op_target_state_5_takes_the_time_from_the_pe),
 		TEST(errinjct_one_opener_with_token_semantics),
 		TEST(errinjct_32bit_buffer_reaches_the_phb_it_names_translated),
-		TEST(errinjct_64bit_buffer_dma_function),
+		TEST(errinjct_without_translation_needs_an_address_in_a_bar),
+	TEST(errinjct_64bit_buffer_dma_function),
 		TEST(errinjct_refuses_what_it_cannot_inject),
 		TEST(errinjct_host_errors_map_per_mode),
 		TEST(errinjct_can_be_switched_off),

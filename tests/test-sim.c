@@ -160,7 +160,47 @@ static void early_deactivate_waits_out_the_100ms_hold(void)
 	eeh_unref(ctx);
 }
 
-static void sixth_freeze_in_an_hour_fails_the_pe_permanently(void)
+/* The freeze limit counts host recoveries (eeh_handle_normal_event), not
+ * freezes: an owner that thaws its PE six times within an hour (a VMM's
+ * guest recovering through ENABLE) does not make it fail. */
+static void freezes_thawed_without_host_recovery_never_fail_the_pe(void)
+{
+	struct eeh_ctx *ctx = builtin_host();
+	struct eeh_pe *pe = eeh_pe_by_group(ctx, 5);
+
+	for (int i = 1; i <= 8; i++) {
+		CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+		CU_ASSERT_EQUAL(papr_state(pe, NULL), 2);
+		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 1 /* ENABLE thaws */), 0);
+		CU_ASSERT_EQUAL(papr_state(pe, NULL), 0);
+		eeh_clock_advance(ctx, 60 * 1000 * MS);
+	}
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), 0);
+	CU_ASSERT_EQUAL(eeh_sim_papr_call(pe, EEH_PAPR_RESET_HOT), 0);
+	eeh_unref(ctx);
+}
+
+static enum eeh_recovery_outcome recover(struct eeh_ctx *ctx, struct eeh_pe *pe)
+{
+	struct eeh_recovery *rec = NULL;
+	struct eeh_recovery_result res = { .size = sizeof(res) };
+
+	CU_ASSERT_EQUAL_FATAL(eeh_recovery_new(ctx, &rec), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(rec, pe, &res), 0);
+	eeh_recovery_free(rec);
+	return res.outcome;
+}
+
+static void advance_to(struct eeh_ctx *ctx, uint64_t t)
+{
+	uint64_t now = eeh_clock_now_us(ctx);
+
+	CU_ASSERT(t >= now);
+	if (t > now)
+		eeh_clock_advance(ctx, t - now);
+}
+
+static void sixth_host_recovery_in_an_hour_fails_the_pe_permanently(void)
 {
 	struct eeh_ctx *ctx = builtin_host();
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 5);
@@ -168,13 +208,15 @@ static void sixth_freeze_in_an_hour_fails_the_pe_permanently(void)
 
 	for (int i = 1; i <= 5; i++) {
 		CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
-		CU_ASSERT_EQUAL(papr_state(pe, NULL), 2);
+		CU_ASSERT_EQUAL(recover(ctx, pe), EEH_RECOVERY_RECOVERED);
 		CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), (unsigned int)i);
-		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 1 /* ENABLE thaws */), 0);
 		CU_ASSERT_EQUAL(papr_state(pe, NULL), 0);
 		eeh_clock_advance(ctx, 60 * 1000 * MS);
 	}
 	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), 2); /* the freeze itself kills nothing */
+	CU_ASSERT_EQUAL(recover(ctx, pe), EEH_RECOVERY_PERM_FAILED);
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), 6);
 	CU_ASSERT_EQUAL(papr_state(pe, &ms), 5);
 	CU_ASSERT_EQUAL(ms, 0);
 	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), -ENODEV);
@@ -199,31 +241,38 @@ static void freezes_more_than_an_hour_apart_start_a_new_window(void)
 	eeh_unref(ctx);
 }
 
-/* eeh_pe_update_time_stamp(): the window restarts only when a freeze
- * comes MORE than 3600 s after the window's first freeze; one exactly
- * 3600 s later still counts in it. */
-static void a_freeze_exactly_an_hour_after_the_first_is_in_the_same_window(void)
+/* eeh_pe_update_time_stamp(): the window restarts only when a recovery
+ * comes MORE than 3600 s after the window's first; one exactly 3600 s
+ * later still counts in it. */
+static void a_recovery_exactly_an_hour_after_the_first_is_in_the_same_window(void)
 {
 	struct eeh_ctx *ctx = builtin_host();
 	struct eeh_pe *pe = eeh_pe_by_group(ctx, 5), *other = eeh_pe_by_group(ctx, 6);
+	uint64_t t_pe = 0, t_other = 0;
 
 	for (int i = 0; i < 5; i++) {
 		CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
 		CU_ASSERT_EQUAL(eeh_inject_freeze(other), 0);
-		CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, 1), 0);
-		CU_ASSERT_EQUAL(eeh_pe_op_simple(other, 1), 0);
 		if (i == 0)
-			eeh_clock_advance(ctx, 3599ULL * 1000 * MS);
+			t_pe = eeh_clock_now_us(ctx);
+		CU_ASSERT_EQUAL(recover(ctx, pe), EEH_RECOVERY_RECOVERED);
+		if (i == 0)
+			t_other = eeh_clock_now_us(ctx);
+		CU_ASSERT_EQUAL(recover(ctx, other), EEH_RECOVERY_RECOVERED);
+		if (i == 0)
+			eeh_clock_advance(ctx, 3000ULL * 1000 * MS);
 	}
-	/* both windows began at 0 and hold 5 freezes */
-	eeh_clock_advance(ctx, 1000 * MS); /* now exactly 3600 s */
+	/* both windows hold 5 recoveries */
+	advance_to(ctx, t_pe + 3600ULL * 1000 * MS); /* exactly 3600 s */
 	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	CU_ASSERT_EQUAL(recover(ctx, pe), EEH_RECOVERY_PERM_FAILED);
 	CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), 6);
 	CU_ASSERT_EQUAL(papr_state(pe, NULL), 5); /* the 6th in the window: failed */
-	eeh_clock_advance(ctx, 1); /* 3600 s and 1 us: a new window */
+	advance_to(ctx, t_other + 3600ULL * 1000 * MS + 1); /* 3600 s and 1 us: a new window */
 	CU_ASSERT_EQUAL(eeh_inject_freeze(other), 0);
+	CU_ASSERT_EQUAL(recover(ctx, other), EEH_RECOVERY_RECOVERED);
 	CU_ASSERT_EQUAL(eeh_pe_freeze_count(other), 1);
-	CU_ASSERT_EQUAL(papr_state(other, NULL), 2);
+	CU_ASSERT_EQUAL(papr_state(other, NULL), 0);
 	eeh_unref(ctx);
 }
 
@@ -236,7 +285,7 @@ static void phb_fence_freezes_every_pe_under_it_only(void)
 	CU_ASSERT_EQUAL(eeh_inject_fence(phb1), 0);
 	eeh_pe_foreach(phb1, pe) {
 		CU_ASSERT_EQUAL(papr_state(pe, NULL), 2);
-		CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), 1);
+		CU_ASSERT_EQUAL(eeh_pe_freeze_count(pe), 0); /* recoveries count, not freezes */
 	}
 	eeh_pe_foreach(eeh_phb_first(ctx), pe)
 		CU_ASSERT_EQUAL(papr_state(pe, NULL), 0);
@@ -288,9 +337,10 @@ int main(void)
 		TEST(frozen_pe_loads_all_ones_and_drops_stores),
 		TEST(reset_returns_config_to_power_on_values),
 		TEST(early_deactivate_waits_out_the_100ms_hold),
-		TEST(sixth_freeze_in_an_hour_fails_the_pe_permanently),
+		TEST(freezes_thawed_without_host_recovery_never_fail_the_pe),
+		TEST(sixth_host_recovery_in_an_hour_fails_the_pe_permanently),
 		TEST(freezes_more_than_an_hour_apart_start_a_new_window),
-		TEST(a_freeze_exactly_an_hour_after_the_first_is_in_the_same_window),
+		TEST(a_recovery_exactly_an_hour_after_the_first_is_in_the_same_window),
 		TEST(phb_fence_freezes_every_pe_under_it_only),
 		TEST(frozen_parent_makes_children_unavailable),
 		TEST(last_error_records_the_cause),

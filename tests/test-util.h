@@ -113,6 +113,23 @@ static inline int papr_state(struct eeh_pe *pe, unsigned int *ms)
 enum { S0, S1, S2, S4, S5T, S5P, NSTATES };
 static const int state_value[NSTATES] = { 0, 1, 2, 4, 5, 5 };
 
+/* Make a PE permanently failed as the kernel does: host recovery past
+ * the freeze limit (the limit counts recoveries, not freezes). */
+static inline void fail_pe_permanently(struct eeh_ctx *ctx, struct eeh_pe *pe)
+{
+	struct eeh_recovery *rec = NULL;
+	struct eeh_recovery_result res = { .size = sizeof(res) };
+	unsigned int max = eeh_get_max_freezes(ctx);
+
+	eeh_set_max_freezes(ctx, 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_new(ctx, &rec), 0);
+	CU_ASSERT_EQUAL(eeh_recovery_run(rec, pe, &res), 0);
+	CU_ASSERT_EQUAL(res.outcome, EEH_RECOVERY_PERM_FAILED);
+	eeh_recovery_free(rec);
+	eeh_set_max_freezes(ctx, max);
+}
+
 /* Drive a PE in state 0 into state s with firmware-level calls, on the
  * context's virtual clock. */
 static inline void papr_drive_to_state(struct eeh_ctx *ctx, struct eeh_pe *pe, int s)
@@ -134,8 +151,7 @@ static inline void papr_drive_to_state(struct eeh_ctx *ctx, struct eeh_pe *pe, i
 		CU_ASSERT_EQUAL(eeh_sim_papr_call(pe, EEH_PAPR_RESET_DEACTIVATE), 0);
 		break;
 	case S5P:
-		eeh_set_max_freezes(ctx, 0);
-		CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+		fail_pe_permanently(ctx, pe);
 		break;
 	}
 }

@@ -257,9 +257,10 @@ static bool is_json_flag(const char *s)
 	return !strcmp(s, "--json") || !strcmp(s, "-j");
 }
 
+/* Up to "--": what follows belongs to another program (eehctl exec). */
 static bool wants_help(int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++)
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return true;
 	return false;

@@ -11,6 +11,7 @@
 #include "cli.h"
 
 #include "eehctl.h"
+#include "facade.h"
 
 static const char *prog = "eehctl";
 
@@ -310,6 +311,64 @@ static int cmd_save_topology(struct eeh_ctx *ctx, int argc, char **argv,
 	return EXIT_OK;
 }
 
+/* The options exec and mount share; *i is the first word after them. */
+static int facade_options(const char *cmd, int argc, char **argv, int *i, struct facade_opts *fo)
+{
+	for (*i = 1; *i < argc; (*i)++) {
+		const char *a = argv[*i];
+
+		if (!strcmp(a, "--")) {
+			(*i)++;
+			break;
+		} else if (!strcmp(a, "--event-log") && *i + 1 < argc) {
+			fo->event_log = argv[++*i];
+		} else if (!strncmp(a, "--event-log=", 12)) {
+			fo->event_log = a + 12;
+		} else if (!strcmp(a, "--real-time")) {
+			fo->real_time = true;
+		} else if (!strcmp(a, "--wait")) {
+			fo->wait = true;
+		} else if (!strcmp(cmd, "mount") && (!strcmp(a, "-f") || !strcmp(a, "--foreground"))) {
+			fo->foreground = true;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "%s %s: unknown option '%s' (see '%s %s --help')\n", prog, cmd, a,
+				prog, cmd);
+			return -1;
+		} else {
+			break;
+		}
+	}
+	return 0;
+}
+
+static int cmd_exec(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o)
+{
+	struct facade_opts fo = { 0 };
+	int i;
+
+	if (facade_options("exec", argc, argv, &i, &fo) < 0)
+		return EXIT_USAGE;
+	if (i >= argc) {
+		fprintf(stderr, "%s exec: expected a command (see '%s exec --help')\n", prog, prog);
+		return EXIT_USAGE;
+	}
+	return facade_exec(o, &fo, argv + i);
+}
+
+static int cmd_mount(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o)
+{
+	struct facade_opts fo = { 0 };
+	int i;
+
+	if (facade_options("mount", argc, argv, &i, &fo) < 0)
+		return EXIT_USAGE;
+	if (i != argc - 1) {
+		fprintf(stderr, "%s mount: expected one DIR (see '%s mount --help')\n", prog, prog);
+		return EXIT_USAGE;
+	}
+	return facade_mount(o, &fo, argv[i]);
+}
+
 /* Every eehctl command opens the context and takes --json anywhere. */
 #define EEHCTL_FLAGS (CLI_CTX | CLI_JSON_ANYWHERE)
 
@@ -393,10 +452,44 @@ static const struct cli_command save_topology_cmd = {
 	.run = cmd_save_topology,
 };
 
+static const struct cli_command exec_cmd = {
+	.name = "exec",
+	.args = "[OPTIONS] -- CMD [ARGS]",
+	.summary = "run CMD where /sys/bus/pci, /sys/kernel/debug and\n"
+		   "/proc/powerpc are the simulated host (root, FUSE)",
+	.help = "Usage: eehctl [-i IMAGE | -t TOPOLOGY] exec [--event-log FILE] [--real-time]\n"
+		"                [--wait] -- CMD [ARGS...]\n"
+		"Run CMD in a private mount namespace where /sys/bus/pci, /sys/devices (its PCI\n"
+		"roots), /sys/kernel/debug and /proc/powerpc are the simulated host presented\n"
+		"as the kernel's files (doc/facade.md). Exit status: CMD's.\n"
+		"  --event-log FILE  write what the host did (breaks, freezes, detections,\n"
+		"                    recovery steps) as JSON lines\n"
+		"  --real-time       run the library clock in real time (default: virtual, so\n"
+		"                    recoveries take no wall time)\n"
+		"  --wait            wait for an image another process holds instead of failing\n",
+	.run = cmd_exec,
+};
+
+static const struct cli_command mount_cmd = {
+	.name = "mount",
+	.args = "[OPTIONS] DIR",
+	.summary = "serve the simulated host's sysfs/debugfs/procfs\n"
+		   "under DIR (DIR/sys, DIR/proc) through FUSE",
+	.help = "Usage: eehctl [-i IMAGE | -t TOPOLOGY] mount [-f] [--event-log FILE]\n"
+		"                [--real-time] [--wait] DIR\n"
+		"Serve the simulated host as the kernel's files under DIR (DIR/sys/bus/pci,\n"
+		"DIR/sys/devices, DIR/sys/kernel/debug/powerpc, DIR/proc/powerpc/eeh), for\n"
+		"tools that take a root (EEH_BACKEND=host EEH_ROOT=DIR eehctl list). Returns\n"
+		"once mounted; 'umount DIR' stops it and saves the image.\n"
+		"  -f, --foreground  stay in the foreground\n"
+		"  --event-log FILE, --real-time, --wait  as for exec\n",
+	.run = cmd_mount,
+};
+
 static const struct cli_command *const commands[] = {
 	&list_cmd,  &show_cmd,	&state_cmd,	    &op_cmd,	       &freeze_cmd,
 	&fence_cmd, &clock_cmd, &save_topology_cmd, &eehctl_capture, &eehctl_ioas,
-	NULL,
+	&exec_cmd,  &mount_cmd, NULL,
 };
 
 static const struct cli_tool eehctl = {
