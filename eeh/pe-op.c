@@ -148,16 +148,6 @@ int pe_get_state(struct eeh_pe *pe)
 	return s < 0 ? s : state_bits_to_vfio(s);
 }
 
-static void restore_subtree_bars(struct eeh_pe *pe)
-{
-	struct eeh_func *f;
-
-	eeh_func_foreach(pe, f)
-		func_restore_bars(f);
-	for (struct eeh_pe *c = pe->first_child; c; c = c->next_sibling)
-		restore_subtree_bars(c);
-}
-
 static void lock_if(struct eeh_pe *pe, const struct pe_reset_opts *o)
 {
 	if (o->lock)
@@ -168,6 +158,33 @@ static void unlock_if(struct eeh_pe *pe, const struct pe_reset_opts *o)
 {
 	if (o->lock)
 		pthread_mutex_unlock(&pe->lock);
+}
+
+/* A PE's functions are touched under that PE's lock only: each child PE
+ * is locked in turn, parent first (the simulator's order), while its
+ * own reset may be freeing their register state. */
+static void restore_child_bars(struct eeh_pe *pe)
+{
+	struct eeh_func *f;
+
+	pthread_mutex_lock(&pe->lock);
+	eeh_func_foreach(pe, f)
+		func_restore_bars(f);
+	pthread_mutex_unlock(&pe->lock);
+	for (struct eeh_pe *c = pe->first_child; c; c = c->next_sibling)
+		restore_child_bars(c);
+}
+
+static void restore_subtree_bars(struct eeh_pe *pe, const struct pe_reset_opts *o)
+{
+	struct eeh_func *f;
+
+	lock_if(pe, o);
+	eeh_func_foreach(pe, f)
+		func_restore_bars(f);
+	unlock_if(pe, o);
+	for (struct eeh_pe *c = pe->first_child; c; c = c->next_sibling)
+		restore_child_bars(c);
 }
 
 static void watch(struct pe_reset_opts *o, struct eeh_pe *pe, enum pe_reset_step step, int val)
@@ -224,7 +241,7 @@ static int reset_reenable(struct eeh_pe *pe, const struct pe_reset_opts *o)
 {
 	int rc;
 
-	restore_subtree_bars(pe);
+	restore_subtree_bars(pe, o);
 	if (o->include_passed) {
 		rc = pe_unfreeze(pe);
 		if (rc)

@@ -503,12 +503,12 @@ static enum eeh_ers_result detect(struct eeh_recovery *rec, struct eeh_pe *pe, i
 	 * recoveries, in the window of eeh_pe_update_time_stamp(). */
 	pthread_mutex_lock(&pe->lock);
 	over = pe_count_freeze(pe);
+	res->freeze_count = atomic_load(&pe->freeze_count);
 	pthread_mutex_unlock(&pe->lock);
-	res->freeze_count = pe->freeze_count;
-	log_step(rec, EEH_STEP_FREEZE_COUNT, pe, NULL, (int)pe->freeze_count);
+	log_step(rec, EEH_STEP_FREEZE_COUNT, pe, NULL, (int)res->freeze_count);
 	if (over || state == EEH_STATE_NOT_SUPPORT) {
 		warn(rec->ctx, "%s has failed %u times in the last hour and has been permanently "
-		     "disabled", pe->name, pe->freeze_count);
+		     "disabled", pe->name, res->freeze_count);
 		return EEH_ERS_DISCONNECT;
 	}
 	traverse(rec, pe, report_error, &r);
@@ -620,7 +620,7 @@ static void recovery_run(struct eeh_recovery *rec, struct eeh_pe *pe,
 	if (state_active(s) && !(s & EEH_STATE_RESET_ACTIVE)) {
 		/* eeh_dev_check_failure(): an active PE is a false positive. */
 		res->outcome = EEH_RECOVERY_NOT_FROZEN;
-		res->freeze_count = pe->freeze_count;
+		res->freeze_count = atomic_load(&pe->freeze_count);
 		res->end_us = res->start_us;
 		return;
 	}

@@ -63,8 +63,11 @@ EEH_EXPORT int eeh_vm_reset_capabilities(struct eeh_vm *vm, uint64_t buid)
 	if (!vm)
 		return -EINVAL;
 	if (buid != EEH_VM_ALL_PHBS) {
+		rtas_enter(vm);
 		phb = rtas_phb_find(vm, buid);
-		return phb ? rtas_phb_freset_offered(phb) : -ENOENT;
+		caps = phb ? rtas_phb_freset_offered(phb) : -ENOENT;
+		rtas_exit(vm);
+		return caps;
 	}
 	pthread_mutex_lock(&vm->setup_lock);
 	for (struct rtas_phb *p = vm->all_phbs; p; p = p->all_next)

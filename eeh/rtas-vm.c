@@ -15,8 +15,47 @@
 #include "iommufd.h"
 #include "rtas.h"
 
-/* Publish a new map of the live PHBs; setup_lock held. The old map stays
- * allocated until the VM is freed: a vCPU may still be reading it. */
+/* Free what removals and rebuilds retired (old tables, removed PHBs) if
+ * no lock-free reader is in flight; setup_lock held. A reader that enters
+ * after the check finds only the current table, which holds neither. */
+static void rtas_reclaim(struct eeh_vm *vm)
+{
+	struct rtas_phb **pp = &vm->all_phbs, *p;
+	struct phb_table *t, *tn;
+
+	if (!atomic_load(&vm->retired) || atomic_load(&vm->readers) != 0)
+		return;
+	atomic_store(&vm->retired, false);
+	for (t = vm->old_tables; t; t = tn) {
+		tn = t->old_next;
+		free(t);
+	}
+	vm->old_tables = NULL;
+	while ((p = *pp)) {
+		if (p->live) {
+			pp = &p->all_next;
+			continue;
+		}
+		*pp = p->all_next;
+		pthread_mutex_destroy(&p->lock);
+		free(p->containers);
+		free(p);
+	}
+}
+
+/* The last reader out frees what waited for it, unless a writer holds
+ * the setup lock (it reclaims itself when done). */
+void rtas_exit(struct eeh_vm *vm)
+{
+	if (atomic_fetch_sub(&vm->readers, 1) == 1 && atomic_load(&vm->retired) &&
+	    pthread_mutex_trylock(&vm->setup_lock) == 0) {
+		rtas_reclaim(vm);
+		pthread_mutex_unlock(&vm->setup_lock);
+	}
+}
+
+/* Publish a new map of the live PHBs; setup_lock held. The old map is
+ * retired: a vCPU may still be reading it. */
 static int table_rebuild(struct eeh_vm *vm)
 {
 	struct phb_table *t, *old;
@@ -40,11 +79,13 @@ static int table_rebuild(struct eeh_vm *vm)
 		t->slot[i] = p;
 	}
 	old = atomic_load_explicit(&vm->table, memory_order_relaxed);
-	atomic_store_explicit(&vm->table, t, memory_order_release);
+	atomic_store(&vm->table, t);
 	if (old) {
 		old->old_next = vm->old_tables;
 		vm->old_tables = old;
+		atomic_store(&vm->retired, true);
 	}
+	rtas_reclaim(vm);
 	return 0;
 }
 
@@ -399,9 +440,12 @@ static int set_device(struct eeh_vm *vm, uint64_t buid, unsigned int bus, unsign
 
 	if (!vm || bus > 0xff || devfn > 0xff)
 		return -EINVAL;
+	rtas_enter(vm);
 	phb = rtas_phb_find(vm, buid);
-	if (!phb)
+	if (!phb) {
+		rtas_exit(vm);
 		return -ENOENT;
+	}
 	bit = 1ULL << (devfn % 64);
 	if (present) {
 		old = atomic_fetch_or(&phb->devs[bus][devfn / 64], bit);
@@ -412,6 +456,7 @@ static int set_device(struct eeh_vm *vm, uint64_t buid, unsigned int bus, unsign
 		if (old & bit)
 			atomic_fetch_sub(&phb->ndevs, 1);
 	}
+	rtas_exit(vm);
 	return 0;
 }
 
@@ -433,11 +478,12 @@ EEH_EXPORT int eeh_vm_set_fundamental_reset(struct eeh_vm *vm, uint64_t buid, in
 
 	if (!vm || offered < -1 || offered > 1)
 		return -EINVAL;
+	rtas_enter(vm);
 	phb = rtas_phb_find(vm, buid);
-	if (!phb)
-		return -ENOENT;
-	atomic_store(&phb->freset, offered);
-	return 0;
+	if (phb)
+		atomic_store(&phb->freset, offered);
+	rtas_exit(vm);
+	return phb ? 0 : -ENOENT;
 }
 
 /* The lowest (bus, devfn) with a device, as bus << 8 | devfn; -1 if none. */
@@ -472,21 +518,29 @@ int64_t rtas_pe_config_addr(struct rtas_phb *phb, enum eeh_rtas_mode mode)
 EEH_EXPORT int64_t eeh_vm_pe_config_addr(struct eeh_vm *vm, uint64_t buid)
 {
 	struct rtas_phb *phb;
+	int64_t r;
 
 	if (!vm)
 		return -EINVAL;
+	rtas_enter(vm);
 	phb = rtas_phb_find(vm, buid);
-	return phb ? rtas_pe_config_addr(phb, rtas_mode(vm)) : -ENOENT;
+	r = phb ? rtas_pe_config_addr(phb, rtas_mode(vm)) : -ENOENT;
+	rtas_exit(vm);
+	return r;
 }
 
 EEH_EXPORT int eeh_vm_phb_permanent(struct eeh_vm *vm, uint64_t buid)
 {
 	struct rtas_phb *phb;
+	int r;
 
 	if (!vm)
 		return -EINVAL;
+	rtas_enter(vm);
 	phb = rtas_phb_find(vm, buid);
-	return phb ? atomic_load(&phb->perm) : -ENOENT;
+	r = phb ? atomic_load(&phb->perm) : -ENOENT;
+	rtas_exit(vm);
+	return r;
 }
 
 static int phb_reset(struct rtas_phb *phb)
@@ -517,12 +571,16 @@ EEH_EXPORT int eeh_vm_phb_reset(struct eeh_vm *vm, uint64_t buid)
 
 	if (!vm)
 		return -EINVAL;
+	rtas_enter(vm);
 	phb = rtas_phb_find(vm, buid);
-	if (!phb)
+	if (!phb) {
+		rtas_exit(vm);
 		return -ENOENT;
+	}
 	pthread_mutex_lock(&phb->lock);
 	rc = phb_reset(phb);
 	pthread_mutex_unlock(&phb->lock);
+	rtas_exit(vm);
 	return rc < 0 ? rc : 0;
 }
 

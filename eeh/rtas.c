@@ -84,10 +84,14 @@ EEH_EXPORT int eeh_vm_rtas_call(struct eeh_vm *vm, uint32_t token, uint32_t narg
 				const uint32_t *args, uint32_t nret, uint32_t *rets)
 {
 	struct rtas_req r = { .vm = vm, .nargs = nargs, .nret = nret, .args = args, .rets = rets };
+	int rc;
 
 	if (!vm || (nargs && !args) || (nret && !rets))
 		return -EINVAL;
-	return dispatch(&r, call_of_token(vm, token));
+	rtas_enter(vm);
+	rc = dispatch(&r, call_of_token(vm, token));
+	rtas_exit(vm);
+	return rc;
 }
 
 EEH_EXPORT int eeh_vm_rtas_call_by_name(struct eeh_vm *vm, const char *name, uint32_t nargs,
@@ -141,7 +145,9 @@ EEH_EXPORT int eeh_vm_rtas_call_mem(struct eeh_vm *vm, uint64_t addr)
 		return -EFAULT;
 	for (uint32_t i = 0; i < r.nargs; i++)
 		args[i] = rtas_be32(cells + 4 * i);
+	rtas_enter(vm);
 	rc = dispatch(&r, call_of_token(vm, rtas_be32(hdr)));
+	rtas_exit(vm);
 	for (uint32_t i = 0; i < r.nset; i++)
 		rtas_put_be32(cells + 4 * i, rets[i]);
 	if (r.nset &&

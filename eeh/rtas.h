@@ -48,7 +48,7 @@ struct rtas_phb {
 	_Atomic unsigned int ndevs;
 	/* Guest (bus, devfn) with a passthrough function: 256 buses x 256. */
 	_Atomic uint64_t devs[256][4];
-	struct rtas_phb *all_next; /* every PHB the VM ever had */
+	struct rtas_phb *all_next; /* the VM's PHBs, and removed ones until reclaimed */
 };
 
 /* Copy-on-write open-addressing map BUID -> PHB: readers never lock. */
@@ -70,6 +70,11 @@ struct eeh_vm {
 	pthread_mutex_t setup_lock; /* writers of table, the PHB list */
 	struct phb_table *old_tables;
 	struct rtas_phb *all_phbs;
+	/* Lock-free readers of the table and its PHBs (calls and the VMM's
+	 * per-PHB functions): what they may still hold is freed only when
+	 * none is in flight (rtas_reclaim()). */
+	_Atomic unsigned int readers;
+	_Atomic bool retired; /* a removed PHB or an old table awaits that */
 	/* ibm,open-errinjct: the open token, 0 when closed. */
 	_Atomic uint32_t errinjct_owner;
 	_Atomic uint32_t errinjct_seq;
@@ -139,9 +144,20 @@ static inline uint32_t rtas_buid_slot(uint64_t buid, uint32_t mask)
 	return (uint32_t)((buid * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
 }
 
+/* Around every lock-free use of the table: the reader count and the
+ * table pointer are both sequentially consistent, so a writer that
+ * published a table and then sees no reader knows nobody holds the old
+ * one (nor its removed PHBs). */
+static inline void rtas_enter(struct eeh_vm *vm)
+{
+	atomic_fetch_add(&vm->readers, 1);
+}
+
+void rtas_exit(struct eeh_vm *vm);
+
 static inline struct rtas_phb *rtas_phb_find(struct eeh_vm *vm, uint64_t buid)
 {
-	const struct phb_table *t = atomic_load_explicit(&vm->table, memory_order_acquire);
+	const struct phb_table *t = atomic_load(&vm->table);
 	struct rtas_phb *phb;
 
 	if (!t)

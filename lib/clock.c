@@ -39,9 +39,17 @@ EEH_EXPORT uint64_t eeh_clock_now_us(struct eeh_ctx *ctx)
 
 EEH_EXPORT int eeh_clock_advance(struct eeh_ctx *ctx, uint64_t us)
 {
+	uint64_t now;
+
 	if (ctx->clock.mode != EEH_CLOCK_VIRTUAL)
 		return -EINVAL;
-	atomic_fetch_add(&ctx->clock.virt_us, us);
+	/* Refused, not wrapped: the deadlines derived from the clock (reset
+	 * hold, settle, freeze window) keep room above it in 64 bits. */
+	now = atomic_load(&ctx->clock.virt_us);
+	do {
+		if (us > EEH_CLOCK_MAX_US || now > EEH_CLOCK_MAX_US - us)
+			return -EOVERFLOW;
+	} while (!atomic_compare_exchange_weak(&ctx->clock.virt_us, &now, now + us));
 	return 0;
 }
 

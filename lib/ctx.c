@@ -91,6 +91,10 @@ EEH_EXPORT struct eeh_ctx *eeh_unref(struct eeh_ctx *ctx)
 	if (ctx->ops && ctx->ops->destroy)
 		ctx->ops->destroy(ctx);
 	model_free(&ctx->model);
+	/* An image this context created and never saved goes again, still
+	 * under the lock: a failed first command leaves no file behind. */
+	if (ctx->image_created && !ctx->image_saved && ctx->image_path)
+		unlink(ctx->image_path);
 	if (ctx->image_lock_fd >= 0)
 		close(ctx->image_lock_fd); /* releases the image lock */
 	free(ctx->image_path);

@@ -866,6 +866,9 @@ EEH_EXPORT int eeh_iommufd_register_device(struct eeh_iommufd *ifd, uint32_t dev
 		hashmap_put(&ifd->devs, devid, dev);
 	}
 	dev_leave(ifd, dev);
+	/* Leaving may have destroyed an automatic HWPT this update names
+	 * again (its last device was this one): look it up anew. */
+	h = hwpt_get(ifd, hwpt_id);
 	dev_set_group(ifd, dev, group);
 	fast_sync_dev(ifd, dev);
 	if (ioas_id) {

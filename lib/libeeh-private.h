@@ -166,8 +166,10 @@ struct eeh_pe {
 	uint32_t number;
 	uint32_t addr;
 	int group;
-	unsigned int freeze_count;
-	uint64_t freeze_tstamp_us;
+	/* Written under lock (the platform counts a freeze); read by getters
+	 * and recovery without it. */
+	_Atomic unsigned int freeze_count;
+	uint64_t freeze_tstamp_us; /* under lock */
 	char name[32];
 	/* hot: read by GET_STATE */
 	struct eeh_phb *phb;
@@ -274,8 +276,10 @@ struct eeh_ctx {
 	void *iommufd;  /* lib/iommufd.c */
 	void *host;     /* lib/host.c */
 	/* persistent simulator image */
-	char *image_path;
-	int image_lock_fd;
+	char *image_path;   /* the image file itself, links resolved */
+	int image_lock_fd;  /* an open fd of the image file, flock()ed */
+	bool image_created; /* the open created it empty ... */
+	bool image_saved;   /* ... and it was saved since (else it goes again) */
 };
 
 static inline bool ctx_has(const struct eeh_ctx *ctx, unsigned int cap)
@@ -338,6 +342,9 @@ int sim_record_get(struct eeh_pe *pe, unsigned int index, struct eeh_inject_reco
 struct json_object;
 int topology_load_json(struct eeh_ctx *ctx, struct json_object *root, const char *origin);
 int topology_load_file(struct eeh_ctx *ctx, const char *path);
+/* The file path names, its symbolic links followed (also a dangling one,
+ * to where it points): malloc'd, or NULL with errno. */
+char *topology_resolve_path(const char *path);
 int topology_load_string(struct eeh_ctx *ctx, const char *json, const char *origin);
 struct json_object *topology_to_json(struct eeh_ctx *ctx, bool with_state);
 extern const char topology_builtin_json[];

@@ -74,7 +74,8 @@ int eeh_new(struct eeh_ctx **ctx);
 /*
  * Create a context on the simulated host. topology is a topology file path,
  * or NULL for the built-in topology. Returns 0, -ENOMEM, -ENOENT/-EACCES
- * (cannot open the file), -EINVAL (malformed; nothing is half loaded).
+ * (cannot open the file), -EISDIR (a directory), -EINVAL (malformed;
+ * nothing is half loaded).
  */
 int eeh_new_sim(const char *topology, struct eeh_ctx **ctx);
 
@@ -82,11 +83,16 @@ int eeh_new_sim(const char *topology, struct eeh_ctx **ctx);
 int eeh_new_sim_json(const char *json, struct eeh_ctx **ctx);
 
 /*
- * Create a context on a persistent simulator image. The image file is
- * locked (exclusively) for the lifetime of the context, so concurrent
- * command invocations queue behind each other. If the image does not
- * exist it is created from topology (NULL: built-in). eeh_save_image()
- * writes it back atomically. Returns 0, -EINVAL, -EACCES, -ENOMEM, -EIO.
+ * Create a context on a persistent simulator image. The image file itself
+ * is locked (exclusively, flock) for the lifetime of the context, whatever
+ * name reaches it (symbolic or hard links), so concurrent command
+ * invocations queue behind each other. A symbolic link is followed: the
+ * image is its target, and saves go there. If the image does not exist (or
+ * is empty) it is created from topology (NULL: built-in); a created image
+ * that is never saved is removed again when the context goes.
+ * eeh_save_image() writes it back atomically. Returns 0, -EINVAL (also a
+ * file that is no valid image), -EISDIR (a directory), -EACCES, -ENOMEM,
+ * -EIO, -ELOOP.
  */
 int eeh_new_sim_image(const char *image, const char *topology, struct eeh_ctx **ctx);
 
@@ -105,8 +111,9 @@ int eeh_new_host(const char *root, struct eeh_ctx **ctx);
 /* true if the context runs on the real-host backend */
 bool eeh_is_host(struct eeh_ctx *ctx);
 
-/* Write the simulator state back to its image (atomic rename). -EINVAL if
- * the context has no image, -EIO/-EACCES on write failure. */
+/* Write the simulator state back to its image (atomic rename; the new file
+ * is locked before it takes the old one's place). -EINVAL if the context
+ * has no image, -EIO/-EACCES on write failure. */
 int eeh_save_image(struct eeh_ctx *ctx);
 
 /* Write the current model and simulator state as a topology/image JSON
@@ -169,7 +176,10 @@ enum eeh_clock_mode { EEH_CLOCK_VIRTUAL = 0, EEH_CLOCK_REAL = 1 };
 int eeh_clock_set_mode(struct eeh_ctx *ctx, enum eeh_clock_mode mode); /* 0 or -EINVAL */
 enum eeh_clock_mode eeh_clock_get_mode(struct eeh_ctx *ctx);
 uint64_t eeh_clock_now_us(struct eeh_ctx *ctx);
-/* Advance the virtual clock; -EINVAL on a real clock. */
+/* The virtual clock's end: 2^63-1 us (292,000 years). */
+#define EEH_CLOCK_MAX_US ((uint64_t)INT64_MAX)
+/* Advance the virtual clock; -EINVAL on a real clock, -EOVERFLOW (clock
+ * unchanged) when it would pass EEH_CLOCK_MAX_US. */
 int eeh_clock_advance(struct eeh_ctx *ctx, uint64_t us);
 /* Wait us on the library clock (virtual: advance; real: sleep). */
 void eeh_clock_sleep(struct eeh_ctx *ctx, uint64_t us);

@@ -318,7 +318,7 @@ EEH_EXPORT uint32_t eeh_pe_config_addr(struct eeh_pe *pe) { return pe->addr; }
 EEH_EXPORT int eeh_pe_iommu_group(struct eeh_pe *pe) { return pe->group; }
 EEH_EXPORT unsigned int eeh_pe_func_count(struct eeh_pe *pe) { return pe->nfuncs; }
 EEH_EXPORT struct eeh_ctx *eeh_pe_ctx(struct eeh_pe *pe) { return pe->phb->ctx; }
-EEH_EXPORT unsigned int eeh_pe_freeze_count(struct eeh_pe *pe) { return pe->freeze_count; }
+EEH_EXPORT unsigned int eeh_pe_freeze_count(struct eeh_pe *pe) { return atomic_load(&pe->freeze_count); }
 EEH_EXPORT uint32_t eeh_pe_flags(struct eeh_pe *pe) { return atomic_load(&pe->kflags); }
 EEH_EXPORT const char *eeh_pe_name(struct eeh_pe *pe) { return pe->name; }
 
@@ -360,13 +360,22 @@ static int set_err(int *err, int v)
 	return v;
 }
 
+static bool digits(const char **p, int base, unsigned int max, unsigned int *out);
+static bool expect(const char **p, const char *word);
+
+/* "phbI:peN": I decimal, N hex, digits only. */
+static bool parse_phb_pe(const char *s, unsigned int *phb, unsigned int *pe)
+{
+	return expect(&s, "phb") && digits(&s, 10, 9, phb) && expect(&s, ":pe") &&
+	       digits(&s, 16, 8, pe) && !*s;
+}
+
 EEH_EXPORT struct eeh_pe *eeh_pe_lookup(struct eeh_ctx *ctx, const char *name, int *errp)
 {
 	unsigned int domain, bus, devfn, a, b;
 	struct eeh_func *f;
 	struct eeh_pe *pe = NULL;
-	char *end;
-	int n = -1;
+	char *end = NULL;
 
 	if (!name || !*name) {
 		set_err(errp, -EINVAL);
@@ -375,14 +384,14 @@ EEH_EXPORT struct eeh_pe *eeh_pe_lookup(struct eeh_ctx *ctx, const char *name, i
 	if (strncmp(name, "group:", 6) == 0 || (name[0] >= '0' && name[0] <= '9' &&
 						 !strpbrk(name, ":."))) {
 		const char *num = name[0] == 'g' ? name + 6 : name;
-		long g = strtol(num, &end, 10);
+		long g = isdigit((unsigned char)num[0]) ? strtol(num, &end, 10) : -1;
 
-		if (end == num || *end || g < 0 || g > 0x7fffffff) {
+		if (g < 0 || *end || g > 0x7fffffff) {
 			set_err(errp, -EINVAL);
 			return NULL;
 		}
 		pe = eeh_pe_by_group(ctx, (int)g);
-	} else if (sscanf(name, "phb%u:pe%x%n", &a, &b, &n) == 2 && name[n] == '\0') {
+	} else if (parse_phb_pe(name, &a, &b)) {
 		struct eeh_phb *phb;
 
 		eeh_phb_foreach(ctx, phb)
@@ -445,20 +454,54 @@ struct eeh_func *model_func_by_bar(struct eeh_pe *pe, bool io, uint64_t addr)
 	return NULL;
 }
 
+/* 1..max digits of base 10 or 16 at *p, nothing else (no blank, sign or
+ * "0x": sscanf() and strtoul() take those). */
+static bool digits(const char **p, int base, unsigned int max, unsigned int *out)
+{
+	unsigned int n = 0, v = 0;
+
+	for (; n < max && (base == 16 ? isxdigit((unsigned char)**p) : isdigit((unsigned char)**p));
+	     n++, (*p)++)
+		v = v * (unsigned int)base +
+		    (unsigned int)(isdigit((unsigned char)**p) ? **p - '0' : (**p | 0x20) - 'a' + 10);
+	*out = v;
+	return n > 0;
+}
+
+static bool expect(const char **p, const char *word)
+{
+	size_t len = strlen(word);
+
+	if (strncmp(*p, word, len))
+		return false;
+	*p += len;
+	return true;
+}
+
+/* "DDDD:BB:DD.F" or "BB:DD.F", hex (domain up to 4 digits, bus and device
+ * up to 2, the function one digit 0-7). */
 int parse_bdf(const char *s, unsigned int *domain, unsigned int *bus, unsigned int *devfn)
 {
+	const char *p = s, *first_end;
 	unsigned int d = 0, b, dev, fn;
-	int n = -1;
 
-	if (sscanf(s, "%x:%x:%x.%x%n", &d, &b, &dev, &fn, &n) == 4 && n > 0 && s[n] == '\0')
-		goto ok;
-	d = 0;
-	n = -1;
-	if (sscanf(s, "%x:%x.%x%n", &b, &dev, &fn, &n) == 3 && n > 0 && s[n] == '\0')
-		goto ok;
-	return -EINVAL;
-ok:
-	if (d > 0xffff || b > 0xff || dev > 0x1f || fn > 7 || !isxdigit((unsigned char)s[0]))
+	if (!digits(&p, 16, 4, &b))
+		return -EINVAL;
+	first_end = p;
+	if (!expect(&p, ":") || !digits(&p, 16, 2, &dev))
+		return -EINVAL;
+	if (*p == ':') { /* the first field was the domain */
+		p++;
+		d = b;
+		b = dev;
+		if (!digits(&p, 16, 2, &dev))
+			return -EINVAL;
+	} else if (first_end - s > 2) {
+		return -EINVAL; /* a bus has two digits */
+	}
+	if (!expect(&p, ".") || !digits(&p, 16, 1, &fn) || *p)
+		return -EINVAL;
+	if (b > 0xff || dev > 0x1f || fn > 7)
 		return -EINVAL;
 	*domain = d;
 	*bus = b;

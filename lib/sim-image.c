@@ -98,8 +98,16 @@ static int load_state(struct topo_loader *ld, struct eeh_pe *pe, json_object *jp
 		return 0;
 	len = topo_path_push(ld, ".state");
 	if (!(r = load_papr(ld, sp, st)) && !(r = topology_load_pe_common(ld, pe, st)) &&
-	    !(r = load_last_error(ld, sp, st)))
+	    !(r = load_last_error(ld, sp, st))) {
+		/* A PE that failed permanently with an injection still armed is
+		 * saved with both: the injection was armed before the failure,
+		 * so it is loaded as a PE that had not failed yet took it. */
+		bool perm = sp->perm;
+
+		sp->perm = false;
 		r = load_injections(ld, pe, st);
+		sp->perm = perm;
+	}
 	topo_path_pop(ld, len);
 	return r;
 }
@@ -129,15 +137,15 @@ json_object *sim_pe_save_state(struct eeh_pe *pe)
 	json_object_object_add(st, "papr", json_object_new_int(sp->state));
 	json_object_object_add(st, "perm", json_object_new_boolean(sp->perm));
 	json_object_object_add(st, "eeh_on", json_object_new_boolean(sp->eeh_on));
-	json_object_object_add(st, "reset_at_us", json_object_new_int64((int64_t)sp->reset_at_us));
+	json_object_object_add(st, "reset_at_us", json_object_new_uint64(sp->reset_at_us));
 	json_object_object_add(st, "settle_until_us",
-			       json_object_new_int64((int64_t)sp->settle_until_us));
+			       json_object_new_uint64(sp->settle_until_us));
 	topology_save_pe_common(pe, st);
 	json_object_object_add(st, "errors", json_object_new_int64(sp->errors));
 	json_object_object_add(st, "last_func", json_object_new_int(sp->last_func));
 	json_object_object_add(st, "last_addr", hex(sp->last_addr));
 	json_object_object_add(st, "last_error_us",
-			       json_object_new_int64((int64_t)sp->last_error_us));
+			       json_object_new_uint64(sp->last_error_us));
 	for (struct sim_injection *inj = sp->inject; inj; inj = inj->next) {
 		json_object *ji = json_object_new_object();
 

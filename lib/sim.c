@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "libeeh-private.h"
@@ -319,34 +320,47 @@ EEH_EXPORT int eeh_new_sim_json(const char *json, struct eeh_ctx **out)
 	return new_sim_common(out, ctx, topology_load_string(ctx, json, "topology"));
 }
 
-/* The image's lock lives in a side file: the image itself is replaced by
- * rename on every save, which would drop a lock held on it. */
-static int lock_image(struct eeh_ctx *ctx, const char *image)
+/* Open the image file (creating it empty when there is none) and lock it:
+ * the lock is on the file, whatever name reaches it. A save replaces the
+ * file by rename (see eeh_save_image()), so a lock won on a file that has
+ * left the path meanwhile is given up and taken again on the one now
+ * there. *created: the file is new and empty. */
+static int lock_image(struct eeh_ctx *ctx, const char *path, bool *created)
 {
-	size_t len = strlen(image) + 6;
-	char *lock = malloc(len);
-	int r;
+	struct stat held, now;
+	int fd, r;
 
-	if (!lock)
-		return -ENOMEM;
-	snprintf(lock, len, "%s.lock", image);
-	ctx->image_lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (ctx->image_lock_fd < 0) {
-		r = -errno;
-		err(ctx, "%s: cannot open lock file: %s", lock, strerror(errno));
-		free(lock);
-		return r;
+	for (;;) {
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0 && (errno == EACCES || errno == EROFS))
+			fd = open(path, O_RDONLY | O_CLOEXEC); /* a read-only image */
+		if (fd < 0) {
+			r = -errno;
+			err(ctx, "%s: cannot open the image%s: %s", path,
+			    errno == EISDIR ? " (a directory)" : "", strerror(errno));
+			return r;
+		}
+		while (flock(fd, LOCK_EX) < 0) {
+			if (errno != EINTR) {
+				r = -errno;
+				close(fd);
+				return r;
+			}
+		}
+		if (fstat(fd, &held) == 0 && stat(path, &now) == 0 && held.st_dev == now.st_dev &&
+		    held.st_ino == now.st_ino)
+			break;
+		close(fd);
 	}
-	free(lock);
-	while (flock(ctx->image_lock_fd, LOCK_EX) < 0)
-		if (errno != EINTR)
-			return -errno;
+	ctx->image_lock_fd = fd;
+	*created = held.st_size == 0;
 	return 0;
 }
 
 EEH_EXPORT int eeh_new_sim_image(const char *image, const char *topology, struct eeh_ctx **out)
 {
 	struct eeh_ctx *ctx;
+	bool created = false;
 	int r;
 
 	if (!out || !image || !*image)
@@ -355,12 +369,16 @@ EEH_EXPORT int eeh_new_sim_image(const char *image, const char *topology, struct
 	ctx = sim_ctx_new();
 	if (!ctx)
 		return -ENOMEM;
-	ctx->image_path = strdup(image);
-	r = ctx->image_path ? lock_image(ctx, image) : -ENOMEM;
+	/* Saved through a symbolic link to its target, not over the link. */
+	ctx->image_path = topology_resolve_path(image);
+	r = ctx->image_path ? lock_image(ctx, ctx->image_path, &created) : -errno;
 	if (r < 0)
 		return new_sim_common(out, ctx, r);
-	if (access(image, F_OK) == 0)
-		r = topology_load_file(ctx, image);
+	/* An empty file is an image not written yet (this open or one that
+	 * failed before its first save created it). */
+	ctx->image_created = created;
+	if (!created)
+		r = topology_load_file(ctx, ctx->image_path);
 	else if (topology)
 		r = topology_load_file(ctx, topology);
 	else

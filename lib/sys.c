@@ -19,16 +19,26 @@ const char *sys_path(struct eeh_ctx *ctx, const char *path, char *buf, size_t le
 	return n < 0 || (size_t)n >= len ? NULL : buf;
 }
 
+/* A call a signal interrupted (EINTR) is made again, in the kernel's
+ * stead (hooks) as for the kernel: callers never see -EINTR. close() is
+ * the exception: Linux has released the fd even then. */
+
 int sys_open(struct eeh_ctx *ctx, const char *path, int flags, mode_t mode)
 {
 	char p[4096];
 	int fd;
 
-	if (ctx->sys && ctx->sys->open)
-		return ctx->sys->open(ctx->sys_data, path, flags, (unsigned int)mode);
+	if (ctx->sys && ctx->sys->open) {
+		do
+			fd = ctx->sys->open(ctx->sys_data, path, flags, (unsigned int)mode);
+		while (fd == -EINTR);
+		return fd;
+	}
 	if (!sys_path(ctx, path, p, sizeof(p)))
 		return -ENAMETOOLONG;
-	fd = open(p, flags | O_CLOEXEC, mode);
+	do
+		fd = open(p, flags | O_CLOEXEC, mode);
+	while (fd < 0 && errno == EINTR);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -43,9 +53,15 @@ int sys_ioctl(struct eeh_ctx *ctx, int fd, unsigned long request, void *arg)
 {
 	int r;
 
-	if (ctx->sys && ctx->sys->ioctl)
-		return ctx->sys->ioctl(ctx->sys_data, fd, request, arg);
-	r = ioctl(fd, request, arg);
+	if (ctx->sys && ctx->sys->ioctl) {
+		do
+			r = ctx->sys->ioctl(ctx->sys_data, fd, request, arg);
+		while (r == -EINTR);
+		return r;
+	}
+	do
+		r = ioctl(fd, request, arg);
+	while (r < 0 && errno == EINTR);
 	return r < 0 ? -errno : r;
 }
 
@@ -53,8 +69,12 @@ ssize_t sys_read(struct eeh_ctx *ctx, int fd, void *buf, size_t len)
 {
 	ssize_t n;
 
-	if (ctx->sys && ctx->sys->read)
-		return (ssize_t)ctx->sys->read(ctx->sys_data, fd, buf, len);
+	if (ctx->sys && ctx->sys->read) {
+		do
+			n = (ssize_t)ctx->sys->read(ctx->sys_data, fd, buf, len);
+		while (n == -EINTR);
+		return n;
+	}
 	do
 		n = read(fd, buf, len);
 	while (n < 0 && errno == EINTR);
@@ -65,8 +85,12 @@ ssize_t sys_write(struct eeh_ctx *ctx, int fd, const void *buf, size_t len)
 {
 	ssize_t n;
 
-	if (ctx->sys && ctx->sys->write)
-		return (ssize_t)ctx->sys->write(ctx->sys_data, fd, buf, len);
+	if (ctx->sys && ctx->sys->write) {
+		do
+			n = (ssize_t)ctx->sys->write(ctx->sys_data, fd, buf, len);
+		while (n == -EINTR);
+		return n;
+	}
 	do
 		n = write(fd, buf, len);
 	while (n < 0 && errno == EINTR);
@@ -75,17 +99,28 @@ ssize_t sys_write(struct eeh_ctx *ctx, int fd, const void *buf, size_t len)
 
 int sys_fstat(struct eeh_ctx *ctx, int fd, struct stat *st)
 {
-	if (ctx->sys && ctx->sys->fstat)
-		return ctx->sys->fstat(ctx->sys_data, fd, st);
+	int r;
+
+	if (ctx->sys && ctx->sys->fstat) {
+		do
+			r = ctx->sys->fstat(ctx->sys_data, fd, st);
+		while (r == -EINTR);
+		return r;
+	}
 	return fstat(fd, st) < 0 ? -errno : 0;
 }
 
 int sys_stat(struct eeh_ctx *ctx, const char *path, struct stat *st)
 {
 	char p[4096];
+	int r;
 
-	if (ctx->sys && ctx->sys->stat)
-		return ctx->sys->stat(ctx->sys_data, path, st);
+	if (ctx->sys && ctx->sys->stat) {
+		do
+			r = ctx->sys->stat(ctx->sys_data, path, st);
+		while (r == -EINTR);
+		return r;
+	}
 	if (!sys_path(ctx, path, p, sizeof(p)))
 		return -ENAMETOOLONG;
 	return stat(p, st) < 0 ? -errno : 0;
@@ -96,8 +131,12 @@ ssize_t sys_readlink(struct eeh_ctx *ctx, const char *path, char *buf, size_t le
 	char p[4096];
 	ssize_t n;
 
-	if (ctx->sys && ctx->sys->readlink)
-		return (ssize_t)ctx->sys->readlink(ctx->sys_data, path, buf, len);
+	if (ctx->sys && ctx->sys->readlink) {
+		do
+			n = (ssize_t)ctx->sys->readlink(ctx->sys_data, path, buf, len);
+		while (n == -EINTR);
+		return n;
+	}
 	if (!sys_path(ctx, path, p, sizeof(p)))
 		return -ENAMETOOLONG;
 	n = readlink(p, buf, len - 1);

@@ -6,6 +6,7 @@
  * is valid, so a bad file never leaves a half-loaded host.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,17 +75,19 @@ int topo_get_u64(struct topo_loader *ld, json_object *obj, const char *key, bool
 	if (json_object_is_type(v, json_type_int)) {
 		int64_t i = json_object_get_int64(v);
 
+		/* json-c holds integers past INT64_MAX as unsigned (the saver
+		 * writes times that way): read those whole. */
 		if (i < 0)
 			r = topo_fail(ld, "must not be negative");
 		else
-			*out = (uint64_t)i;
+			*out = json_object_get_uint64(v);
 	} else if (json_object_is_type(v, json_type_string)) {
 		const char *s = json_object_get_string(v);
 		char *end;
 
 		errno = 0;
 		*out = strtoull(s, &end, 0);
-		if (!*s || *end || errno || s[0] == '-')
+		if (*s < '0' || *s > '9' || *end || errno)
 			r = topo_fail(ld, "expected a number, got \"%s\"", s);
 	} else {
 		r = topo_fail(ld, "expected a number or a string like \"0x10\"");
@@ -175,8 +178,10 @@ static int load_bar(struct topo_loader *ld, struct eeh_func *f, json_object *jb)
 	if (addr & (size - 1))
 		return topo_fail(ld, "address 0x%llx is not aligned to its size",
 			    (unsigned long long)addr);
-	if (!(b->flags & EEH_BAR_MEM64) && addr + size - 1 > UINT32_MAX)
-		return topo_fail(ld, "a 32-bit BAR must lie below 4 GiB");
+	/* No 4 GiB limit for a 32-bit BAR: addr is the CPU address, as the
+	 * kernel's sysfs resource file gives it. A 32-bit BAR's bus address
+	 * lies below 4 GiB, but the PHB's window maps it anywhere in CPU
+	 * space (on POWER, far above 4 GiB), and captured hosts say so. */
 	b->addr = addr;
 	b->size = size;
 	return 0;
@@ -486,6 +491,11 @@ static char *read_file(struct eeh_ctx *ctx, int fd, const char *path, int *errp)
 	char *buf;
 	size_t got = 0;
 
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		err(ctx, "%s: is a directory, not a JSON file", path);
+		*errp = -EISDIR;
+		return NULL;
+	}
 	if (fstat(fd, &st) < 0 || st.st_size > 256 * 1024 * 1024) {
 		err(ctx, "%s: not a readable file of sane size", path);
 		*errp = -EINVAL;
@@ -499,6 +509,8 @@ static char *read_file(struct eeh_ctx *ctx, int fd, const char *path, int *errp)
 	while (got < (size_t)st.st_size) {
 		ssize_t n = pread(fd, buf + got, (size_t)st.st_size - got, (off_t)got);
 
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0) {
 			*errp = n < 0 ? -errno : -EIO;
 			err(ctx, "%s: read failed", path);
@@ -593,7 +605,7 @@ void topology_save_pe_common(struct eeh_pe *pe, json_object *st)
 {
 	json_object_object_add(st, "freeze_count", json_object_new_int64(pe->freeze_count));
 	json_object_object_add(st, "freeze_tstamp_us",
-			       json_object_new_int64((int64_t)pe->freeze_tstamp_us));
+			       json_object_new_uint64(pe->freeze_tstamp_us));
 	json_object_object_add(st, "flags", json_object_new_int64(atomic_load(&pe->kflags)));
 }
 
@@ -609,7 +621,7 @@ json_object *topology_to_json(struct eeh_ctx *ctx, bool with_state)
 	json_object_object_add(root, "eeh_enabled", json_object_new_boolean(ctx->eeh_enabled));
 	if (with_state)
 		json_object_object_add(root, "clock_us",
-				       json_object_new_int64((int64_t)eeh_clock_now_us(ctx)));
+				       json_object_new_uint64(eeh_clock_now_us(ctx)));
 	eeh_phb_foreach(ctx, phb) {
 		json_object *jphb = json_object_new_object(), *pes = json_object_new_array();
 
@@ -643,8 +655,10 @@ json_object *topology_to_json(struct eeh_ctx *ctx, bool with_state)
 	return root;
 }
 
-/* Write atomically: a temporary file in the same directory, then rename. */
-static int write_json_file(struct eeh_ctx *ctx, const char *path, json_object *root)
+/* Write atomically: a temporary file in the same directory, then rename.
+ * With lock_fd, the new file is locked before it takes the old one's
+ * place, and *lock_fd (the lock on the old one) is swapped for it. */
+static int write_json_file(struct eeh_ctx *ctx, const char *path, json_object *root, int *lock_fd)
 {
 	size_t len = strlen(path);
 	char *tmp = malloc(len + 16);
@@ -666,6 +680,8 @@ static int write_json_file(struct eeh_ctx *ctx, const char *path, json_object *r
 	for (size_t off = 0, n = strlen(text); off < n;) {
 		ssize_t w = write(fd, text + off, n - off);
 
+		if (w < 0 && errno == EINTR)
+			continue;
 		if (w < 0) {
 			r = -errno;
 			break;
@@ -674,16 +690,64 @@ static int write_json_file(struct eeh_ctx *ctx, const char *path, json_object *r
 	}
 	if (!r && (write(fd, "\n", 1) != 1 || fsync(fd) < 0))
 		r = -EIO;
-	if (close(fd) < 0 && !r)
-		r = -EIO;
+	/* Nobody else knows the new file yet: this lock cannot wait. */
+	if (!r && lock_fd && flock(fd, LOCK_EX | LOCK_NB) < 0)
+		r = -errno;
 	if (!r && rename(tmp, path) < 0)
 		r = -errno;
+	if (!r && lock_fd) {
+		close(*lock_fd);
+		*lock_fd = fd;
+	} else if (close(fd) < 0 && !r) {
+		r = -EIO;
+	}
 	if (r) {
 		err(ctx, "%s: write failed: %s", path, strerror(-r));
 		unlink(tmp);
 	}
 	free(tmp);
 	return r;
+}
+
+char *topology_resolve_path(const char *path)
+{
+	char *cur = realpath(path, NULL);
+	struct stat st;
+
+	if (cur || errno != ENOENT)
+		return cur;
+	/* No file (yet): a dangling link still names where it is created. */
+	cur = strdup(path);
+	for (int hops = 0; cur && hops < 40; hops++) {
+		char target[PATH_MAX], *next, *slash;
+		ssize_t n;
+
+		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
+			return cur;
+		n = readlink(cur, target, sizeof(target) - 1);
+		if (n < 0) {
+			free(cur);
+			return NULL;
+		}
+		target[n] = '\0';
+		slash = strrchr(cur, '/');
+		if (target[0] == '/' || !slash) {
+			next = strdup(target);
+		} else {
+			size_t len = (size_t)(slash - cur) + 2 + (size_t)n;
+
+			next = malloc(len);
+			if (next)
+				snprintf(next, len, "%.*s/%s", (int)(slash - cur), cur, target);
+		}
+		free(cur);
+		cur = next;
+	}
+	if (cur) {
+		free(cur);
+		errno = ELOOP;
+	}
+	return NULL;
 }
 
 /* Only a backend that saves PE state has state worth saving (the simulator). */
@@ -695,13 +759,16 @@ static bool topology_has_state(struct eeh_ctx *ctx)
 EEH_EXPORT int eeh_save_topology(struct eeh_ctx *ctx, const char *path)
 {
 	json_object *root;
+	char *real;
 	int r;
 
 	if (!ctx || !path)
 		return -EINVAL;
+	real = topology_resolve_path(path); /* through a link, not over it */
 	root = topology_to_json(ctx, topology_has_state(ctx));
-	r = write_json_file(ctx, path, root);
+	r = write_json_file(ctx, real ? real : path, root, NULL);
 	json_object_put(root);
+	free(real);
 	return r;
 }
 
@@ -713,7 +780,9 @@ EEH_EXPORT int eeh_save_image(struct eeh_ctx *ctx)
 	if (!ctx || !ctx->image_path)
 		return -EINVAL;
 	root = topology_to_json(ctx, true);
-	r = write_json_file(ctx, ctx->image_path, root);
+	r = write_json_file(ctx, ctx->image_path, root, &ctx->image_lock_fd);
+	if (!r)
+		ctx->image_saved = true;
 	json_object_put(root);
 	return r;
 }

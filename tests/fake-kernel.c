@@ -148,10 +148,25 @@ static int parse_num(const char *s, int max)
 	return end == s || *end || v < 0 || v >= max ? -1 : (int)v;
 }
 
+/* With fk->interrupt, every other call is the interrupted first try. */
+static bool interrupt_now(struct fake_kernel *fk)
+{
+	static _Thread_local bool retrying;
+
+	if (!fk->interrupt)
+		return false;
+	retrying = !retrying;
+	fk->interrupted += retrying;
+	return retrying;
+}
+
 static int f_open(void *data, const char *path, int flags, unsigned int mode)
 {
 	struct fake_kernel *fk = data;
 	int n;
+
+	if (interrupt_now(fk))
+		return -EINTR;
 
 	(void)flags;
 	(void)mode;
@@ -649,6 +664,8 @@ static int f_ioctl(void *data, int fd, unsigned long req, void *arg)
 	uint32_t size = 0;
 	int rc;
 
+	if (interrupt_now(fk))
+		return -EINTR;
 	if (!f)
 		return -EBADF;
 	if (_IOC_TYPE(req) != ';' || _IOC_SIZE(req) || _IOC_DIR(req) != _IOC_NONE) {
@@ -683,6 +700,8 @@ static int f_fstat(void *data, int fd, struct stat *st)
 	struct fake_kernel *fk = data;
 	struct ffd *f = fd_get(fk, fd);
 
+	if (interrupt_now(fk))
+		return -EINTR;
 	if (!f)
 		return -EBADF;
 	memset(st, 0, sizeof(*st));
@@ -698,6 +717,8 @@ static long f_readlink(void *data, const char *path, char *buf, size_t len)
 	unsigned int n = 0, maj = 0;
 	int g = -1, r;
 
+	if (interrupt_now(fk))
+		return -EINTR;
 	if (sscanf(path, "/sys/class/vfio-dev/vfio%u/device/iommu_group", &n) == 1 &&
 	    n < FAKE_MAX_CDEVS && fk->cdev[n].present && !fk->cdev[n].hide_class_link)
 		g = fk->cdev[n].group;

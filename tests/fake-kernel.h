@@ -39,6 +39,9 @@ struct fake_kernel {
 	bool have_iommu, have_container;
 	enum fake_container_mode mode;
 	bool eeh_enabled;
+	/* A signal interrupts every open, ioctl, fstat and readlink once
+	 * (-EINTR) before it runs, as it can interrupt a blocking call. */
+	bool interrupt;
 	struct {
 		bool present;
 		int group;
@@ -54,6 +57,7 @@ struct fake_kernel {
 	struct fake_ioctl log[FAKE_MAX_LOG];
 	unsigned int nlog;
 	unsigned int open_fds;
+	unsigned int interrupted; /* calls answered -EINTR */
 	void *priv;
 };
 

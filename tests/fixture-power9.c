@@ -77,13 +77,3 @@ size_t power9_index(const char *bdf)
 	}
 	return (size_t)i;
 }
-
-void power9_capturable(struct gs_func out[NPOWER9])
-{
-	memcpy(out, power9, sizeof(power9));
-	for (size_t i = 0; i < NPOWER9; i++)
-		for (size_t b = 0; b < 6; b++)
-			if (!(out[i].bar[b].flags & (GS_IO | GS_MEM64)) &&
-			    out[i].bar[b].start >= 1ULL << 32)
-				out[i].bar[b] = (struct gs_bar){ 0 };
-}

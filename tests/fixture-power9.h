@@ -17,10 +17,4 @@ extern const struct gs_func power9[NPOWER9];
  * does not have: a mistake in the test, not an outcome). */
 size_t power9_index(const char *bdf);
 
-/* The same host without its 32-bit BARs above 4 GiB (the switch's, the SAS
- * adapter's), for tests that capture the host into a topology file and
- * load it: sysfs gives CPU addresses, which on POWER put 32-bit BARs above
- * 4 GiB, but a topology file refuses them (doc/topology.md). */
-void power9_capturable(struct gs_func out[NPOWER9]);
-
 #endif

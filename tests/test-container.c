@@ -80,6 +80,29 @@ static void spapr_container_runs_pe_ops_on_its_one_group(void)
 	cfx_teardown(&f);
 }
 
+/* A signal interrupting the library's system calls is not an error: the
+ * calls are made again, and the answers are the uninterrupted ones. */
+static void interrupted_system_calls_are_retried(void)
+{
+	struct cfx f;
+
+	f.ctx = builtin_host();
+	f.fk = fake_new();
+	f.fk->mode = FAKE_SPAPR;
+	f.fk->interrupt = true;
+	fake_add_group(f.fk, 3);
+	fake_install(f.fk, f.ctx);
+	f.c = NULL;
+	CU_ASSERT_EQUAL_FATAL(eeh_container_open(f.ctx, -1, EEH_CONTAINER_KERNEL, &f.c), 0);
+	CU_ASSERT_EQUAL(eeh_container_add_group(f.c, 3), 0);
+	f.fk->group[3].pe_state = VFIO_EEH_PE_STATE_STOPPED;
+	CU_ASSERT_EQUAL(c_op(f.c, VFIO_EEH_PE_GET_STATE), VFIO_EEH_PE_STATE_STOPPED);
+	CU_ASSERT_EQUAL(c_op(f.c, VFIO_EEH_PE_RESET_HOT), 0);
+	CU_ASSERT_EQUAL(f.fk->group[3].pe_ops, 2);
+	CU_ASSERT(f.fk->interrupted >= 4);
+	cfx_teardown(&f);
+}
+
 static void a_container_with_two_groups_is_eperm_before_the_kernel_loops(void)
 {
 	struct cfx f;
@@ -640,6 +663,7 @@ static void closing_a_container_under_pe_ops_is_safe(void)
 }
 
 static const struct test tests[] = {
+	TEST(interrupted_system_calls_are_retried),
 	TEST(spapr_container_runs_pe_ops_on_its_one_group),
 	TEST(a_container_with_two_groups_is_eperm_before_the_kernel_loops),
 	TEST(pe_ops_on_a_pe_go_through_its_kernel_container),

@@ -94,8 +94,47 @@ printf '{ "steps": [ { "explode": 1 } ] }' >"$tmp/bad.json"
 check scenario-bad-step 2 "$INJ" scenario "$tmp/bad.json"
 printf 'not json' >"$tmp/bad2.json"
 check scenario-not-json 2 "$INJ" scenario "$tmp/bad2.json"
+check scenario-directory 2 "$INJ" scenario "$tmp"
+expect_out scenario-directory "directory"
+# Bad values are bad files (exit 2, the key named), never a crash, a
+# run without end, or a step on the wrong PHB
+printf '{ "steps": [ { "inject": "phb0:pe1", "func": 99, "expect_error": null } ] }' \
+	>"$tmp/null-errno.json"
+check scenario-expect-error-null 2 "$INJ" scenario "$tmp/null-errno.json"
+expect_out scenario-expect-error-null "expect_error"
+printf '{ "steps": [ { "inject": "phb0:pe1", "func": 99, "expect_error": "EFOO" } ] }' \
+	>"$tmp/unknown-errno.json"
+check scenario-expect-error-unknown 2 "$INJ" scenario "$tmp/unknown-errno.json"
+expect_out scenario-expect-error-unknown "expect_error"
+printf '{ "steps": [ { "inject": "phb0:pe1", "func": 99, "expect_error": "EINVAL" } ] }' \
+	>"$tmp/einval.json"
+check scenario-expect-error-einval 0 "$INJ" scenario "$tmp/einval.json"
+printf '{ "steps": [ { "repeat": 18446744073709551615, "steps": [] } ] }' >"$tmp/forever.json"
+check scenario-repeat-huge 2 "$INJ" scenario "$tmp/forever.json"
+expect_out scenario-repeat-huge "repeat"
+printf '{ "steps": [ { "repeat": 1000, "steps": [ { "repeat": 1000000, "steps": [] } ] } ] }' \
+	>"$tmp/nested.json"
+check scenario-repeat-nested 2 "$INJ" scenario "$tmp/nested.json"
+printf '{ "steps": [ { "repeat": "-1", "steps": [] } ] }' >"$tmp/negative.json"
+check scenario-repeat-negative 2 "$INJ" scenario "$tmp/negative.json"
+expect_out scenario-repeat-negative "repeat"
+printf '{ "steps": [ { "repeat": 3, "steps": [] } ] }' >"$tmp/empty.json"
+check scenario-repeat-empty 0 "$INJ" scenario "$tmp/empty.json"
+printf '{ "steps": [ { "fence": "x" }, { "expect_state": "phb0:pe1", "state": "normal" } ] }' \
+	>"$tmp/fence-x.json"
+check scenario-fence-not-a-number 2 "$INJ" scenario "$tmp/fence-x.json"
+expect_out scenario-fence-not-a-number "'fence' is not a number"
+printf '{ "steps": [ { "fence": 1 }, { "expect_state": "phb0:pe1", "state": "normal" },
+  { "expect_state": "phb1:pe1", "state": "stopped" } ] }' >"$tmp/fence-1.json"
+check scenario-fence-1 0 "$INJ" scenario "$tmp/fence-1.json"
+printf '{ "steps": [ { "wait_ms": 18446744073709551615 } ] }' >"$tmp/wait.json"
+check scenario-wait-past-the-end 2 "$INJ" scenario "$tmp/wait.json"
 
 # Campaigns
+check seed-blank-sign 2 "$INJ" campaign --seed ' -1' --count 3
+check shard-negative 2 "$INJ" campaign --count 3 --shard 1/-1
+check shard-blank 2 "$INJ" campaign --count 3 --shard ' 1/3'
+check count-sign 2 "$INJ" campaign --count +5
 check campaign 0 "$INJ" campaign --seed 1 --count 1000
 expect_out campaign "PASS: 1000 of 1000 cases passed"
 expect_out campaign "phb1:pe4"

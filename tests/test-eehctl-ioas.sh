@@ -29,6 +29,13 @@ JSON
 check state-file 0 "$EEHCTL" --json ioas --state "$tmp/vmm.json"
 expect_out state-file '"errno": "EPERM"'
 expect_out state-file '"errno": "ENODEV"'
+# one device listed twice: the second entry updates the first
+cat >"$tmp/twice.json" <<'JSON'
+{ "devices": [ { "devid": 2, "group": 3, "ioas": 7, "hwpt": 8 },
+               { "devid": 2, "group": 8, "ioas": 7, "hwpt": 8 } ] }
+JSON
+check state-file-device-twice 0 "$EEHCTL" ioas --state "$tmp/twice.json"
+expect_out state-file-device-twice "^2  *(registered)  *8  *7  *8  *PHB#1-PE#4"
 check no-such-function 1 "$EEHCTL" ioas 0000:09:00.0=1
 expect_out no-such-function "no such function"
 check function-twice 1 "$EEHCTL" ioas 0000:03:00.0=1 0000:03:00.0=2

@@ -725,6 +725,28 @@ static void many_devices_and_large_ids_keep_the_rule(void)
 	eeh_unref(ctx);
 }
 
+static void updating_a_registered_device_keeps_its_hwpt(void)
+{
+	struct eeh_ctx *ctx = builtin_host();
+	struct eeh_iommufd_device info = { .size = sizeof(info) };
+	struct eeh_iommufd *ifd;
+
+	CU_ASSERT_EQUAL_FATAL(eeh_iommufd_adopt(ctx, -1, &ifd), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 2, 3, 7, 8), 0);
+	/* the same device, now in group 8, on the same IOAS and HWPT */
+	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 2, 8, 7, 8), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_device_info(ifd, 2, &info), 0);
+	CU_ASSERT_EQUAL(info.group, 8);
+	CU_ASSERT_EQUAL(info.ioas_id, 7);
+	CU_ASSERT_EQUAL(info.hwpt_id, 8);
+	/* HWPT 8 is still known, and still belongs to IOAS 7 */
+	CU_ASSERT_EQUAL(eeh_iommufd_register_device(ifd, 5, 4, 9, 8), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_groups(ifd, 7), 1);
+	CU_ASSERT_EQUAL(eeh_iommufd_unregister_device(ifd, 2), 0);
+	eeh_iommufd_close(ifd);
+	eeh_unref(ctx);
+}
+
 struct race {
 	struct eeh_iommufd *ifd;
 	uint32_t dev;
@@ -805,6 +827,7 @@ static const struct test tests[] = {
 	TEST(registered_devices_follow_the_same_rule),
 	TEST(registered_ids_are_not_reused_by_the_simulated_kernel),
 	TEST(many_devices_and_large_ids_keep_the_rule),
+	TEST(updating_a_registered_device_keeps_its_hwpt),
 	TEST(ops_racing_attach_detach_see_only_whole_states),
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The platform model: topology shape, lookups, config space. */
 #include <errno.h>
+#include <stdio.h>
 
 #include "test-util.h"
 
@@ -141,9 +142,40 @@ static void clock_is_virtual_by_default(void)
 	eeh_unref(ctx);
 }
 
+/* Only the documented forms name a PE: no "0x", blanks, signs or extra
+ * digits that sscanf() or strtol() would take. */
+static void names_outside_the_documented_forms_are_einval(void)
+{
+	static const char *const bad[] = {
+		"0000:01:00.0x1", "0000:01:00.01", "0000:01:00.8", "phb-0:pe1", "phb0:pe-1",
+		"phb0:pe0x1", "phb 0:pe1", "phb0:pe 1", "phb0:pe1 ", " 1", "+1", "group:-0",
+		"group:+1", "group: 1", "0000: 01:00.0", "0000:01:0x0.0", "-0000:01:00.0",
+		"0001:00.0", "00000:01:00.0", "0000:001:00.0", "01:00.0 ", "0000:01:00",
+	};
+	struct eeh_ctx *ctx = builtin_host();
+	int err;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		err = 0;
+		CU_ASSERT_PTR_NULL(eeh_pe_lookup(ctx, bad[i], &err));
+		CU_ASSERT_EQUAL(err, -EINVAL);
+		if (err != -EINVAL)
+			fprintf(stderr, "'%s' taken as a name (%d)\n", bad[i], err);
+	}
+	/* the documented forms, hex digits in either case */
+	CU_ASSERT_PTR_NOT_NULL(eeh_pe_lookup(ctx, "0000:01:00.1", &err));
+	CU_ASSERT_PTR_NOT_NULL(eeh_pe_lookup(ctx, "1:0.1", &err));
+	CU_ASSERT_PTR_NOT_NULL(eeh_pe_lookup(ctx, "phb1:pe4", &err));
+	CU_ASSERT_PTR_NOT_NULL(eeh_pe_lookup(ctx, "0001:01:00.2", &err));
+	CU_ASSERT_PTR_NULL(eeh_pe_lookup(ctx, "phb0:peA", &err));
+	CU_ASSERT_EQUAL(err, -ENOENT);
+	eeh_unref(ctx);
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
+		TEST(names_outside_the_documented_forms_are_einval),
 		TEST(builtin_host_has_two_phbs_and_eight_pes),
 		TEST(builtin_host_has_multifunction_bus_and_vf_pes),
 		TEST(lookups_find_the_same_pe_every_way),

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* VFIO_EEH_PE_OP: the kernel's validation and per-op semantics. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include <linux/vfio.h>
@@ -269,6 +271,54 @@ static void two_contexts_do_not_share_state(void)
 	eeh_unref(b);
 }
 
+struct reset_loop {
+	struct eeh_pe *pe;
+	bool touch_config; /* write the command register first: state to free */
+	_Atomic unsigned int done;
+};
+
+static void *reset_loop(void *arg)
+{
+	struct reset_loop *r = arg;
+	struct eeh_func *f = eeh_func_first(r->pe);
+
+	for (int i = 0; i < 20000; i++) {
+		/* The child writes config space (register state to free) and
+		 * resets; the parent deactivates, which restores the BARs of
+		 * its whole subtree. */
+		if (r->touch_config && (eeh_func_cfg_write(f, 0x04, 2, 0x6) < 0 ||
+					op(r->pe, VFIO_EEH_PE_RESET_HOT) < 0))
+			continue;
+		if (op(r->pe, VFIO_EEH_PE_RESET_DEACTIVATE) == 0)
+			r->done++;
+	}
+	return NULL;
+}
+
+/* The parent's deactivate restores the BARs of the child's functions
+ * while the child's own reset throws their register state away. */
+static void parent_and_child_resets_run_concurrently(void)
+{
+	struct eeh_ctx *ctx = builtin_host();
+	struct reset_loop parent = { .pe = eeh_pe_by_group(ctx, 2) };
+	struct reset_loop child = { .pe = eeh_pe_by_group(ctx, 3), .touch_config = true };
+	struct eeh_func *f = eeh_func_first(child.pe);
+	pthread_t t;
+	uint32_t v;
+
+	CU_ASSERT_PTR_EQUAL_FATAL(eeh_pe_parent(child.pe), parent.pe);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, reset_loop, &parent), 0);
+	reset_loop(&child);
+	pthread_join(t, NULL);
+	CU_ASSERT(parent.done > 0);
+	CU_ASSERT(child.done > 0);
+	CU_ASSERT_EQUAL(op(child.pe, VFIO_EEH_PE_RESET_HOT), 0);
+	CU_ASSERT_EQUAL(op(child.pe, VFIO_EEH_PE_RESET_DEACTIVATE), 0);
+	CU_ASSERT_EQUAL(eeh_func_cfg_read(f, 0x10, 4, &v), 0);
+	CU_ASSERT_EQUAL(v, 0x83000004);
+	eeh_unref(ctx);
+}
+
 static void op_names_round_trip(void)
 {
 	for (unsigned int i = 0; i <= 9; i++)
@@ -298,6 +348,7 @@ int main(void)
 		TEST(inject_arms_a_config_error_for_the_next_access),
 		TEST(two_contexts_do_not_share_state),
 		TEST(op_names_round_trip),
+		TEST(parent_and_child_resets_run_concurrently),
 	};
 
 	return RUN_SUITE("pe-op", tests);

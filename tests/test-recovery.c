@@ -6,6 +6,8 @@
  * driver disconnects, and the timestamped event log.
  */
 #include <errno.h>
+#include <stdatomic.h>
+#include <pthread.h>
 
 #include "test-util.h"
 
@@ -560,7 +562,52 @@ static void structs_with_a_short_size_are_refused(void)
 	teardown(&fx);
 }
 
+struct recovery_loop {
+	struct eeh_recovery *rec;
+	struct eeh_pe *pe;
+	_Atomic bool done;
+};
+
+static void *freeze_and_recover(void *arg)
+{
+	struct recovery_loop *l = arg;
+
+	for (int i = 0; i < 200; i++) {
+		struct eeh_recovery_result res = { .size = sizeof(res) };
+
+		eeh_inject_freeze(l->pe);
+		eeh_recovery_run(l->rec, l->pe, &res);
+	}
+	atomic_store(&l->done, true);
+	return NULL;
+}
+
+/* Recovery counts the PE's freeze (under the PE's lock) while getters read
+ * the count without it: every read sees a whole count, never going back. */
+static void freeze_count_reads_race_no_recovery(void)
+{
+	struct eeh_ctx *ctx = builtin_host();
+	struct recovery_loop l = { .pe = eeh_pe_by_group(ctx, 1) };
+	unsigned int last = 0, backwards = 0, n;
+	pthread_t t;
+
+	CU_ASSERT_EQUAL(eeh_set_max_freezes(ctx, 1000000), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_recovery_new(ctx, &l.rec), 0);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, freeze_and_recover, &l), 0);
+	while (!atomic_load(&l.done)) {
+		n = eeh_pe_freeze_count(l.pe);
+		backwards += n < last;
+		last = n;
+	}
+	pthread_join(t, NULL);
+	CU_ASSERT_EQUAL(backwards, 0);
+	CU_ASSERT_EQUAL(eeh_pe_freeze_count(l.pe), 200);
+	eeh_recovery_free(l.rec);
+	eeh_unref(ctx);
+}
+
 static const struct test tests[] = {
+	TEST(freeze_count_reads_race_no_recovery),
 	TEST(structs_with_a_short_size_are_refused),
 	TEST(frozen_parent_is_recovered_instead_of_its_child),
 	TEST(merge_keeps_the_higher_priority_answer),

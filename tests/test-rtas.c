@@ -6,6 +6,8 @@
  * memory, the device tree helpers, isolation between guests and host PEs.
  */
 #include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <time.h>
 #include <stdatomic.h>
@@ -1804,9 +1806,93 @@ static void concurrent_calls_while_phbs_come_and_go(void)
 	teardown();
 }
 
+struct vcpu {
+	struct eeh_vm *vm;
+	uint64_t buid;
+	uint32_t addr;
+	struct eeh_func *touch; /* a function whose config space the guest writes */
+	unsigned int done;
+};
+
+static void *vcpu_slot_resets(void *arg)
+{
+	struct vcpu *v = arg;
+	uint32_t a[4] = { v->addr, (uint32_t)(v->buid >> 32), (uint32_t)v->buid, 0 }, r[1];
+
+	for (int i = 0; i < 3000; i++) {
+		if (v->touch)
+			eeh_func_cfg_write(v->touch, 0x04, 2, 0x6);
+		a[3] = 1; /* activate (hot reset) */
+		if (eeh_vm_rtas_call(v->vm, TOK_RESET, 4, a, 1, r) != 0 || r[0] != 0)
+			continue;
+		a[3] = 0; /* deactivate: the parent's restores its subtree's BARs */
+		if (eeh_vm_rtas_call(v->vm, TOK_RESET, 4, a, 1, r) == 0 && r[0] == 0)
+			v->done++;
+	}
+	return NULL;
+}
+
+/* Two vCPUs reset a parent PE and its child PE through their guest PHBs:
+ * each PE's functions are touched under that PE's lock only. */
+static void vcpus_resetting_parent_and_child_pes(void)
+{
+	struct eeh_ctx *c = builtin_host();
+	struct eeh_pe *parent = eeh_pe_by_group(c, 2), *child = eeh_pe_by_group(c, 3);
+	struct vcpu v[2] = { { .buid = 0x9000 }, { .buid = 0x9001, .touch = eeh_func_first(child) } };
+	struct eeh_vm *m = NULL;
+	pthread_t t;
+	uint32_t val = 0;
+
+	CU_ASSERT_EQUAL_FATAL(eeh_vm_new(c, NULL, NULL, &m), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb(m, 0x9000, parent), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb(m, 0x9001, child), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_device(m, 0x9000, 0, 0x08), 0);
+	CU_ASSERT_EQUAL(eeh_vm_add_device(m, 0x9001, 0, 0x08), 0);
+	for (int i = 0; i < 2; i++) {
+		v[i].vm = m;
+		v[i].addr = (uint32_t)eeh_vm_pe_config_addr(m, v[i].buid);
+	}
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, vcpu_slot_resets, &v[0]), 0);
+	vcpu_slot_resets(&v[1]);
+	pthread_join(t, NULL);
+	CU_ASSERT(v[0].done > 0);
+	CU_ASSERT(v[1].done > 0);
+	CU_ASSERT_EQUAL(eeh_func_cfg_read(eeh_func_first(child), 0x10, 4, &val), 0);
+	CU_ASSERT_EQUAL(val, 0x83000004); /* the BAR is back after the last reset */
+	eeh_vm_unref(m);
+	eeh_unref(c);
+}
+
+/* A guest PHB hot-plugged in and out again and again: what a removed PHB
+ * held is given back while the VM lives, not kept until it is freed. */
+static void phb_add_del_cycles_keep_no_memory(void)
+{
+	struct eeh_pe *pe;
+	size_t before, after;
+
+	setup(EEH_RTAS_MODE_QEMU);
+	pe = eeh_pe_by_group(ctx, 5);
+	before = mallinfo2().uordblks;
+	for (int i = 0; i < 5000; i++) {
+		CU_ASSERT_EQUAL_FATAL(eeh_vm_add_phb(vm, 0x7000, pe), 0);
+		CU_ASSERT_EQUAL_FATAL(eeh_vm_add_device(vm, 0x7000, 0, 0x08), 0);
+		CU_ASSERT_EQUAL_FATAL(eeh_vm_del_phb(vm, 0x7000), 0);
+	}
+	after = mallinfo2().uordblks;
+	/* 5000 removed PHBs of 8 KB each were 40 MB */
+	CU_ASSERT(after < before + 256 * 1024);
+	if (after >= before + 256 * 1024)
+		fprintf(stderr, "kept %zu bytes\n", after - before);
+	CU_ASSERT_EQUAL(eeh_vm_add_phb(vm, 0x7000, pe), 0);
+	CU_ASSERT_EQUAL(eeh_vm_pe_config_addr(vm, 0x7000), -ENOENT);
+	teardown();
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
+		TEST(vcpus_resetting_parent_and_child_pes),
+		TEST(phb_add_del_cycles_keep_no_memory),
 		TEST(call_names_and_default_tokens_are_qemus),
 		TEST(custom_token_moves_the_call),
 		TEST(unknown_token_is_minus3_and_enoent),

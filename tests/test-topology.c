@@ -3,7 +3,11 @@
  * and what is saved loads back the same. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/vfio.h>
@@ -87,12 +91,38 @@ static void malformed_files_are_rejected_with_the_reason(void)
 	expect_rejected(PHB(PE(1, 1, "{\"bdf\":\"0000:01:00.0\",\"vendor\":1,\"device\":2,"
 				     "\"bars\":[{\"bar\":0,\"addr\":0,\"size\":24}]}")),
 			"size 0x18 is not a power of two");
-	expect_rejected(PHB(PE(1, 1, "{\"bdf\":\"0000:01:00.0\",\"vendor\":1,\"device\":2,"
-				     "\"bars\":[{\"bar\":0,\"addr\":\"0x100000000\",\"size\":16}]}")),
-			"a 32-bit BAR must lie below 4 GiB");
 	expect_rejected("{\"phbs\":[{\"index\":0,\"buid\":1,\"pes\":[]},"
 			"{\"index\":1,\"buid\":1,\"pes\":[]}]}",
 			"phbs[1]: PHB index, BUID or domain is used twice");
+}
+
+static struct eeh_ctx *save_and_load(struct eeh_ctx *ctx);
+
+/* A topology holds CPU addresses (sysfs resource): a POWER host's 32-bit
+ * BARs sit above 4 GiB there, and a capture of one loads. */
+static void a_32bit_bar_above_4g_cpu_address_loads(void)
+{
+	struct eeh_ctx *ctx = NULL, *back;
+	uint64_t addr = 0, size = 0;
+	unsigned int flags = 1;
+	uint32_t v = 0;
+
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_json(PHB(PE(1, 1,
+		"{\"bdf\":\"0000:01:00.0\",\"vendor\":1,\"device\":2,"
+		"\"bars\":[{\"bar\":0,\"addr\":\"0x3fe000000\",\"size\":\"0x40000\"}]}")), &ctx), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+	CU_ASSERT_EQUAL(eeh_func_bar(eeh_func_by_bdf(ctx, 0, 1, 0), 0, &addr, &size, &flags), 0);
+	CU_ASSERT_EQUAL(addr, 0x3fe000000ULL);
+	CU_ASSERT_EQUAL(size, 0x40000);
+	CU_ASSERT_EQUAL(flags, 0);
+	CU_ASSERT_EQUAL(eeh_func_cfg_read(eeh_func_by_bdf(ctx, 0, 1, 0), 0x10, 4, &v), 0);
+	CU_ASSERT_EQUAL(v, 0xfe000000);
+	back = save_and_load(ctx);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+	CU_ASSERT_EQUAL(eeh_func_bar(eeh_func_by_bdf(back, 0, 1, 0), 0, &addr, &size, &flags), 0);
+	CU_ASSERT_EQUAL(addr, 0x3fe000000ULL);
+	eeh_unref(back);
+	eeh_unref(ctx);
 }
 
 static void missing_file_gives_enoent(void)
@@ -163,7 +193,7 @@ static void saved_topology_loads_back_the_same(void)
 
 static void image_keeps_state_between_contexts_and_is_locked(void)
 {
-	char dir[] = "/tmp/eeh-img-XXXXXX", image[96], lock[104];
+	char dir[] = "/tmp/eeh-img-XXXXXX", image[96];
 	struct eeh_ctx *ctx = NULL;
 	struct eeh_pe *pe;
 	uint32_t v;
@@ -171,10 +201,9 @@ static void image_keeps_state_between_contexts_and_is_locked(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
 	snprintf(image, sizeof(image), "%s/host.json", dir);
-	snprintf(lock, sizeof(lock), "%s.lock", image);
 	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_image(image, NULL, &ctx), 0);
-	/* held exclusively while the context lives */
-	fd = open(lock, O_RDWR);
+	/* the image file itself is held exclusively while the context lives */
+	fd = open(image, O_RDWR);
 	CU_ASSERT(fd >= 0);
 	CU_ASSERT_EQUAL(flock(fd, LOCK_EX | LOCK_NB), -1);
 	pe = eeh_pe_by_group(ctx, 3);
@@ -206,8 +235,186 @@ static void image_keeps_state_between_contexts_and_is_locked(void)
 	CU_ASSERT_EQUAL(eeh_pe_op_simple(eeh_pe_by_group(ctx, 4), VFIO_EEH_PE_GET_STATE), 2);
 	eeh_unref(ctx);
 	unlink(image);
-	unlink(lock);
 	rmdir(dir);
+}
+
+static bool locked(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	bool held = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+
+	if (fd >= 0)
+		close(fd);
+	return held;
+}
+
+/* Every name of an image reaches one file, one lock; a save goes through
+ * a symbolic link to its target. */
+static void image_names_share_the_file_and_its_lock(void)
+{
+	char dir[] = "/tmp/eeh-img-XXXXXX", image[96], lnk[96], hard[96], target[96] = "";
+	struct eeh_ctx *ctx = NULL;
+	struct stat st;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(image, sizeof(image), "%s/host.json", dir);
+	snprintf(lnk, sizeof(lnk), "%s/link.json", dir);
+	snprintf(hard, sizeof(hard), "%s/hard.json", dir);
+	CU_ASSERT_EQUAL(symlink("host.json", lnk), 0);
+	/* created through a dangling link: the file appears at its target */
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_image(lnk, NULL, &ctx), 0);
+	CU_ASSERT_EQUAL(eeh_inject_freeze(eeh_pe_by_group(ctx, 1)), 0);
+	CU_ASSERT_EQUAL(eeh_save_image(ctx), 0);
+	CU_ASSERT_EQUAL(lstat(lnk, &st), 0);
+	CU_ASSERT(S_ISLNK(st.st_mode));
+	CU_ASSERT_EQUAL(readlink(lnk, target, sizeof(target) - 1), 9);
+	CU_ASSERT_STRING_EQUAL(target, "host.json");
+	CU_ASSERT_EQUAL(lstat(image, &st), 0);
+	CU_ASSERT(S_ISREG(st.st_mode));
+	/* the lock is on the file: every name sees it, also after the save */
+	CU_ASSERT_EQUAL(link(image, hard), 0);
+	CU_ASSERT(locked(image));
+	CU_ASSERT(locked(lnk));
+	CU_ASSERT(locked(hard));
+	eeh_unref(ctx);
+	CU_ASSERT(!locked(hard));
+	/* saved through the link, loaded through another name */
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_image(image, NULL, &ctx), 0);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(eeh_pe_by_group(ctx, 1), VFIO_EEH_PE_GET_STATE), 2);
+	eeh_unref(ctx);
+	unlink(hard);
+	unlink(lnk);
+	unlink(image);
+	rmdir(dir);
+}
+
+static void a_directory_is_no_image_or_topology(void)
+{
+	char dir[] = "/tmp/eeh-dir-XXXXXX";
+	struct eeh_ctx *ctx = NULL;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	setenv("EEH_LOG", "emerg", 1);
+	CU_ASSERT_EQUAL(eeh_new_sim_image(dir, NULL, &ctx), -EISDIR);
+	CU_ASSERT_PTR_NULL(ctx);
+	CU_ASSERT_EQUAL(eeh_new_sim(dir, &ctx), -EISDIR);
+	CU_ASSERT_PTR_NULL(ctx);
+	unsetenv("EEH_LOG");
+	rmdir(dir);
+}
+
+static void an_image_a_failed_open_created_is_removed(void)
+{
+	char dir[] = "/tmp/eeh-img-XXXXXX", image[96], topo[96];
+	struct eeh_ctx *ctx = NULL;
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(image, sizeof(image), "%s/host.json", dir);
+	snprintf(topo, sizeof(topo), "%s/bad-topology.json", dir);
+	f = fopen(topo, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("{ \"phbs\": [] }", f);
+	fclose(f);
+	setenv("EEH_LOG", "emerg", 1);
+	CU_ASSERT_EQUAL(eeh_new_sim_image(image, topo, &ctx), -EINVAL);
+	unsetenv("EEH_LOG");
+	CU_ASSERT_EQUAL(access(image, F_OK), -1);
+	/* opened and dropped without a save: no file either */
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_image(image, NULL, &ctx), 0);
+	eeh_unref(ctx);
+	CU_ASSERT_EQUAL(access(image, F_OK), -1);
+	unlink(topo);
+	rmdir(dir);
+}
+
+/* What the library saves, it loads: a temporary image round trip. */
+static struct eeh_ctx *save_and_load(struct eeh_ctx *ctx)
+{
+	char dir[] = "/tmp/eeh-rt-XXXXXX", path[64];
+	struct eeh_ctx *back = NULL;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/img.json", dir);
+	CU_ASSERT_EQUAL(eeh_save_topology(ctx, path), 0);
+	CU_ASSERT_EQUAL(eeh_new_sim(path, &back), 0);
+	unlink(path);
+	rmdir(dir);
+	return back;
+}
+
+/* An image in which a PE failed permanently with an injection still armed
+ * (as the library saved it before a permanent failure disarmed it) loads. */
+static void permanent_failure_with_an_armed_injection_loads_back(void)
+{
+	char dir[] = "/tmp/eeh-rt-XXXXXX", path[64], *text, *p;
+	struct eeh_ctx *ctx = builtin_host(), *back = NULL;
+	struct eeh_pe *pe = eeh_pe_by_group(ctx, 5);
+	unsigned int ms = 1;
+	long len;
+	FILE *f;
+	int st = -1, flipped = 0;
+
+	CU_ASSERT_EQUAL(eeh_inject_ioa(pe, EEH_ERR_TYPE_64, EEH_ERR_FUNC_DMA_WR_ADDR, 0x1000,
+				       0xfffff000), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/img.json", dir);
+	CU_ASSERT_EQUAL_FATAL(eeh_save_topology(ctx, path), 0);
+	f = fopen(path, "r+");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	text = calloc(1, (size_t)len + 1);
+	rewind(f);
+	CU_ASSERT_EQUAL(fread(text, 1, (size_t)len, f), (size_t)len);
+	/* every PE failed permanently: "perm": false -> "perm":  true */
+	while ((p = strstr(text, "\"perm\":false")) || (p = strstr(text, "\"perm\": false"))) {
+		memcpy(strstr(p, "false"), "true ", 5);
+		flipped++;
+	}
+	CU_ASSERT(flipped >= 8);
+	rewind(f);
+	fwrite(text, 1, (size_t)len, f);
+	fclose(f);
+	free(text);
+	CU_ASSERT_EQUAL(eeh_new_sim(path, &back), 0);
+	unlink(path);
+	rmdir(dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+	pe = eeh_pe_by_group(back, 5);
+	CU_ASSERT_EQUAL(eeh_pe_papr_state(pe, &st, &ms), 0);
+	CU_ASSERT_EQUAL(st, 5);
+	CU_ASSERT_EQUAL(ms, 0); /* permanent */
+	CU_ASSERT_EQUAL(eeh_inject_pending(pe), 1);
+	CU_ASSERT_EQUAL(eeh_inject_ioa(pe, 0, 0, 0, 0), -ENODEV);
+	eeh_unref(back);
+	eeh_unref(ctx);
+}
+
+static void a_clock_near_its_end_saves_and_loads_back(void)
+{
+	struct eeh_ctx *ctx = builtin_host(), *back;
+	struct eeh_pe *pe = eeh_pe_by_group(ctx, 3);
+	uint64_t end = EEH_CLOCK_MAX_US - 1000;
+	unsigned int ms = 0;
+	int st = -1;
+
+	CU_ASSERT_EQUAL(eeh_clock_advance(ctx, end), 0);
+	CU_ASSERT_EQUAL(eeh_clock_advance(ctx, 1001), -EOVERFLOW);
+	CU_ASSERT_EQUAL(eeh_clock_advance(ctx, UINT64_MAX), -EOVERFLOW);
+	CU_ASSERT_EQUAL(eeh_clock_now_us(ctx), end);
+	/* reset hold and settle end past the clock's end, past INT64_MAX */
+	CU_ASSERT_EQUAL(eeh_inject_freeze(pe), 0);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_RESET_HOT), 0);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(pe, VFIO_EEH_PE_RESET_DEACTIVATE), 0);
+	back = save_and_load(ctx);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+	CU_ASSERT_EQUAL(eeh_clock_now_us(back), eeh_clock_now_us(ctx));
+	CU_ASSERT(eeh_clock_now_us(back) > (uint64_t)INT64_MAX);
+	CU_ASSERT_EQUAL(eeh_pe_papr_state(eeh_pe_by_group(back, 3), &st, &ms), 0);
+	CU_ASSERT_EQUAL(st, 0);
+	eeh_unref(back);
+	eeh_unref(ctx);
 }
 
 static void bad_image_is_refused_and_left_untouched(void)
@@ -239,6 +446,12 @@ int main(void)
 		TEST(missing_file_gives_enoent),
 		TEST(minimal_topology_gets_default_addresses),
 		TEST(saved_topology_loads_back_the_same),
+		TEST(permanent_failure_with_an_armed_injection_loads_back),
+		TEST(a_32bit_bar_above_4g_cpu_address_loads),
+		TEST(a_clock_near_its_end_saves_and_loads_back),
+		TEST(image_names_share_the_file_and_its_lock),
+		TEST(a_directory_is_no_image_or_topology),
+		TEST(an_image_a_failed_open_created_is_removed),
 		TEST(image_keeps_state_between_contexts_and_is_locked),
 		TEST(bad_image_is_refused_and_left_untouched),
 	};

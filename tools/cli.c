@@ -240,7 +240,8 @@ int cli_parse_u64(const char *s, uint64_t *v)
 
 	errno = 0;
 	*v = strtoull(s, &end, 0);
-	return end == s || *end || errno || s[0] == '-' ? -1 : 0;
+	/* strtoull() skips blanks and takes a sign (" -1" is 2^64-1). */
+	return s[0] < '0' || s[0] > '9' || *end || errno ? -1 : 0;
 }
 
 int cli_need_args(const char *prog, int argc, char **argv, int n)
@@ -315,7 +316,9 @@ static int run_command(const char *prog, const struct cli_command *cmd, int argc
 			return EXIT_USAGE;
 	}
 	r = cmd->run(ctx, argc, argv, o);
-	if (cmd->flags & CLI_NO_SAVE)
+	/* A command that failed leaves the image as it was, byte for byte:
+	 * not even the time its refused operation waited is kept. */
+	if ((cmd->flags & CLI_NO_SAVE) || r != EXIT_OK)
 		eeh_unref(ctx);
 	else if (ctx && cli_close(prog, ctx) < 0 && r == EXIT_OK)
 		r = EXIT_REFUSED;

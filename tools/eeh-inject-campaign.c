@@ -4,6 +4,7 @@
  * and a model check of every PE, reported as a summary, JSON, TAP or JUnit.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,12 +337,23 @@ static void write_junit(struct run *r, FILE *out)
 	fputs("  </testsuite>\n</testsuites>\n", out);
 }
 
+/* "I/N", 1 <= I <= N, digits only (sscanf's %u takes blanks and "-1"). */
 static int parse_shard(const char *s, unsigned int *i, unsigned int *n)
 {
-	int end = 0;
+	const char *slash = strchr(s, '/');
+	char first[24];
+	uint64_t a, b;
 
-	return sscanf(s, "%u/%u%n", i, n, &end) == 2 && !s[end] && *n >= 1 && *i >= 1 && *i <= *n
-		       ? 0 : -1;
+	if (!slash || (size_t)(slash - s) >= sizeof(first))
+		return -1;
+	memcpy(first, s, (size_t)(slash - s));
+	first[slash - s] = '\0';
+	if (cli_parse_u64(first, &a) || cli_parse_u64(slash + 1, &b) || b < 1 || b > UINT_MAX ||
+	    a < 1 || a > b)
+		return -1;
+	*i = (unsigned int)a;
+	*n = (unsigned int)b;
+	return 0;
 }
 
 /* Cases go to a scratch file until the end: the suite header carries the counts. */

@@ -7,6 +7,7 @@
  * describes them.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,15 +64,14 @@ static int setup_sim(struct eeh_iommufd *ifd, int argc, char **argv, int first)
 	struct labels l = { .n = 0 };
 
 	for (int i = first; i < argc; i++) {
-		char *dev = strdup(argv[i]), *eq = strchr(dev, '='), *end;
+		char *dev = strdup(argv[i]), *eq = strchr(dev, '=');
 		uint32_t devid, ioas;
-		long label = 0;
+		uint64_t label = 0;
 		int r;
 
 		if (eq) {
 			*eq = '\0';
-			label = strtol(eq + 1, &end, 0);
-			if (end == eq + 1 || *end) {
+			if (cli_parse_u64(eq + 1, &label) || label > LONG_MAX) {
 				fprintf(stderr, "eehctl ioas: '%s': IOAS must be a number\n",
 					argv[i]);
 				free(dev);
@@ -80,7 +80,7 @@ static int setup_sim(struct eeh_iommufd *ifd, int argc, char **argv, int first)
 		}
 		r = eeh_iommufd_bind(ifd, dev, &devid);
 		if (r == 0 && eq)
-			r = ioas_for(ifd, &l, label, &ioas);
+			r = ioas_for(ifd, &l, (long)label, &ioas);
 		if (r == 0 && eq)
 			r = eeh_iommufd_attach(ifd, devid, ioas, NULL);
 		if (r < 0) {

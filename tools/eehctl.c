@@ -181,14 +181,26 @@ static int cmd_clock(struct eeh_ctx *ctx, int argc, char **argv, const struct cl
 {
 	if (argc == 3 && !strcmp(argv[1], "advance")) {
 		char *end;
-		unsigned long long ms = strtoull(argv[2], &end, 10);
+		unsigned long long ms;
+		int r;
 
-		if (!*argv[2] || *end || argv[2][0] == '-') {
+		/* strtoull() takes blanks and a sign, and saturates: digits only,
+		 * and a value past 64 bits is refused (errno). */
+		errno = 0;
+		ms = strtoull(argv[2], &end, 10);
+		if (argv[2][0] < '0' || argv[2][0] > '9' || *end) {
 			fprintf(stderr, "%s clock: '%s' is not a number of milliseconds\n", prog,
 				argv[2]);
 			return EXIT_USAGE;
 		}
-		if (eeh_clock_advance(ctx, ms * 1000ULL) < 0) {
+		r = errno || ms > UINT64_MAX / 1000 ? -EOVERFLOW
+						     : eeh_clock_advance(ctx, ms * 1000ULL);
+		if (r == -EOVERFLOW) {
+			fprintf(stderr, "%s clock: advancing by %s ms would run the clock past its "
+				"end (%llu us)\n", prog, argv[2], (unsigned long long)EEH_CLOCK_MAX_US);
+			return EXIT_USAGE;
+		}
+		if (r < 0) {
 			fprintf(stderr, "%s clock: the clock is not virtual\n", prog);
 			return EXIT_REFUSED;
 		}
@@ -199,8 +211,7 @@ static int cmd_clock(struct eeh_ctx *ctx, int argc, char **argv, const struct cl
 	if (o->json) {
 		json_object *j = json_object_new_object();
 
-		json_object_object_add(j, "clock_us",
-				       json_object_new_int64((int64_t)eeh_clock_now_us(ctx)));
+		json_object_object_add(j, "clock_us", json_object_new_uint64(eeh_clock_now_us(ctx)));
 		cli_print_json(j);
 		json_object_put(j);
 	} else {
@@ -254,16 +265,14 @@ static struct eeh_phb *phb_by_index(struct eeh_ctx *ctx, unsigned long idx)
 static int cmd_fence(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_opts *o)
 {
 	struct eeh_phb *phb;
-	unsigned long idx;
+	uint64_t idx;
 	const char *arg;
-	char *end;
 	int r;
 
 	if (cli_need_args(prog, argc, argv, 1))
 		return EXIT_USAGE;
 	arg = argv[1];
-	idx = strtoul(arg, &end, 0);
-	if (!*arg || *end) {
+	if (cli_parse_u64(arg, &idx) || idx > UINT32_MAX) {
 		fprintf(stderr, "%s fence: '%s' is not a PHB index\n", prog, arg);
 		return EXIT_USAGE;
 	}

@@ -1553,11 +1553,9 @@ static struct eeh_ctx *open_image(const char *prog, const struct cli_opts *o,
 	int r;
 
 	if (img && !fo->wait) {
-		char lock[4096];
-		int fd;
+		/* The library locks the image file itself (none yet: not in use). */
+		int fd = open(img, O_RDONLY | O_CLOEXEC);
 
-		snprintf(lock, sizeof(lock), "%s.lock", img);
-		fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
 			fprintf(stderr, "%s: the image %s is in use by another process (an eehctl "
 					"mount, exec or command); wait for it or pass --wait\n",

@@ -9,6 +9,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include <json-c/json.h>
 
@@ -16,6 +18,10 @@
 #include "scenario.h"
 
 #define MAX_DRIVERS 256
+/* Bounds that keep a scenario finite: the count of one repeat, and the
+ * work of a whole run (steps plus repeat rounds, nesting included). */
+#define MAX_REPEAT 1000000
+#define MAX_WORK 10000000ULL
 
 struct sdrv {
 	enum eeh_ers_result detected, mmio, slot;
@@ -31,6 +37,7 @@ struct scen {
 	struct sdrv drv[MAX_DRIVERS];
 	unsigned int ndrv;
 	unsigned int step_no, failed;
+	unsigned long long work;
 	bool bad;
 };
 
@@ -127,9 +134,10 @@ static int u64_of(struct scen *s, json_object *o, const char *key, uint64_t def,
 	if (json_object_is_type(v, json_type_string)) {
 		const char *t = json_object_get_string(v);
 
+		/* strtoull() takes blanks and a sign ("-1" is 2^64-1): digits only. */
 		errno = 0;
 		*out = strtoull(t, &end, 0);
-		if (end != t && !*end && !errno)
+		if (t[0] >= '0' && t[0] <= '9' && end != t && !*end && !errno)
 			return 0;
 	}
 	return bad(s, "step %u: '%s' is not a number", s->step_no, key);
@@ -164,7 +172,10 @@ static struct eeh_func *func_of(struct scen *s, const char *bdf)
 		    (d = 0, sscanf(bdf, "%x:%x.%x", &b, &dev, &fn) == 3))) {
 		struct eeh_func *f = eeh_func_by_bdf(s->ctx, d, b, (dev << 3) | fn);
 
-		if (f)
+		/* sscanf() takes "0x1" for a function, blanks, signs: only the
+		 * function's own name, with or without its domain, names it. */
+		if (f && (!strcasecmp(bdf, eeh_func_bdf(f)) ||
+			  !strcasecmp(bdf, eeh_func_bdf(f) + 5)))
 			return f;
 	}
 	bad(s, "no PCI function '%s'", bdf ? bdf : "(missing)");
@@ -273,6 +284,17 @@ static const char *errno_name(int e)
 	return "other";
 }
 
+/* The errno errno_name() gives name, or 0. */
+static int errno_of_name(const char *name)
+{
+	static const int known[] = { EINVAL, ENXIO, ENODEV, ENOENT, EOPNOTSUPP };
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(name, errno_name(known[i])))
+			return known[i];
+	return 0;
+}
+
 static const char *func_name(int func)
 {
 	const char *n = eeh_err_func_name((unsigned int)func);
@@ -287,6 +309,13 @@ static int step_inject(struct scen *s, json_object *st, struct eeh_pe *pe)
 	uint64_t addr, mask, type = 32;
 	int func, r;
 
+	/* An expectation that is no errno name is a bad file, refused before
+	 * anything is injected. */
+	if (json_object_object_get_ex(st, "expect_error", &v) &&
+	    (!json_object_is_type(v, json_type_string) ||
+	     !strcmp(errno_name(errno_of_name(json_object_get_string(v))), "other")))
+		return bad(s, "step %u: 'expect_error' must be an errno name (EINVAL, ENXIO, "
+			   "ENODEV, ENOENT, EOPNOTSUPP)", s->step_no);
 	/* A number goes to the library as it is (to test its refusal). */
 	if (json_object_object_get_ex(st, "func", &v) && json_object_is_type(v, json_type_int))
 		func = json_object_get_int(v) >= 0 ? json_object_get_int(v) : -EINVAL;
@@ -421,14 +450,26 @@ static int run_step(struct scen *s, json_object *st)
 	s->step_no++;
 	if (!json_object_is_type(st, json_type_object))
 		return bad(s, "step %u is not an object", s->step_no);
+	if (++s->work > MAX_WORK)
+		return bad(s, "step %u: more than %llu steps and repeat rounds in all", s->step_no,
+			   MAX_WORK);
 	if (json_object_object_get_ex(st, "repeat", &v)) {
 		json_object *inner;
 
-		if (u64_of(s, st, "repeat", 1, &n) || !json_object_object_get_ex(st, "steps", &inner))
+		if (!json_object_object_get_ex(st, "steps", &inner) ||
+		    !json_object_is_type(inner, json_type_array))
 			return bad(s, "step %u: 'repeat' needs a count and 'steps'", s->step_no);
-		for (uint64_t i = 0; i < n; i++)
+		if (u64_of(s, st, "repeat", 1, &n))
+			return -1;
+		if (n > MAX_REPEAT)
+			return bad(s, "step %u: 'repeat' is at most %d", s->step_no, MAX_REPEAT);
+		for (uint64_t i = 0; i < n; i++) {
+			if (++s->work > MAX_WORK)
+				return bad(s, "step %u: more than %llu steps and repeat rounds in all",
+					   s->step_no, MAX_WORK);
 			if (run_steps(s, inner) < 0)
 				return -1;
+		}
 		return 0;
 	}
 	if (json_object_object_get_ex(st, "inject", &v))
@@ -443,11 +484,13 @@ static int run_step(struct scen *s, json_object *st)
 	if (json_object_object_get_ex(st, "fence", &v)) {
 		struct eeh_phb *phb;
 
+		if (u64_of(s, st, "fence", 0, &n))
+			return -1;
 		eeh_phb_foreach(s->ctx, phb)
-			if ((int)eeh_phb_index(phb) == json_object_get_int(v))
+			if (eeh_phb_index(phb) == n)
 				break;
 		if (!phb)
-			return bad(s, "step %u: no PHB %d", s->step_no, json_object_get_int(v));
+			return bad(s, "step %u: no PHB %llu", s->step_no, (unsigned long long)n);
 		result(s, eeh_inject_fence(phb) == 0, "fence PHB#%x", eeh_phb_index(phb));
 		return 0;
 	}
@@ -456,7 +499,8 @@ static int run_step(struct scen *s, json_object *st)
 	if (json_object_object_get_ex(st, "wait_ms", &v)) {
 		if (u64_of(s, st, "wait_ms", 0, &n))
 			return -1;
-		eeh_clock_advance(s->ctx, n * 1000);
+		if (n > UINT64_MAX / 1000 || eeh_clock_advance(s->ctx, n * 1000) < 0)
+			return bad(s, "step %u: 'wait_ms' runs the clock past its end", s->step_no);
 		result(s, true, "wait %llu ms", (unsigned long long)n);
 		return 0;
 	}
@@ -489,10 +533,12 @@ int scenario_run_file(const char *path, FILE *out, bool verbose)
 	struct scen s = { .path = path, .out = out, .verbose = verbose };
 	json_object *root = json_object_from_file(path), *steps;
 	const char *desc;
+	struct stat st;
 	int rc;
 
 	if (!root) {
-		fprintf(stderr, "eeh-inject: %s: cannot read a JSON scenario\n", path);
+		fprintf(stderr, "eeh-inject: %s: cannot read a JSON scenario%s\n", path,
+			stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? " (a directory)" : "");
 		return 2;
 	}
 	desc = str_of(root, "description");
