@@ -13,3 +13,7 @@ apt-get install -y -qq --no-install-recommends \
 # The kernel's EEH selftests (tests/test-facade.sh) come from
 # /usr/src/linux-source-6.12.tar.xz at test time; the VM tier's kernel build
 # uses the same tarball.
+# The VM tier (make check-vm): the kernel's build tools, QEMU and a static
+# busybox for the initramfs.
+apt-get install -y -qq --no-install-recommends \
+	flex bison bc libelf-dev libssl-dev cpio qemu-system-x86 busybox-static >/dev/null

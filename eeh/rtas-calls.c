@@ -57,8 +57,10 @@ static void phb_papr_state(struct rtas_phb *phb, struct papr_state *ps)
 			return;
 		/* The op target says "5" without for how long, and "2" for a
 		 * permanently failed PE (the kernel maps NOT_SUPPORT to
-		 * STOPPED): the host PE, when known, tells both. */
-		host5 = phb->pe && eeh_pe_papr_state(phb->pe, &ps_state, &info) == 0 &&
+		 * STOPPED): the host PE, when known, tells both. Only those
+		 * two answers need asking (the hot path is state 0). */
+		host5 = (s == EEH_PAPR_STATE_STOPPED || s == EEH_PAPR_STATE_UNAVAIL) && phb->pe &&
+			eeh_pe_papr_state(phb->pe, &ps_state, &info) == 0 &&
 			ps_state == EEH_PAPR_STATE_UNAVAIL;
 		if (host5 && info == 0)
 			s = EEH_PAPR_STATE_UNAVAIL; /* permanent */
@@ -587,6 +589,15 @@ const struct rtas_call rtas_calls[EEH_RTAS_NCALLS] = {
 				     .errinjct = true },
 	[EEH_RTAS_CLOSE_ERRINJCT] = { "ibm,close-errinjct", 0x202f, rtas_close_errinjct, 1, 1, 1,
 				      .errinjct = true },
+	/* QEMU accepts 5 or 6 outputs whatever ibm,ddw-extensions says. */
+	[EEH_RTAS_QUERY_PE_DMA_WINDOW] = { "ibm,query-pe-dma-window", 0x2026,
+					   rtas_query_pe_dma_window, 3, 5, 6, .ddw = true },
+	[EEH_RTAS_CREATE_PE_DMA_WINDOW] = { "ibm,create-pe-dma-window", 0x2027,
+					    rtas_create_pe_dma_window, 5, 4, 4, .ddw = true },
+	[EEH_RTAS_REMOVE_PE_DMA_WINDOW] = { "ibm,remove-pe-dma-window", 0x2028,
+					    rtas_remove_pe_dma_window, 1, 1, 1, .ddw = true },
+	[EEH_RTAS_RESET_PE_DMA_WINDOW] = { "ibm,reset-pe-dma-window", 0x2029,
+					   rtas_reset_pe_dma_window, 3, 1, 1, .ddw = true },
 };
 
 EEH_EXPORT const char *eeh_rtas_call_name(enum eeh_rtas_call call)

@@ -10,14 +10,12 @@
 
 EEH_EXPORT int eeh_vm_rtas_tokens(struct eeh_vm *vm, struct eeh_rtas_token *tokens, size_t n)
 {
-	bool errinjct;
 	size_t k = 0;
 
 	if (!vm || (n && !tokens))
 		return -EINVAL;
-	errinjct = atomic_load(&vm->errinjct_on);
 	for (unsigned int i = 0; i < EEH_RTAS_NCALLS; i++) {
-		if (!errinjct && rtas_calls[i].errinjct)
+		if (!rtas_call_on(vm, rtas_calls[i].errinjct, rtas_calls[i].ddw))
 			continue;
 		if (k < n) {
 			tokens[k].name = rtas_calls[i].name;
@@ -75,4 +73,76 @@ EEH_EXPORT int eeh_vm_reset_capabilities(struct eeh_vm *vm, uint64_t buid)
 			caps = 0;
 	pthread_mutex_unlock(&vm->setup_lock);
 	return caps;
+}
+
+/* ---- DMA windows ---- */
+
+static struct eeh_spapr *phb_dma(struct eeh_vm *vm, uint64_t buid, struct rtas_phb **out)
+{
+	struct rtas_phb *phb = rtas_phb_find(vm, buid);
+
+	*out = phb;
+	return phb ? atomic_load(&phb->dma) : NULL;
+}
+
+EEH_EXPORT int eeh_vm_dma_window(struct eeh_vm *vm, uint64_t buid, uint32_t cells[5])
+{
+	struct eeh_spapr_info info;
+	struct eeh_spapr *sp;
+	struct rtas_phb *phb;
+	int rc = -ENOENT;
+
+	if (!vm || !cells)
+		return -EINVAL;
+	rtas_enter(vm);
+	sp = phb_dma(vm, buid, &phb);
+	if (sp && !eeh_spapr_get_info(sp, &info)) {
+		/* spapr_dma_dt(): window #0 as it is at reset, the size a u32 */
+		cells[0] = 0x80000000u | phb->liobn_index << 8;
+		cells[1] = (uint32_t)(info.dma32_start >> 32);
+		cells[2] = (uint32_t)info.dma32_start;
+		cells[3] = 0;
+		cells[4] = (uint32_t)info.dma32_size;
+		rc = 5;
+	}
+	rtas_exit(vm);
+	return rc;
+}
+
+EEH_EXPORT int eeh_vm_ddw_applicable(struct eeh_vm *vm, uint64_t buid, uint32_t cells[3])
+{
+	struct eeh_spapr *sp;
+	struct rtas_phb *phb;
+
+	if (!vm || !cells)
+		return -EINVAL;
+	rtas_enter(vm);
+	sp = phb_dma(vm, buid, &phb);
+	rtas_exit(vm);
+	if (!sp)
+		return -ENOENT;
+	cells[0] = vm->tokens[EEH_RTAS_QUERY_PE_DMA_WINDOW];
+	cells[1] = vm->tokens[EEH_RTAS_CREATE_PE_DMA_WINDOW];
+	cells[2] = vm->tokens[EEH_RTAS_REMOVE_PE_DMA_WINDOW];
+	return 3;
+}
+
+EEH_EXPORT int eeh_vm_ddw_extensions(struct eeh_vm *vm, uint64_t buid, uint32_t cells[3])
+{
+	struct eeh_spapr *sp;
+	struct rtas_phb *phb;
+
+	if (!vm || !cells)
+		return -EINVAL;
+	rtas_enter(vm);
+	sp = phb_dma(vm, buid, &phb);
+	rtas_exit(vm);
+	if (!sp)
+		return -ENOENT;
+	/* LoPAR numbers these from 1: the count, the reset token, and 1
+	 * for "query returns 6 outputs" (QEMU 7.1) */
+	cells[0] = 2;
+	cells[1] = vm->tokens[EEH_RTAS_RESET_PE_DMA_WINDOW];
+	cells[2] = 1;
+	return 3;
 }

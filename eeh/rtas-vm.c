@@ -12,20 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "iommufd.h"
 #include "rtas.h"
 
-/* Free what removals and rebuilds retired (old tables, removed PHBs) if
- * no lock-free reader is in flight; setup_lock held. A reader that enters
- * after the check finds only the current table, which holds neither. */
+/* Free what removals and rebuilds retired (old tables, removed PHBs) once
+ * every reader that could still hold them has left its section;
+ * setup_lock held. Called on every change, so a VMM that adds and removes
+ * PHBs keeps at most one generation of them. */
 static void rtas_reclaim(struct eeh_vm *vm)
 {
 	struct rtas_phb **pp = &vm->all_phbs, *p;
 	struct phb_table *t, *tn;
 
-	if (!atomic_load(&vm->retired) || atomic_load(&vm->readers) != 0)
+	if (!vm->retired || !rcu_grace_done(&vm->grace))
 		return;
-	atomic_store(&vm->retired, false);
+	vm->retired = false;
 	for (t = vm->old_tables; t; t = tn) {
 		tn = t->old_next;
 		free(t);
@@ -40,17 +42,6 @@ static void rtas_reclaim(struct eeh_vm *vm)
 		pthread_mutex_destroy(&p->lock);
 		free(p->containers);
 		free(p);
-	}
-}
-
-/* The last reader out frees what waited for it, unless a writer holds
- * the setup lock (it reclaims itself when done). */
-void rtas_exit(struct eeh_vm *vm)
-{
-	if (atomic_fetch_sub(&vm->readers, 1) == 1 && atomic_load(&vm->retired) &&
-	    pthread_mutex_trylock(&vm->setup_lock) == 0) {
-		rtas_reclaim(vm);
-		pthread_mutex_unlock(&vm->setup_lock);
 	}
 }
 
@@ -83,7 +74,8 @@ static int table_rebuild(struct eeh_vm *vm)
 	if (old) {
 		old->old_next = vm->old_tables;
 		vm->old_tables = old;
-		atomic_store(&vm->retired, true);
+		vm->retired = true;
+		rcu_grace_start(&vm->grace);
 	}
 	rtas_reclaim(vm);
 	return 0;
@@ -132,6 +124,7 @@ static void vm_free(struct eeh_vm *vm)
 	free(atomic_load(&vm->table));
 	pthread_mutex_destroy(&vm->setup_lock);
 	eeh_unref(vm->ctx);
+	rcu_grace_release(&vm->grace);
 	free(vm);
 }
 
@@ -166,6 +159,35 @@ EEH_EXPORT void eeh_vm_set_errinjct(struct eeh_vm *vm, bool enabled)
 		atomic_store(&vm->errinjct_on, enabled);
 }
 
+EEH_EXPORT int eeh_vm_set_phb_dma(struct eeh_vm *vm, uint64_t buid, struct eeh_spapr *sp,
+				  unsigned int index)
+{
+	struct rtas_phb *phb, *other;
+	int rc = 0;
+
+	if (!vm || index >= ARRAY_SIZE(vm->liobn_phb))
+		return -EINVAL;
+	pthread_mutex_lock(&vm->setup_lock);
+	phb = rtas_phb_find(vm, buid);
+	other = atomic_load(&vm->liobn_phb[index]);
+	if (!phb) {
+		rc = -ENOENT;
+	} else if (sp && other && other != phb) {
+		rc = -EEXIST;
+	} else {
+		if (atomic_load(&phb->dma))
+			atomic_store(&vm->liobn_phb[phb->liobn_index], NULL);
+		phb->liobn_index = index;
+		atomic_store(&phb->dma, sp);
+		if (sp) {
+			atomic_store(&vm->liobn_phb[index], phb);
+			atomic_store(&vm->ddw_on, true);
+		}
+	}
+	pthread_mutex_unlock(&vm->setup_lock);
+	return rc;
+}
+
 /* The PE op through eeh_pe_op(): the default target of a PHB. */
 static int direct_pe_op(void *data, struct vfio_eeh_pe_op *op)
 {
@@ -180,6 +202,7 @@ struct binding {
 	bool (*usable)(struct rtas_phb *phb);
 	struct eeh_iommufd *ifd;
 	uint32_t devid;
+	bool no_reset;
 	struct eeh_container *container;
 };
 
@@ -220,6 +243,7 @@ static int add_phb(struct eeh_vm *vm, uint64_t buid, const struct binding *b)
 	phb->usable = b->usable;
 	phb->ifd = b->ifd;
 	phb->devid = b->devid;
+	phb->no_reset = b->no_reset;
 	phb->live = true;
 	pthread_mutex_init(&phb->lock, NULL);
 	atomic_init(&phb->freset, -1);
@@ -282,7 +306,7 @@ static bool iommufd_usable(struct rtas_phb *phb)
 {
 	struct eeh_pe *pe;
 
-	return iofd_check(phb->ifd, phb->devid, &pe) == 0;
+	return !phb->no_reset && iofd_check(phb->ifd, phb->devid, &pe) == 0;
 }
 
 EEH_EXPORT int eeh_vm_add_phb_iommufd(struct eeh_vm *vm, uint64_t buid, struct eeh_iommufd *ifd,
@@ -297,6 +321,16 @@ EEH_EXPORT int eeh_vm_add_phb_iommufd(struct eeh_vm *vm, uint64_t buid, struct e
 	b.pe = eeh_iommufd_device_pe(ifd, devid, &err);
 	if (!b.pe && err == -ENOENT)
 		return -ENOENT;
+	/* A PE whose resets only the device route can do, on a function
+	 * the platform has no bus reset for (pSeries: on the PHB root bus):
+	 * a recovery could never succeed, so the guest is told the PHB has
+	 * no EEH rather than offered one. Asked once: the topology is fixed. */
+	if (b.pe && backend_has(eeh_pe_ctx(b.pe)->ops, EEH_BACKEND_CAP_DEVICE_RESET) &&
+	    iofd_reset_probe(ifd, devid) == -ENODEV) {
+		info(vm->ctx, "PHB %llx: no bus reset for device %u: EEH unavailable",
+		     (unsigned long long)buid, devid);
+		b.no_reset = true;
+	}
 	return add_phb(vm, buid, &b);
 }
 
@@ -415,10 +449,18 @@ EEH_EXPORT int eeh_vm_del_phb(struct eeh_vm *vm, uint64_t buid)
 	if (!phb) {
 		rc = -ENOENT;
 	} else {
+		/* out of the LIOBN map before it can be reclaimed */
+		bool by_liobn = atomic_load(&vm->liobn_phb[phb->liobn_index]) == phb;
+
+		if (by_liobn)
+			atomic_store(&vm->liobn_phb[phb->liobn_index], NULL);
 		phb->live = false;
 		rc = table_rebuild(vm);
-		if (rc)
+		if (rc) {
 			phb->live = true;
+			if (by_liobn)
+				atomic_store(&vm->liobn_phb[phb->liobn_index], phb);
+		}
 	}
 	pthread_mutex_unlock(&vm->setup_lock);
 	return rc;

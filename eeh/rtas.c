@@ -53,11 +53,10 @@ EEH_EXPORT int eeh_vm_set_token(struct eeh_vm *vm, enum eeh_rtas_call call, uint
 
 static int call_of_token(struct eeh_vm *vm, uint32_t token)
 {
-	bool errinjct = atomic_load_explicit(&vm->errinjct_on, memory_order_relaxed);
-
 	for (unsigned int i = 0; i < EEH_RTAS_NCALLS; i++)
 		if (vm->tokens[i] == token)
-			return !errinjct && rtas_calls[i].errinjct ? -ENOENT : (int)i;
+			return rtas_call_on(vm, rtas_calls[i].errinjct, rtas_calls[i].ddw) ? (int)i
+											: -ENOENT;
 	return -ENOENT;
 }
 
@@ -101,7 +100,7 @@ EEH_EXPORT int eeh_vm_rtas_call_by_name(struct eeh_vm *vm, const char *name, uin
 
 	if (!vm || (nargs && !args) || (nret && !rets))
 		return -EINVAL;
-	if (call < 0 || (rtas_calls[call].errinjct && !atomic_load(&vm->errinjct_on)))
+	if (call < 0 || !rtas_call_on(vm, rtas_calls[call].errinjct, rtas_calls[call].ddw))
 		return -ENOENT;
 	return eeh_vm_rtas_call(vm, vm->tokens[call], nargs, args, nret, rets);
 }

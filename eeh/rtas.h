@@ -4,7 +4,8 @@
  * (never both ways):
  *   rtas.c          new VM, tokens, dispatch  -> rtas-calls.c, rtas-vm.c
  *   rtas-dt.c       device tree helpers       -> rtas-calls.c, rtas-vm.c
- *   rtas-calls.c    the calls, rtas_calls[]   -> rtas-errinjct.c, rtas-vm.c
+ *   rtas-calls.c    the calls, rtas_calls[]   -> rtas-errinjct.c, rtas-ddw.c, rtas-vm.c
+ *   rtas-ddw.c      DDW calls, TCE hcalls     -> rtas-vm.c
  *   rtas-errinjct.c the errinjct calls        -> rtas-vm.c
  *   rtas-vm.c       the VM and PHB registry   -> (none of these)
  */
@@ -14,6 +15,7 @@
 #include <linux/vfio.h>
 
 #include "libeeh-private.h"
+#include "rcu.h"
 
 /* The largest argument block Linux builds (struct rtas_args). */
 #define RTAS_MAX_CELLS 16
@@ -31,6 +33,9 @@ struct rtas_phb {
 	bool (*usable)(struct rtas_phb *phb);
 	struct eeh_iommufd *ifd; /* iommufd binding: the device object */
 	uint32_t devid;
+	/* iommufd binding whose device route has no reset (the platform
+	 * offers no bus reset for the function): no EEH on this PHB. */
+	bool no_reset;
 	/* Container binding: every container the VMM put behind the PHB
 	 * (changed under lock), and the one ops go to: NULL unless there is
 	 * exactly one (QEMU: no EEH state sync across containers). */
@@ -49,6 +54,9 @@ struct rtas_phb {
 	/* Guest (bus, devfn) with a passthrough function: 256 buses x 256. */
 	_Atomic uint64_t devs[256][4];
 	struct rtas_phb *all_next; /* the VM's PHBs, and removed ones until reclaimed */
+	/* DMA windows (eeh_vm_set_phb_dma()): NULL without */
+	_Atomic(struct eeh_spapr *) dma;
+	unsigned int liobn_index;
 };
 
 /* Copy-on-write open-addressing map BUID -> PHB: readers never lock. */
@@ -70,15 +78,26 @@ struct eeh_vm {
 	pthread_mutex_t setup_lock; /* writers of table, the PHB list */
 	struct phb_table *old_tables;
 	struct rtas_phb *all_phbs;
-	/* Lock-free readers of the table and its PHBs (calls and the VMM's
-	 * per-PHB functions): what they may still hold is freed only when
-	 * none is in flight (rtas_reclaim()). */
-	_Atomic unsigned int readers;
-	_Atomic bool retired; /* a removed PHB or an old table awaits that */
+	/* What lock-free readers of the table (calls and the VMM's per-PHB
+	 * functions, in RCU read sections) may still hold: old tables and
+	 * removed PHBs, freed once the grace period is over (rtas_reclaim()). */
+	bool retired;
+	struct rcu_grace grace;
 	/* ibm,open-errinjct: the open token, 0 when closed. */
 	_Atomic uint32_t errinjct_owner;
 	_Atomic uint32_t errinjct_seq;
+	/* DDW: PHB by LIOBN index (SPAPR_PCI_LIOBN), the calls served */
+	_Atomic(struct rtas_phb *) liobn_phb[256];
+	_Atomic bool ddw_on;
 };
+
+/* Is call served on this VM (the errinjct and DDW options)? */
+static inline bool rtas_call_on(const struct eeh_vm *vm, bool errinjct, bool ddw)
+{
+	if (errinjct && !atomic_load_explicit(&vm->errinjct_on, memory_order_relaxed))
+		return false;
+	return !ddw || atomic_load_explicit(&vm->ddw_on, memory_order_relaxed);
+}
 
 /* One call being serviced: the cells and how many returns were set. */
 struct rtas_req {
@@ -144,16 +163,19 @@ static inline uint32_t rtas_buid_slot(uint64_t buid, uint32_t mask)
 	return (uint32_t)((buid * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
 }
 
-/* Around every lock-free use of the table: the reader count and the
- * table pointer are both sequentially consistent, so a writer that
- * published a table and then sees no reader knows nobody holds the old
- * one (nor its removed PHBs). */
+/* Around every lock-free use of the table and its PHBs: an RCU read
+ * section (lib/rcu.h), two stores into the thread's own slot. */
 static inline void rtas_enter(struct eeh_vm *vm)
 {
-	atomic_fetch_add(&vm->readers, 1);
+	(void)vm;
+	rcu_read_lock();
 }
 
-void rtas_exit(struct eeh_vm *vm);
+static inline void rtas_exit(struct eeh_vm *vm)
+{
+	(void)vm;
+	rcu_read_unlock();
+}
 
 static inline struct rtas_phb *rtas_phb_find(struct eeh_vm *vm, uint64_t buid)
 {
@@ -217,10 +239,17 @@ struct rtas_call {
 	uint32_t nargs;                 /* argument cells, exactly */
 	uint32_t nret_min, nret_max;    /* return cells accepted */
 	bool errinjct;                  /* part of the errinjct option (eeh_vm_set_errinjct) */
+	bool ddw;                       /* served once a PHB has DMA windows */
 };
 
 /* Indexed by enum eeh_rtas_call. */
 extern const struct rtas_call rtas_calls[EEH_RTAS_NCALLS];
+
+/* The DDW calls (rtas-ddw.c). */
+void rtas_query_pe_dma_window(struct rtas_req *r);
+void rtas_create_pe_dma_window(struct rtas_req *r);
+void rtas_remove_pe_dma_window(struct rtas_req *r);
+void rtas_reset_pe_dma_window(struct rtas_req *r);
 
 /* The errinjct calls (rtas-errinjct.c). */
 void rtas_open_errinjct(struct rtas_req *r);

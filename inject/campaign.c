@@ -355,6 +355,16 @@ static void draw_fault(struct campaign *c, struct fault *f, uint64_t *gap_us)
 	/* Uniform over [0, 2 x interval]: the mean is the interval. */
 	*gap_us = rng_next(&c->rng) % (2 * 1000 * c->o->interval_ms + 1);
 	f->pe = &c->pes[rng_below(&c->rng, c->npes)];
+	if (c->o->bad_dma_percent && f->pe->nfuncs &&
+	    rng_below(&c->rng, 100) < c->o->bad_dma_percent) {
+		/* a DMA into the PE's default window, where no TCE is valid */
+		f->kind = EEH_FAULT_BAD_DMA;
+		f->func = EEH_PE_ERROR_BAD_DMA;
+		f->type = rng_below(&c->rng, 2); /* 1: a write */
+		f->via = c->funcs[f->pe->first_func + rng_below(&c->rng, f->pe->nfuncs)];
+		f->addr = (uint64_t)rng_below(&c->rng, 1u << 19) << 12;
+		return;
+	}
 	roll = rng_below(&c->rng, 100);
 	if (roll < 75) {
 		draw_ioa(c, f);
@@ -464,6 +474,8 @@ static int inject(struct campaign *c, struct fault *f)
 		return eeh_inject_freeze(f->pe->pe);
 	case EEH_FAULT_FENCE:
 		return eeh_inject_fence(f->phb);
+	case EEH_FAULT_BAD_DMA:
+		return eeh_inject_bad_dma(f->via, f->type, f->addr);
 	default:
 		break;
 	}
@@ -695,6 +707,9 @@ static int check_opts(const struct eeh_campaign_opts *o, unsigned int *ntrials,
 	if (!struct_size_ok(o, EEH_V1_SIZE(eeh_campaign_opts, topology_json)) || o->count == 0 || (o->shard && (!o->nshards || o->shard > o->nshards)) ||
 	    (!o->shard && o->nshards > 1))
 		return -EINVAL;
+	if (o->size >= offsetof(struct eeh_campaign_opts, bad_dma_percent) +
+			       sizeof(o->bad_dma_percent) && o->bad_dma_percent > 100)
+		return -EINVAL;
 	*trial_len = o->trial_len ? o->trial_len : DEFAULT_TRIAL_LEN;
 	*ntrials = (o->count + *trial_len - 1) / *trial_len;
 	return 0;
@@ -756,7 +771,7 @@ EEH_EXPORT int eeh_campaign_run(const struct eeh_campaign_opts *opts, eeh_campai
 
 EEH_EXPORT const char *eeh_fault_kind_name(enum eeh_fault_kind k)
 {
-	static const char *const n[] = { "ioa", "freeze", "fence", "storm" };
+	static const char *const n[] = { "ioa", "freeze", "fence", "storm", "bad-dma" };
 
 	return (unsigned int)k < ARRAY_SIZE(n) ? n[k] : NULL;
 }

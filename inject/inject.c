@@ -91,3 +91,17 @@ EEH_EXPORT int eeh_inject_pending(struct eeh_pe *pe)
 
 	return r < 0 ? r : sim_record_pending(pe);
 }
+
+EEH_EXPORT int eeh_inject_bad_dma(struct eeh_func *func, bool write, uint64_t addr)
+{
+	int r;
+
+	if (!func)
+		return -EINVAL;
+	r = sim_dma_arm(eeh_func_pe(func));
+	if (r < 0)
+		return r;
+	/* the PHB's TCE fault freezes the PE and records it (sim-dma.c) */
+	r = eeh_func_dma(func, write, addr, 8);
+	return r == -EIO ? 0 : r == 0 ? -EBUSY : r;
+}

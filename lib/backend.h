@@ -48,6 +48,25 @@ struct vfio_eeh_pe_op;
  * (sim-inject.c). Without it they are the real kernel's. */
 #define EEH_BACKEND_CAP_SIM_KERNEL (1u << 6)
 
+/* A PE reached through an iommufd device (no container) takes RESET_HOT,
+ * RESET_FUNDAMENTAL (as hot), RESET_DEACTIVATE and CONFIGURE through the
+ * iommufd device route (lib/iommufd-reset.c): a VFIO bus reset through
+ * the device's cdev, ordered around this backend's get_state and
+ * set_option(THAW). Whether a given device has that bus reset is the
+ * route's to say (iofd_reset_probe(): -ENODEV on a PHB root bus); the
+ * RTAS front end then offers no EEH on that PHB. */
+#define EEH_BACKEND_CAP_DEVICE_RESET (1u << 7)
+
+_Static_assert((EEH_BACKEND_CAP_HOT_RESET ^ EEH_BACKEND_CAP_FRESET ^ EEH_BACKEND_CAP_CONFIGURE ^
+		EEH_BACKEND_CAP_INJECT ^ EEH_BACKEND_CAP_DEVICE_ACCESS ^
+		EEH_BACKEND_CAP_KERNEL_PE_OP ^ EEH_BACKEND_CAP_SIM_KERNEL ^
+		EEH_BACKEND_CAP_DEVICE_RESET) ==
+	       (EEH_BACKEND_CAP_HOT_RESET | EEH_BACKEND_CAP_FRESET | EEH_BACKEND_CAP_CONFIGURE |
+		EEH_BACKEND_CAP_INJECT | EEH_BACKEND_CAP_DEVICE_ACCESS |
+		EEH_BACKEND_CAP_KERNEL_PE_OP | EEH_BACKEND_CAP_SIM_KERNEL |
+		EEH_BACKEND_CAP_DEVICE_RESET),
+	       "every capability has a bit of its own");
+
 struct eeh_backend_ops {
 	const char *name; /* EEH_BACKEND=<name> chooses it */
 	unsigned int caps; /* EEH_BACKEND_CAP_* */
@@ -145,7 +164,10 @@ static inline bool ctx_has(const struct eeh_ctx *ctx, unsigned int cap);
  *   object ID bound to an iommufd; the ID's IOAS must hold one group, whose
  *   PE then takes the op through eeh_pe_op() (and so through a container
  *   route if there is one). No iommufd ioctl carries PE ops yet: the
- *   object only selects the PE (iommufd_device_pe()).
+ *   object selects the PE (iommufd_device_pe()). With
+ *   EEH_BACKEND_CAP_DEVICE_RESET and no container holding the PE, its
+ *   resets and CONFIGURE are composed from VFIO_DEVICE_PCI_HOT_RESET on
+ *   the device's cdev (lib/iommufd-reset.c, doc/pe-op-routes.md).
  */
 
 #endif

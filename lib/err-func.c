@@ -77,3 +77,16 @@ EEH_EXPORT int eeh_err_func_from_name(const char *name)
 			return i;
 	return -EINVAL;
 }
+
+EEH_EXPORT const char *eeh_pe_error_name(int func)
+{
+	switch (func) {
+	case EEH_PE_ERROR_NONE:
+		return "none";
+	case EEH_PE_ERROR_FENCE:
+		return "fence";
+	case EEH_PE_ERROR_BAD_DMA:
+		return "bad-dma";
+	}
+	return func >= 0 ? eeh_err_func_name((unsigned int)func) : NULL;
+}

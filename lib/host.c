@@ -514,11 +514,12 @@ static int host_open(struct eeh_ctx **out)
 	return eeh_new_host(NULL, out);
 }
 
-/* No reset or configure: the kernel has no file for them (pe_op says so). */
+/* No reset or configure of its own: the kernel has no file for them
+ * (pe_op says so); the iommufd device route composes them. */
 const struct eeh_backend_ops host_backend_ops = {
 	.name = "host",
 	.caps = EEH_BACKEND_CAP_INJECT | EEH_BACKEND_CAP_KERNEL_PE_OP |
-		EEH_BACKEND_CAP_DEVICE_ACCESS,
+		EEH_BACKEND_CAP_DEVICE_ACCESS | EEH_BACKEND_CAP_DEVICE_RESET,
 	.detect = host_detect,
 	.open = host_open,
 	.get_state = host_get_state,

@@ -27,6 +27,12 @@ _Static_assert(sizeof(struct eeh_iova_range) == sizeof(struct iommu_iova_range),
 _Static_assert(offsetof(struct eeh_iova_range, last) == offsetof(struct iommu_iova_range, last),
 	       "eeh_iova_range.last at 8");
 
+_Static_assert(EEH_IOAS_MAP_READ == IOFD_MAP_READ && EEH_IOAS_MAP_WRITE == IOFD_MAP_WRITE,
+	       "EEH_IOAS_MAP_* are iommufd's map flags");
+_Static_assert(IOFD_MAP_READ == IOMMU_IOAS_MAP_READABLE &&
+		       IOFD_MAP_WRITE == IOMMU_IOAS_MAP_WRITEABLE,
+	       "IOFD_MAP_* are iommufd's map flags");
+
 /* A key no object ID (u32) can take, to make room in a map in advance. */
 #define RESERVE_KEY UINT64_MAX
 
@@ -189,7 +195,72 @@ static int kern_iova_ranges(struct eeh_iommufd *ifd, uint32_t ioas_id, struct ee
 	return rc < 0 ? rc : 0;
 }
 
+static int kern_ioas_map(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova, uint64_t len,
+			 uint64_t uva, unsigned int flags)
+{
+	struct iommu_ioas_map m = {
+		.size = sizeof(m),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | (flags & (IOFD_MAP_READ | IOFD_MAP_WRITE)),
+		.ioas_id = ioas_id,
+		.user_va = uva,
+		.length = len,
+		.iova = iova,
+	};
+
+	if (ifd->fd < 0)
+		return -EBADF;
+	return sys_ioctl(ifd->ctx, ifd->fd, IOMMU_IOAS_MAP, &m);
+}
+
+static int kern_ioas_unmap(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova, uint64_t len,
+			   uint64_t *unmapped)
+{
+	struct iommu_ioas_unmap u = { .size = sizeof(u), .ioas_id = ioas_id, .iova = iova,
+				      .length = len };
+	int rc;
+
+	if (ifd->fd < 0)
+		return -EBADF;
+	rc = sys_ioctl(ifd->ctx, ifd->fd, IOMMU_IOAS_UNMAP, &u);
+	if (!rc && unmapped)
+		*unmapped = u.length;
+	return rc < 0 ? rc : 0;
+}
+
+static int kern_ioas_copy(struct eeh_iommufd *ifd, uint32_t dst_ioas, uint64_t dst_iova,
+			  uint32_t src_ioas, uint64_t src_iova, uint64_t len, unsigned int flags)
+{
+	struct iommu_ioas_copy c = {
+		.size = sizeof(c),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | (flags & (IOFD_MAP_READ | IOFD_MAP_WRITE)),
+		.dst_ioas_id = dst_ioas,
+		.src_ioas_id = src_ioas,
+		.length = len,
+		.dst_iova = dst_iova,
+		.src_iova = src_iova,
+	};
+
+	if (ifd->fd < 0)
+		return -EBADF;
+	return sys_ioctl(ifd->ctx, ifd->fd, IOMMU_IOAS_COPY, &c);
+}
+
+static int kern_allow_iovas(struct eeh_iommufd *ifd, uint32_t ioas_id,
+			    const struct eeh_iova_range *r, unsigned int n)
+{
+	struct iommu_ioas_allow_iovas a = { .size = sizeof(a), .ioas_id = ioas_id, .num_iovas = n,
+					    .allowed_iovas = (uintptr_t)r };
+
+	if (ifd->fd < 0)
+		return -EBADF;
+	return sys_ioctl(ifd->ctx, ifd->fd, IOMMU_IOAS_ALLOW_IOVAS, &a);
+}
+
 static const struct iofd_kernel kern_ops = {
+	.ioas_map = kern_ioas_map,
+	.ioas_unmap = kern_ioas_unmap,
+	.ioas_copy = kern_ioas_copy,
+	.allow_iovas = kern_allow_iovas,
 	.bind = kern_bind,
 	.unbind = kern_unbind,
 	.ioas_alloc = kern_ioas_alloc,
@@ -210,6 +281,11 @@ static struct iofd_dev *dev_get(struct eeh_iommufd *ifd, uint32_t devid)
 static struct iofd_ioas *ioas_get(struct eeh_iommufd *ifd, uint32_t id)
 {
 	return id ? hashmap_get(&ifd->ioas, id) : NULL;
+}
+
+struct iofd_ioas *iofd_ioas_get(struct eeh_iommufd *ifd, uint32_t id)
+{
+	return ioas_get(ifd, id);
 }
 
 static struct iofd_hwpt *hwpt_get(struct eeh_iommufd *ifd, uint32_t id)
@@ -471,6 +547,18 @@ int iofd_check_slow(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe **pe)
 	rc = iofd_check_locked(ifd, devid, pe);
 	pthread_rwlock_unlock(&ifd->lock);
 	return rc;
+}
+
+int iofd_dev_copy(struct eeh_iommufd *ifd, uint32_t devid, struct iofd_dev *out)
+{
+	struct iofd_dev *dev;
+
+	pthread_rwlock_rdlock(&ifd->lock);
+	dev = dev_get(ifd, devid);
+	if (dev)
+		*out = *dev;
+	pthread_rwlock_unlock(&ifd->lock);
+	return dev ? 0 : -ENOENT;
 }
 
 /* ---- public API ---- */
@@ -996,4 +1084,30 @@ EEH_EXPORT struct eeh_pe *eeh_iommufd_device_pe(struct eeh_iommufd *ifd, uint32_
 	if (err)
 		*err = rc;
 	return pe;
+}
+
+EEH_EXPORT int eeh_iommufd_ioas_map(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova,
+				    uint64_t len, uint64_t vaddr, unsigned int flags)
+{
+	int rc;
+
+	if (!ifd || (flags & ~(EEH_IOAS_MAP_READ | EEH_IOAS_MAP_WRITE)))
+		return -EINVAL;
+	pthread_rwlock_wrlock(&ifd->lock);
+	rc = ifd->k->ioas_map(ifd, ioas_id, iova, len, vaddr, flags);
+	pthread_rwlock_unlock(&ifd->lock);
+	return rc;
+}
+
+EEH_EXPORT int eeh_iommufd_ioas_unmap(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova,
+				      uint64_t len, uint64_t *unmapped)
+{
+	int rc;
+
+	if (!ifd)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&ifd->lock);
+	rc = ifd->k->ioas_unmap(ifd, ioas_id, iova, len, unmapped);
+	pthread_rwlock_unlock(&ifd->lock);
+	return rc;
 }

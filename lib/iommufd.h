@@ -98,7 +98,32 @@ struct iofd_kernel {
 	int (*destroy)(struct eeh_iommufd *ifd, uint32_t id);
 	int (*iova_ranges)(struct eeh_iommufd *ifd, uint32_t ioas_id, struct eeh_iova_range *r,
 			   unsigned int *n);
+	/* IOMMU_IOAS_MAP with FIXED_IOVA; flags are IOFD_MAP_READ/WRITE. */
+	int (*ioas_map)(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova, uint64_t len,
+			uint64_t uva, unsigned int flags);
+	/* IOMMU_IOAS_UNMAP; *unmapped (may be NULL) the bytes unmapped. */
+	int (*ioas_unmap)(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova, uint64_t len,
+			  uint64_t *unmapped);
+	/* IOMMU_IOAS_COPY with FIXED_IOVA. */
+	int (*ioas_copy)(struct eeh_iommufd *ifd, uint32_t dst_ioas, uint64_t dst_iova,
+			 uint32_t src_ioas, uint64_t src_iova, uint64_t len, unsigned int flags);
+	/* IOMMU_IOAS_ALLOW_IOVAS (n 0 clears the list). */
+	int (*allow_iovas)(struct eeh_iommufd *ifd, uint32_t ioas_id,
+			   const struct eeh_iova_range *r, unsigned int n);
+	/* Optional (NULL on a real kernel, which has no uAPI for it yet):
+	 * program DMA window slot of the PEs attached to ioas_id (the TVE
+	 * and its TCE table); size 0 turns it off. */
+	int (*set_window)(struct eeh_iommufd *ifd, uint32_t ioas_id, unsigned int slot,
+			  uint64_t start, uint64_t size, unsigned int page_shift);
 };
+
+/* IOAS map permissions (iommufd's READABLE and WRITEABLE bits). */
+#define IOFD_MAP_WRITE 0x2u
+#define IOFD_MAP_READ 0x4u
+
+/* For lib/spapr-dma.c: the bookkeeping of an IOAS (write or read lock
+ * held), NULL if unknown. */
+struct iofd_ioas *iofd_ioas_get(struct eeh_iommufd *ifd, uint32_t id);
 
 extern const struct iofd_kernel iofd_sim_kernel;
 int iofd_sim_init(struct eeh_iommufd *ifd);
@@ -134,6 +159,26 @@ static inline int iofd_check(struct eeh_iommufd *ifd, uint32_t devid, struct eeh
 	*pe = (struct eeh_pe *)(w & ~IOFD_FAST_FLAGS);
 	return 0;
 }
+
+/* A copy of a device's bookkeeping (pointers in it only for comparison):
+ * 0, or -ENOENT. */
+int iofd_dev_copy(struct eeh_iommufd *ifd, uint32_t devid, struct iofd_dev *out);
+
+/*
+ * The iommufd device route's PE reset (lib/iommufd-reset.c), for a device
+ * libeeh bound through its VFIO cdev on a kernel iommufd, used when the
+ * backend announces EEH_BACKEND_CAP_DEVICE_RESET and no container holds
+ * the PE. op is VFIO_EEH_PE_RESET_HOT, _FUNDAMENTAL (a hot reset, logged),
+ * _DEACTIVATE or VFIO_EEH_PE_CONFIGURE. Returns 0, -EPERM (the reset
+ * would reach a function this iommufd does not own), -ENODEV (no bus or
+ * slot reset for the function), -EIO (the PE stays frozen), -EOPNOTSUPP
+ * (not a cdev libeeh bound), -ENOENT, or the kernel's errno.
+ */
+int iofd_reset(struct eeh_iommufd *ifd, uint32_t devid, struct eeh_pe *pe, unsigned int op);
+/* Whether that route has a reset for devid, without resetting: 0, -ENODEV
+ * (the platform offers no bus reset: a function on a PHB root bus),
+ * -EOPNOTSUPP (no cdev of libeeh's), or another -errno. */
+int iofd_reset_probe(struct eeh_iommufd *ifd, uint32_t devid);
 
 /* ---- for the PE op front end (eeh/dev-op.c, eeh/pe-op.c) ---- */
 struct vfio_eeh_pe_op;

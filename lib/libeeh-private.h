@@ -329,6 +329,10 @@ int pe_backend_reset(struct eeh_pe *pe, int option);
  * -EOPNOTSUPP (not the simulator), -ENODEV (PE permanently failed). */
 int sim_freeze(struct eeh_pe *pe);
 int sim_fence_phb(struct eeh_phb *phb);
+/* Make sure the PE translates DMA (sim-dma.c): a PE with no window
+ * programmed gets its default window, empty. 0, -EINVAL, -ENOMEM,
+ * -EOPNOTSUPP (not the simulator). */
+int sim_dma_arm(struct eeh_pe *pe);
 
 /* ---- the simulator's injection record (sim-inject.c), for inject/:
  * callers check eeh_is_sim() first; each takes pe->lock ---- */

@@ -326,6 +326,13 @@ int eeh_sim_papr_call(struct eeh_pe *pe, enum eeh_papr_call call);
  * PAPR error log). func is the IOA bus error function 0..19, -1 for a
  * freeze with no cause, -2 for a PHB fence. Returns 0, -EINVAL, or
  * -EOPNOTSUPP when the backend keeps no record. */
+/* The name of an eeh_pe_error.func: "bad-dma", "fence", "none", or the
+ * IOA bus error function's ("dma-wr-target"...); NULL if unknown. */
+const char *eeh_pe_error_name(int func);
+/* eeh_pe_error.func beyond the IOA bus error functions 0..19. */
+#define EEH_PE_ERROR_NONE (-1)
+#define EEH_PE_ERROR_FENCE (-2)   /* PHB fence */
+#define EEH_PE_ERROR_BAD_DMA (-3) /* DMA refused by the TCE tables (sPAPR DMA windows) */
 struct eeh_pe_error {
 	size_t size;  /* sizeof(struct eeh_pe_error), set by the caller */
 	unsigned int errors;   /* errors seen since the PE was created */
@@ -484,6 +491,21 @@ int eeh_iommufd_iova_ranges(struct eeh_iommufd *ifd, uint32_t ioas_id,
 			    struct eeh_iova_range *ranges, unsigned int *n);
 
 /*
+ * IOMMU_IOAS_MAP with a fixed IOVA (flags: EEH_IOAS_MAP_READ/WRITE, the
+ * device's view) and IOMMU_IOAS_UNMAP (*unmapped, may be NULL, gets the
+ * bytes), on the kernel or the simulated iommufd (which asks 4 KiB
+ * alignment and fills the attached PEs' TCE tables). The kernel's
+ * errnos: -EINVAL, -EEXIST (overlap), -ENOENT (an area only partly
+ * covered, nothing to unmap), -EOVERFLOW, -EBADF.
+ */
+#define EEH_IOAS_MAP_WRITE 0x2u
+#define EEH_IOAS_MAP_READ 0x4u
+int eeh_iommufd_ioas_map(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova, uint64_t len,
+			 uint64_t vaddr, unsigned int flags);
+int eeh_iommufd_ioas_unmap(struct eeh_iommufd *ifd, uint32_t ioas_id, uint64_t iova,
+			   uint64_t len, uint64_t *unmapped);
+
+/*
  * For a VMM that did its own binding: record (or update) a device it
  * bound, with its IOMMU group and where it is attached (ioas_id 0: not
  * attached; hwpt_id 0: not known). Unknown IOAS and HWPT IDs are
@@ -529,11 +551,161 @@ struct eeh_pe *eeh_iommufd_device_pe(struct eeh_iommufd *ifd, uint32_t devid, in
 /*
  * VFIO_EEH_PE_OP addressed by (iommufd, device ID): the rule of
  * eeh_iommufd_check() decides first, before any backend call (so never a
- * partial fan-out), then eeh_pe_op() runs on the device's PE. Returns
- * -ENOENT, -ENODEV, -EPERM as eeh_iommufd_check(), -EFAULT (op NULL),
- * -EINVAL (ifd NULL), else what eeh_pe_op() returns.
+ * partial fan-out), then eeh_pe_op() runs on the device's PE. On a real
+ * host with no container holding the PE, RESET_HOT, RESET_FUNDAMENTAL (a
+ * hot reset), RESET_DEACTIVATE and CONFIGURE go through the device's VFIO
+ * cdev instead (doc/pe-op-routes.md): -EPERM when the bus reset would
+ * reach a function this iommufd does not own, -ENODEV when the platform
+ * has no bus reset for the function, -EIO when the PE stays frozen.
+ * Returns -ENOENT, -ENODEV, -EPERM as eeh_iommufd_check(), -EFAULT (op
+ * NULL), -EINVAL (ifd NULL, flags, short argsz), else what eeh_pe_op()
+ * returns.
  */
 int eeh_iommufd_pe_op(struct eeh_iommufd *ifd, uint32_t devid, struct vfio_eeh_pe_op *op);
+
+/* ---- sPAPR DMA windows on iommufd (issue 13) ---- */
+
+/*
+ * The DMA half of sPAPR on iommufd, in userspace: a struct eeh_spapr is
+ * bound to one IOAS (the device's) and gives the PE behind it the sPAPR
+ * IOMMU model: up to two DMA windows (the default 32-bit window at
+ * dma32_start, and a dynamic one at the platform's 64-bit base, 1<<59 on
+ * the simulated host, slots taken lowest first as the kernel does), TCE
+ * updates, and preregistered memory. Windows become the IOAS's allowed
+ * IOVAs (IOMMU_IOAS_ALLOW_IOVAS); on the simulated host they are also
+ * programmed into the PE's TVEs, so IOMMU_IOAS_IOVA_RANGES reports them
+ * and the functions' DMA goes through the TCE tables. A TCE update is an
+ * IOMMU_IOAS_COPY of one window page from the implicit, device-less
+ * preregistration IOAS (identity-mapped VMM addresses) into the device's
+ * IOAS, or an IOMMU_IOAS_UNMAP. The IOAS must hold exactly one IOMMU group
+ * for any window or TCE call: -ENODEV with none attached, -EPERM with two
+ * or more (the rule of eeh_iommufd_check()). Calls are thread safe.
+ *
+ * A TCE is the page's address (bits above the window's page shift) with
+ * EEH_TCE_READ (the device may read memory) and EEH_TCE_WRITE (it may
+ * write); neither bit clears the entry. The address is a VMM virtual
+ * address unless a translation is set (eeh_spapr_set_translate()).
+ */
+struct eeh_spapr;
+
+#define EEH_TCE_READ 0x1ULL
+#define EEH_TCE_WRITE 0x2ULL
+#define EEH_SPAPR_MAX_WINDOWS 2
+/* PAPR: H_PUT_TCE_INDIRECT takes at most 512 TCEs (one 4 KiB page). */
+#define EEH_TCE_LIST_MAX 512
+
+/*
+ * A DMA-window object on IOAS ioas_id of ifd (which must outlive it). It
+ * allocates the preregistration IOAS. The default window is pending, as
+ * in the kernel's v2 container: it comes into being with the first
+ * window creation or TCE update, unless removed first. Returns 0,
+ * -EINVAL, -ENOENT (not an IOAS of ifd), -ENOMEM, the IOAS_ALLOC errno.
+ */
+int eeh_spapr_new(struct eeh_iommufd *ifd, uint32_t ioas_id, struct eeh_spapr **out);
+/* Unmap every TCE, drop the allowed IOVAs, destroy the prereg IOAS. */
+void eeh_spapr_free(struct eeh_spapr *sp);
+/* The IOAS it is bound to, and its preregistration IOAS. */
+uint32_t eeh_spapr_ioas(struct eeh_spapr *sp);
+uint32_t eeh_spapr_prereg_ioas(struct eeh_spapr *sp);
+
+/* Translation of the address in a TCE to the VMM address to map (the
+ * guest-physical to host-virtual step of a VMM): 0 or -errno. NULL (the
+ * default) is the identity. */
+typedef int (*eeh_spapr_xlate_fn)(void *opaque, uint64_t addr, uint64_t *vaddr);
+void eeh_spapr_set_translate(struct eeh_spapr *sp, eeh_spapr_xlate_fn fn, void *opaque);
+
+struct eeh_spapr_info {
+	uint64_t dma32_start, dma32_size; /* the default window */
+	uint64_t dma64_base;              /* where window slot 1 goes */
+	uint64_t pgsizes;                 /* I/O page sizes: bit n = 2^n bytes */
+	unsigned int max_windows;         /* 2 */
+	unsigned int max_levels;          /* 5 */
+};
+/* The platform's DMA geometry (GET_INFO). 0, -EINVAL. */
+int eeh_spapr_get_info(struct eeh_spapr *sp, struct eeh_spapr_info *info);
+
+struct eeh_spapr_window {
+	uint64_t start, size;          /* bus address range */
+	unsigned int page_shift;       /* I/O page: 12 (4 KiB), 16, 21, 24 */
+	unsigned int levels;           /* TCE table levels asked for */
+	bool is_default;               /* the default window (created by reset) */
+	bool pending;                  /* the default window, not yet created */
+	uint64_t mapped;               /* valid TCEs */
+	size_t table_bytes;            /* memory of libeeh's TCE table for it */
+};
+/* Window slot 0 or 1: 0, -ENOENT (slot empty), -EINVAL. */
+int eeh_spapr_window(struct eeh_spapr *sp, unsigned int slot, struct eeh_spapr_window *w);
+
+/*
+ * Create a window in the lowest free slot (slot 0 at dma32_start, slot 1
+ * at dma64_base): *start gets its bus address. Checks as the kernel's
+ * v2 container and PowerNV: -ENOSPC (both slots used), -EINVAL (page
+ * size not in pgsizes, window size not a power of two or below one page,
+ * levels not 1..5, a table the levels cannot index), then -ENODEV,
+ * -EPERM (the group rule), or the IOAS's errno.
+ */
+int eeh_spapr_create_window(struct eeh_spapr *sp, unsigned int page_shift, uint64_t window_size,
+			    unsigned int levels, uint64_t *start);
+/* Remove the window containing start (its TCEs cleared first); start 0
+ * with the default window pending cancels it. 0, -EINVAL (no window
+ * there), -ENODEV, -EPERM. */
+int eeh_spapr_remove_window(struct eeh_spapr *sp, uint64_t start);
+/* Remove every window and create the default one (4 KiB pages,
+ * dma32_size, one level): ibm,reset-pe-dma-window. 0, -ENODEV, -EPERM. */
+int eeh_spapr_reset(struct eeh_spapr *sp);
+
+/*
+ * Preregister VMM memory [vaddr, vaddr+size): aligned to the host page
+ * (64 KiB on the simulated POWER host, else the page size), mapped into
+ * the preregistration IOAS. 0, -EINVAL (misaligned, empty, wraps,
+ * overlaps another region), -EBUSY (the same region is registered),
+ * -ENOMEM, the IOAS_MAP errno.
+ */
+int eeh_spapr_register(struct eeh_spapr *sp, uint64_t vaddr, uint64_t size);
+/* 0, -EINVAL (misaligned), -ENOENT (no such region: exact match),
+ * -EBUSY (TCEs still map it). */
+int eeh_spapr_unregister(struct eeh_spapr *sp, uint64_t vaddr, uint64_t size);
+
+/*
+ * TCE updates at bus address ioba (aligned to the window page). A valid
+ * TCE replaces what was there. Returns 0, -ENXIO (ioba in no window),
+ * -EINVAL (misaligned ioba; the translation fails; the page not inside a
+ * registered region, or in one whose alignment is below the window page; the list or range
+ * runs past the window; more than 512 entries), -ENODEV, -EPERM, or the
+ * IOAS's errno. put_tce_list and stuff_tce apply entries in order and
+ * stop at the first failure (the earlier ones stay, as QEMU's).
+ */
+int eeh_spapr_put_tce(struct eeh_spapr *sp, uint64_t ioba, uint64_t tce);
+int eeh_spapr_put_tce_list(struct eeh_spapr *sp, uint64_t ioba, const uint64_t *tces,
+			   unsigned int n);
+int eeh_spapr_stuff_tce(struct eeh_spapr *sp, uint64_t ioba, uint64_t tce, uint64_t npages);
+/* The TCE at ioba (0 if never set). 0, -ENXIO, -EINVAL. */
+int eeh_spapr_get_tce(struct eeh_spapr *sp, uint64_t ioba, uint64_t *tce);
+
+/*
+ * The DMA window slot (0, 1) programmed into a PE of the simulated host
+ * (its TVE and TCE table, what its functions' DMA goes through): start,
+ * size, page_shift, mapped (valid TCEs) and table_bytes are filled;
+ * levels and is_default are libeeh's (eeh_spapr_window()), not the
+ * hardware's, and stay 0. Returns 0, -ENOENT (slot off, or the PE's DMA
+ * is not translated at all), -EINVAL, -EOPNOTSUPP (not the simulated
+ * host).
+ */
+int eeh_pe_dma_window(struct eeh_pe *pe, unsigned int slot, struct eeh_spapr_window *w);
+
+/*
+ * The legacy SPAPR TCE v2 container over iommufd: request and arg as for
+ * ioctl(2) on /dev/vfio/vfio with VFIO_SPAPR_TCE_v2_IOMMU set (the
+ * <linux/vfio.h> structs): VFIO_IOMMU_SPAPR_TCE_GET_INFO,
+ * VFIO_IOMMU_SPAPR_REGISTER_MEMORY, _UNREGISTER_MEMORY,
+ * VFIO_IOMMU_SPAPR_TCE_CREATE, _REMOVE, VFIO_IOMMU_MAP_DMA, _UNMAP_DMA,
+ * VFIO_EEH_PE_OP; VFIO_IOMMU_ENABLE/DISABLE are v1 calls a v2 container
+ * refuses (-ENOTTY). Returns what the kernel's container returns: 0 (the
+ * state for GET_STATE), a negative errno, or 1 where the kernel's
+ * parameter check returns 1 (a MAP/UNMAP iova not aligned to the window
+ * page). -EFAULT for arg NULL, -ENOTTY for other requests.
+ */
+int eeh_spapr_ioctl(struct eeh_spapr *sp, unsigned long request, void *arg);
 
 /*
  * Legacy VFIO container (/dev/vfio/vfio) with the SPAPR TCE IOMMU: the
@@ -622,7 +794,13 @@ enum eeh_rtas_call {
 	EEH_RTAS_ERRINJCT = 6,              /* ibm,errinjct               0x202d */
 	EEH_RTAS_OPEN_ERRINJCT = 7,         /* ibm,open-errinjct          0x202e */
 	EEH_RTAS_CLOSE_ERRINJCT = 8,        /* ibm,close-errinjct         0x202f */
-	EEH_RTAS_NCALLS = 9,
+	/* Dynamic DMA windows: served once a guest PHB has DMA windows
+	 * (eeh_vm_set_phb_dma()); QEMU's tokens. */
+	EEH_RTAS_QUERY_PE_DMA_WINDOW = 9,   /* ibm,query-pe-dma-window    0x2026 */
+	EEH_RTAS_CREATE_PE_DMA_WINDOW = 10, /* ibm,create-pe-dma-window   0x2027 */
+	EEH_RTAS_REMOVE_PE_DMA_WINDOW = 11, /* ibm,remove-pe-dma-window   0x2028 */
+	EEH_RTAS_RESET_PE_DMA_WINDOW = 12,  /* ibm,reset-pe-dma-window    0x2029 */
+	EEH_RTAS_NCALLS = 13,
 };
 /* "ibm,set-eeh-option", ...; NULL for an unknown call. */
 const char *eeh_rtas_call_name(enum eeh_rtas_call call);
@@ -731,8 +909,11 @@ int eeh_vm_add_phb_op(struct eeh_vm *vm, uint64_t buid, eeh_pe_op_fn fn, void *d
  * (eeh_iommufd_pe_op()); its PE is the device's. While the device's IOAS
  * breaks the one-group rule (eeh_iommufd_check() fails) the PHB has no
  * EEH: every call on it is -3, as QEMU answers for a PHB whose container
- * holds two groups. The VM holds no reference on ifd: keep it open until
- * the PHB is deleted or the VM released. Errors as eeh_vm_add_phb(),
+ * holds two groups. Likewise when the PE's resets can only go through the
+ * device's VFIO bus reset and the platform offers none for it (a function
+ * on a PHB root bus, as in pSeries LPARs: asked once, here; see
+ * doc/pe-op-routes.md). The VM holds no reference on ifd: keep it open
+ * until the PHB is deleted or the VM released. Errors as eeh_vm_add_phb(),
  * -ENOENT (unknown devid).
  */
 int eeh_vm_add_phb_iommufd(struct eeh_vm *vm, uint64_t buid, struct eeh_iommufd *ifd,
@@ -846,6 +1027,59 @@ long eeh_vm_errinjct_tokens(struct eeh_vm *vm, void *buf, size_t len);
 #define EEH_VM_ALL_PHBS UINT64_MAX
 int eeh_vm_reset_capabilities(struct eeh_vm *vm, uint64_t buid);
 
+/*
+ * DMA windows of a guest PHB (issue 13): the guest's sPAPR IOMMU is the
+ * DMA-window object sp on the host (struct eeh_spapr), so the guest's
+ * windows are the host's, at the same bus addresses (QEMU refuses any
+ * other). Window n of the PHB has LIOBN 0x80000000 | index << 8 | n
+ * (QEMU's SPAPR_PCI_LIOBN). The guest's TCEs hold guest-physical
+ * addresses: set the translation to VMM addresses with
+ * eeh_spapr_set_translate(). Setting a PHB's DMA turns on the four DDW
+ * RTAS calls (their tokens join eeh_vm_rtas_tokens()). sp NULL removes
+ * it. sp must outlive the PHB's use. Returns 0, -ENOENT (unknown buid),
+ * -EINVAL (index > 255), -EEXIST (index used by another PHB).
+ */
+int eeh_vm_set_phb_dma(struct eeh_vm *vm, uint64_t buid, struct eeh_spapr *sp,
+		       unsigned int index);
+
+/* PAPR hypercall status values and the TCE hypercalls (QEMU's spapr.h). */
+#define EEH_H_SUCCESS 0
+#define EEH_H_HARDWARE (-1)
+#define EEH_H_FUNCTION (-2)
+#define EEH_H_PARAMETER (-4)
+#define EEH_H_GET_TCE 0x1C
+#define EEH_H_PUT_TCE 0x20
+#define EEH_H_STUFF_TCE 0x138
+#define EEH_H_PUT_TCE_INDIRECT 0x13C
+/*
+ * One TCE hypercall, answered as QEMU answers it (hw/ppc/spapr_iommu.c):
+ * args are the guest's r4.. (LIOBN, ioba, then the TCE; for STUFF the
+ * value and npages; for INDIRECT the guest-physical address of a list
+ * of big-endian TCEs, read with ops.mem_read, and npages). rets[0] gets
+ * H_GET_TCE's TCE. The ioba is masked down to the window page; an
+ * unknown or disabled LIOBN, an ioba outside its window, more than 512
+ * entries or a list not 4 KiB-aligned is H_PARAMETER; a TCE the host
+ * cannot map (memory not preregistered) is H_PARAMETER too, the host
+ * failing is H_HARDWARE. Lists and ranges stop at the first failure.
+ * Returns the H_* status (H_FUNCTION for another opcode, H_PARAMETER
+ * for NULL arguments).
+ */
+long eeh_vm_hcall(struct eeh_vm *vm, unsigned long opcode, const uint64_t *args, uint64_t *rets);
+
+/*
+ * Device tree properties of guest PHB buid, as host-endian cells (write
+ * them big-endian): ibm,dma-window (5 cells: LIOBN of window 0, its bus
+ * address hi and lo, size hi and lo), ibm,ddw-applicable (3 cells: the
+ * query, create and remove tokens) and ibm,ddw-extensions (QEMU >= 7.1:
+ * {2, the reset token, 1}, the last saying query takes 6 outputs).
+ * Each returns its number of cells, -ENOENT (unknown buid or no DMA
+ * windows on it), -EINVAL.
+ */
+int eeh_vm_dma_window(struct eeh_vm *vm, uint64_t buid, uint32_t cells[5]);
+int eeh_vm_ddw_applicable(struct eeh_vm *vm, uint64_t buid, uint32_t cells[3]);
+int eeh_vm_ddw_extensions(struct eeh_vm *vm, uint64_t buid, uint32_t cells[3]);
+
+
 /* ------------------------------------------------------------------ */
 /* Error injection                                                    */
 /* ------------------------------------------------------------------ */
@@ -911,6 +1145,17 @@ int eeh_inject_freeze(struct eeh_pe *pe);
 /* Fence a PHB (simulated host): every PE under it freezes, recorded.
  * Errors as eeh_inject_freeze(). */
 int eeh_inject_fence(struct eeh_phb *phb);
+/*
+ * A bad DMA (simulated host): the function DMAs to bus address addr (8
+ * bytes, a write if write) through its PE's TCE tables, as a device with
+ * a stale or wrong DMA address does; with no valid TCE there (or a write
+ * through a read-only one) the PHB freezes the PE, recorded as
+ * EEH_INJECT_BAD_DMA and eeh_pe_error.func EEH_PE_ERROR_BAD_DMA. A PE
+ * whose DMA windows were never programmed gets its empty default window
+ * first. Returns 0 (the DMA was refused), -EBUSY (a valid TCE let it
+ * through), -EINVAL, -EOPNOTSUPP (not the simulated host).
+ */
+int eeh_inject_bad_dma(struct eeh_func *func, bool write, uint64_t addr);
 
 /*
  * The injection record of a PE (simulated host): the last 32 injections
@@ -920,7 +1165,16 @@ int eeh_inject_fence(struct eeh_phb *phb);
  * attribute). Getters return 0, -EINVAL (bad index / NULL), -EOPNOTSUPP
  * (not the simulated host).
  */
-enum eeh_inject_kind { EEH_INJECT_IOA = 0, EEH_INJECT_FREEZE = 1, EEH_INJECT_FENCE = 2 };
+/* EEH_INJECT_BAD_DMA: no injection but the fault a DMA with no valid TCE
+ * (or a write through a read-only TCE) raises on a PE whose DMA windows
+ * are programmed; hit_addr is the bus address, hit_func the function,
+ * type 1 for a write. */
+enum eeh_inject_kind {
+	EEH_INJECT_IOA = 0,
+	EEH_INJECT_FREEZE = 1,
+	EEH_INJECT_FENCE = 2,
+	EEH_INJECT_BAD_DMA = 3,
+};
 struct eeh_inject_record {
 	size_t size;  /* sizeof(struct eeh_inject_record), set by the caller */
 	enum eeh_inject_kind kind;
@@ -1096,14 +1350,20 @@ struct eeh_campaign_opts {
 	uint64_t interval_ms;    /* mean virtual time between faults; 0 = 600000 */
 	const char *topology;    /* topology file; NULL = built-in host */
 	const char *topology_json; /* or the topology as text */
+	/* Percent of faults (0..100, default 0) that are bad DMAs
+	 * (EEH_FAULT_BAD_DMA): a function's DMA into its PE's empty
+	 * default window. 0 draws exactly the faults it always did. */
+	unsigned int bad_dma_percent;
 };
 enum eeh_fault_kind {
 	EEH_FAULT_IOA = 0,    /* one IOA bus error */
 	EEH_FAULT_FREEZE = 1, /* freeze with no cause */
 	EEH_FAULT_FENCE = 2,  /* PHB fence */
 	EEH_FAULT_STORM = 3,  /* one of a burst of IOA errors on one PE, 1 s apart */
+	EEH_FAULT_BAD_DMA = 4, /* a DMA with no valid TCE (eeh_inject_bad_dma()) */
 };
-const char *eeh_fault_kind_name(enum eeh_fault_kind k); /* "ioa", "freeze", "fence", "storm" */
+/* "ioa", "freeze", "fence", "storm", "bad-dma" */
+const char *eeh_fault_kind_name(enum eeh_fault_kind k);
 /* What happened to one PE in one case. */
 struct eeh_campaign_pe {
 	const char *pe;          /* "phb0:pe1" */

@@ -51,13 +51,15 @@ static int load_last_error(struct topo_loader *ld, struct sim_pe *sp, json_objec
 	    (r = topo_get_u64(ld, st, "errors", false, 0, UINT32_MAX, &v)))
 		return r;
 	sp->errors = (uint32_t)v;
-	/* -1 no cause, -2 PHB fence, else the injection function */
+	/* -1 no cause, -2 PHB fence, -3 bad DMA, else the injection function */
 	sp->last_func = -1;
 	if (json_object_object_get_ex(st, "last_func", &lf)) {
 		int64_t f = json_object_get_int64(lf);
 
-		if (!json_object_is_type(lf, json_type_int) || f < -2 || f > EEH_ERR_FUNC_MAX)
-			return topo_fail(ld, "\"last_func\" must be -2..%d", EEH_ERR_FUNC_MAX);
+		if (!json_object_is_type(lf, json_type_int) || f < EEH_PE_ERROR_BAD_DMA ||
+		    f > EEH_ERR_FUNC_MAX)
+			return topo_fail(ld, "\"last_func\" must be %d..%d", EEH_PE_ERROR_BAD_DMA,
+					 EEH_ERR_FUNC_MAX);
 		sp->last_func = (int)f;
 	}
 	return topo_get_u64(ld, st, "last_addr", false, 0, UINT64_MAX, &sp->last_addr);

@@ -194,12 +194,18 @@ static int sim_dma_access(struct eeh_func *f, bool write, uint64_t addr, size_t 
 
 	pthread_mutex_lock(&pe->lock);
 	sim_inject_on_access(pe, write ? SIM_ACCESS_DMA_WR : SIM_ACCESS_DMA_RD, addr);
-	r = sim_dma_stopped(pe) ? -EIO : 0;
+	r = sim_dma_stopped(pe) ? -EIO : sim_dma_translate_locked(f, write, addr, len);
 	pthread_mutex_unlock(&pe->lock);
 	return r;
 }
 
 /* ---- PE life ---- */
+
+static void sim_pe_release(struct eeh_pe *pe)
+{
+	sim_inject_clear(pe);
+	sim_dma_release(pe);
+}
 
 static void sim_pe_init(struct eeh_pe *pe)
 {
@@ -255,7 +261,7 @@ const struct eeh_backend_ops sim_backend_ops = {
 	.pe_priv_size = sizeof(struct sim_pe),
 	.open = sim_open,
 	.pe_init = sim_pe_init,
-	.pe_release = sim_inject_clear,
+	.pe_release = sim_pe_release,
 	.pe_load = sim_pe_load,
 	.pe_save = sim_pe_save,
 	.pe_save_state = sim_pe_save_state,

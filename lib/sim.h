@@ -33,6 +33,7 @@ struct sim_pe {
 	uint64_t last_error_us;
 	struct sim_injection *inject;       /* armed injections */
 	struct sim_inject_state *inject_log; /* the injection record */
+	struct sim_dma *dma;                 /* DMA windows, NULL: bypass (sim-dma.c) */
 };
 
 _Static_assert(offsetof(struct sim_pe, no_freset) <= EEH_PE_PRIV_HOT,
@@ -58,6 +59,9 @@ enum sim_access {
 /* Freeze causes beyond the 20 IOA bus error functions. */
 #define SIM_CAUSE_NONE (-1)
 #define SIM_CAUSE_FENCE (-2)
+/* A DMA the PE's TCE tables refused (no valid TCE, or a write through a
+ * read-only one): the PHB freezes the PE (eeh_pe_error.func, "bad DMA"). */
+#define SIM_CAUSE_BAD_DMA EEH_PE_ERROR_BAD_DMA
 
 struct sim_inject_state;
 
@@ -71,7 +75,7 @@ struct sim_injection {
 };
 
 /* What was injected into a PE and what it hit (the PHB's error record). */
-enum sim_rec_kind { SIM_REC_IOA = 0, SIM_REC_FREEZE = 1, SIM_REC_FENCE = 2 };
+enum sim_rec_kind { SIM_REC_IOA = 0, SIM_REC_FREEZE = 1, SIM_REC_FENCE = 2, SIM_REC_BAD_DMA = 3 };
 #define SIM_INJECT_RECORDS 32
 struct sim_inject_rec {
 	uint8_t kind;
@@ -112,6 +116,27 @@ unsigned int sim_inject_pending(struct eeh_pe *pe);
 unsigned int sim_inject_record_count(struct eeh_pe *pe);
 /* Record index (0 oldest) or NULL; valid while pe->lock is held. */
 const struct sim_inject_rec *sim_inject_record(struct eeh_pe *pe, unsigned int index);
+
+/*
+ * DMA windows of a PE (sim-dma.c): up to two TVEs, each a sparse TCE
+ * table. A PE whose windows were never programmed translates nothing
+ * (DMA passes, as before any IOMMU set-up); once programmed, a function's
+ * DMA goes through them. Each takes pe->lock.
+ */
+#define SIM_DMA_WINDOWS 2
+/* Program window slot (size 0: off, its table freed). 0, -EINVAL, -ENOMEM. */
+int sim_dma_set_window(struct eeh_pe *pe, unsigned int slot, uint64_t start, uint64_t size,
+		       unsigned int page_shift);
+/* Fill the TCEs covering [iova, iova+len) with uva (advancing) and the
+ * TCE permission bits (1 read, 2 write); perm 0 clears them. Pages
+ * outside every window are ignored. 0 or -ENOMEM. */
+int sim_dma_update(struct eeh_pe *pe, uint64_t iova, uint64_t len, uint64_t uva, unsigned int perm);
+/* Translate a DMA of the function (pe->lock held): 0, or -EIO after
+ * freezing the PE for a bad DMA. */
+int sim_dma_translate_locked(struct eeh_func *f, bool write, uint64_t addr, size_t len);
+/* Bytes of TCE table memory the PE holds. */
+size_t sim_dma_table_bytes(struct eeh_pe *pe);
+void sim_dma_release(struct eeh_pe *pe);
 
 /* Image hooks (sim-image.c). */
 int sim_pe_load(struct topo_loader *ld, struct eeh_pe *pe, struct json_object *jpe,

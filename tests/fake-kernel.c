@@ -7,11 +7,13 @@
  * the uAPI documentation, independently of the library's simulator.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "fake-kernel.h"
 #include "iommufd-abi.h"
@@ -28,12 +30,27 @@ struct fobj {
 	unsigned int users;  /* IOAS: HWPTs; HWPT: devices */
 	uint32_t ioas;       /* HWPT */
 	bool automatic;      /* HWPT */
+	enum fake_iommu iommu; /* HWPT: the IOMMU of the device it was made for */
 	uint32_t hwpt;       /* DEVICE */
 	int cdev;            /* DEVICE */
 };
 
+/* An iopt_area: [iova, last] of an IOAS, from user VA uva. */
+struct farea {
+	uint32_t ioas;   /* 0: free */
+	uint32_t flags;  /* IOMMU_IOAS_MAP_READABLE/WRITEABLE */
+	uint64_t iova, last, uva;
+};
+
+#define MAX_ALLOWED 8
+
 struct fictx {
 	struct fobj obj[MAX_OBJS]; /* index = object ID; type 0 = free */
+	struct farea area[FAKE_MAX_AREAS];
+	struct {
+		unsigned int n;
+		struct iommu_iova_range r[MAX_ALLOWED];
+	} allowed[MAX_OBJS];
 	struct {
 		uint32_t hwpt;
 		unsigned int attached;
@@ -43,6 +60,9 @@ struct fictx {
 struct ffd {
 	enum fake_fd_kind kind;
 	int idx;            /* ictx, cdev number, group number */
+	/* cdev: this file did the bind (each open of a cdev is its own
+	 * vfio_device_file; access_granted is per file) */
+	bool bound;
 	/* container */
 	int iommu_type;
 	uint32_t groups;    /* bitmask */
@@ -75,6 +95,9 @@ struct fake_kernel *fake_new(void)
 	fk->have_iommu = fk->have_container = true;
 	fk->mode = FAKE_SPAPR;
 	fk->eeh_enabled = true;
+	fk->aperture_start = 1ULL << 24;
+	fk->aperture_last = (1ULL << 31) - 1;
+	fk->iova_alignment = 2048;
 	for (int i = 0; i < FAKE_MAX_CDEVS; i++)
 		p->cdev[i].ictx = -1;
 	for (int g = 0; g < FAKE_MAX_GROUPS; g++)
@@ -148,6 +171,52 @@ static int parse_num(const char *s, int max)
 	return end == s || *end || v < 0 || v >= max ? -1 : (int)v;
 }
 
+static void log_op(struct fake_kernel *fk, enum fake_fd_kind kind, unsigned long req,
+		   uint32_t size, int rc)
+{
+	if (fk->nlog < FAKE_MAX_LOG)
+		fk->log[fk->nlog++] = (struct fake_ioctl){ kind, req, size, rc };
+}
+
+/* A file of the tree under fk->root: a real fd (below FD_BASE). The PE
+ * state file follows PowerNV (eeh_sysfs.c, pnv_eeh_get_pe_state): a read
+ * marks a frozen PE isolated, a write thaws an isolated PE and does
+ * nothing otherwise; the file then holds the state a read shows. */
+static int sysfs_open(struct fake_kernel *fk, const char *path, int flags)
+{
+	size_t len = strlen(path);
+	bool pe_state = len > 13 && !strcmp(path + len - 13, "/eeh_pe_state");
+	char p[4096];
+	int fd;
+
+	if ((size_t)snprintf(p, sizeof(p), "%s%s", fk->root, path) >= sizeof(p))
+		return -ENAMETOOLONG;
+	if (pe_state && (flags & O_ACCMODE) == O_RDONLY) {
+		FILE *f = fopen(p, "w");
+
+		if (fk->pe_frozen)
+			fk->pe_isolated = true;
+		if (f) {
+			fprintf(f, "0x%08x 0x%08x\n", fk->pe_frozen ? 0 : 0x78,
+				fk->pe_isolated ? 0x1 : 0);
+			fclose(f);
+		}
+		log_op(fk, FK_PE_STATE_READ, 0, 0, 0);
+	} else if (pe_state) {
+		log_op(fk, FK_PE_STATE_WRITE, 0, 0, fk->pe_isolated && fk->pe_thaw_fails ? -EIO : 0);
+		if (fk->pe_isolated && fk->pe_thaw_fails)
+			return -EIO;
+		if (fk->pe_isolated)
+			fk->pe_frozen = fk->pe_isolated = false;
+	}
+	fd = open(p, flags | O_CLOEXEC, 0644);
+	if (fd >= FD_BASE) {
+		close(fd);
+		return -EMFILE;
+	}
+	return fd < 0 ? -errno : fd;
+}
+
 /* With fk->interrupt, every other call is the interrupted first try. */
 static bool interrupt_now(struct fake_kernel *fk)
 {
@@ -197,7 +266,7 @@ static int f_open(void *data, const char *path, int flags, unsigned int mode)
 			return -EBUSY;
 		return fd_new(fk, FK_GROUP, n);
 	}
-	return -ENOENT;
+	return fk->root && strncmp(path, "/dev/", 5) ? sysfs_open(fk, path, flags) : -ENOENT;
 }
 
 static void ictx_detach(struct fictx *x, struct fobj *d)
@@ -239,11 +308,14 @@ static int f_close(void *data, int fd)
 	struct fake_kernel *fk = data;
 	struct ffd *f = fd_get(fk, fd);
 
+	if (fd >= 0 && fd < FD_BASE && fk->root)
+		return close(fd) < 0 ? -errno : 0;
 	if (!f)
 		return -EBADF;
 	switch (f->kind) {
 	case FK_CDEV:
-		cdev_unbind(fk, f->idx);
+		if (f->bound)
+			cdev_unbind(fk, f->idx);
 		break;
 	case FK_IOMMUFD:
 		/* Devices stay bound until their fds close; the fake requires
@@ -307,9 +379,320 @@ static int check_size(const void *arg, uint32_t size, size_t minsz, size_t known
 	return 0;
 }
 
+/*
+ * The allowed ranges of an IOAS: everything without a domain; with one
+ * (the first HWPT on it decides), its aperture minus the reserved
+ * regions: intel-iommu (QEMU, 39 bits) [0, 2^39-1] without the MSI
+ * window, 4 KiB alignment; the selftest mock the fake's aperture (by
+ * default [1<<24, 2^31-1], 2 KiB alignment).
+ */
+static uint32_t domain_ranges(struct fake_kernel *fk, struct fictx *x, uint32_t ioas,
+			      struct iommu_iova_range r[2], uint64_t *align)
+{
+	r[0] = (struct iommu_iova_range){ 0, UINT64_MAX };
+	*align = 1;
+	for (uint32_t id = 1; id < MAX_OBJS; id++) {
+		const struct fobj *h = &x->obj[id];
+
+		if (h->type != OBJ_HWPT || h->ioas != ioas)
+			continue;
+		if (h->iommu == FAKE_IOMMU_VTD) {
+			r[0] = (struct iommu_iova_range){ 0, 0xfedfffffULL };
+			r[1] = (struct iommu_iova_range){ 0xfef00000ULL, (1ULL << 39) - 1 };
+			*align = 4096;
+			return 2;
+		}
+		r[0] = (struct iommu_iova_range){ fk->aperture_start, fk->aperture_last };
+		*align = fk->iova_alignment;
+		return 1;
+	}
+	return 1;
+}
+
+/* iommufd_ioas_iova_ranges(): too small an array is EMSGSIZE with the
+ * number needed. */
+static int iova_ranges(struct fake_kernel *fk, struct fictx *x, struct iommu_ioas_iova_ranges *q)
+{
+	struct iommu_iova_range r[2], *out;
+	uint64_t align;
+	uint32_t n = domain_ranges(fk, x, q->ioas_id, r, &align);
+
+	if (q->num_iovas < n) {
+		q->num_iovas = n;
+		return -EMSGSIZE;
+	}
+	out = (struct iommu_iova_range *)(uintptr_t)q->allowed_iovas;
+	if (!out)
+		return -EFAULT;
+	memcpy(out, r, n * sizeof(r[0]));
+	q->num_iovas = n;
+	q->out_iova_alignment = align;
+	return 0;
+}
+
+/* iommufd_vfio_ioctl() (vfio_compat.c): the VFIO container ioctls an
+ * iommufd answers on its own fd, by value or pointer, whatever the
+ * IOMMUFD_VFIO_CONTAINER option says about /dev/vfio/vfio. */
+static int iommufd_vfio_ioctl(unsigned long req, void *arg)
+{
+	unsigned long ext = (unsigned long)(uintptr_t)arg;
+
+	if (req == VFIO_GET_API_VERSION)
+		return VFIO_API_VERSION;
+	if (req == VFIO_CHECK_EXTENSION)
+		return ext == VFIO_TYPE1_IOMMU || ext == VFIO_TYPE1v2_IOMMU || ext == VFIO_UNMAP_ALL;
+	return -ENOTTY;
+}
+
+/* ---- IOAS areas (io_pagetable.c) ---- */
+
+static uint64_t ioas_alignment(struct fake_kernel *fk, struct fictx *x, uint32_t ioas)
+{
+	struct iommu_iova_range r[2];
+	uint64_t align;
+
+	domain_ranges(fk, x, ioas, r, &align);
+	return align;
+}
+
+/* Does [start, last] touch a reserved range (outside the allowed ones)? */
+static bool reserved_hit(struct fake_kernel *fk, struct fictx *x, uint32_t ioas, uint64_t start,
+			 uint64_t last)
+{
+	struct iommu_iova_range r[2];
+	uint64_t align;
+	uint32_t n = domain_ranges(fk, x, ioas, r, &align);
+
+	for (uint32_t k = 0; k < n; k++)
+		if (start >= r[k].start && last <= r[k].last)
+			return false;
+	return true;
+}
+
+static struct farea *area_at(struct fictx *x, uint32_t ioas, uint64_t iova)
+{
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++)
+		if (x->area[i].ioas == ioas && iova >= x->area[i].iova && iova <= x->area[i].last)
+			return &x->area[i];
+	return NULL;
+}
+
+/* iopt_check_iova() and the map flags: what MAP and COPY share. */
+static int check_dst(struct fake_kernel *fk, struct fictx *x, uint32_t ioas, uint32_t flags,
+		     uint64_t iova, uint64_t length)
+{
+	uint64_t align = ioas_alignment(fk, x, ioas), last;
+
+	if (flags & ~(uint32_t)(IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE |
+				IOMMU_IOAS_MAP_READABLE))
+		return -EOPNOTSUPP;
+	if (iova >= UINT64_MAX || length >= UINT64_MAX)
+		return -EOVERFLOW;
+	/* "Do not allow creating areas without READ or WRITE" (2024) */
+	if (!(flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
+		return -EINVAL;
+	if (!length || length % align)
+		return -EINVAL;
+	if (!(flags & IOMMU_IOAS_MAP_FIXED_IOVA))
+		return -EOPNOTSUPP; /* the library always fixes the IOVA */
+	if (iova % align)
+		return -EINVAL;
+	if (iova + length - 1 < iova)
+		return -EOVERFLOW;
+	last = iova + length - 1;
+	if (reserved_hit(fk, x, ioas, iova, last))
+		return -EINVAL;
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++)
+		if (x->area[i].ioas == ioas && x->area[i].iova <= last && iova <= x->area[i].last)
+			return -EEXIST;
+	return 0;
+}
+
+static int area_add(struct fictx *x, uint32_t ioas, uint64_t iova, uint64_t length, uint64_t uva,
+		    uint32_t flags)
+{
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++) {
+		if (!x->area[i].ioas) {
+			x->area[i] = (struct farea){ .ioas = ioas, .iova = iova,
+						     .last = iova + length - 1, .uva = uva,
+						     .flags = flags & (IOMMU_IOAS_MAP_WRITEABLE |
+								       IOMMU_IOAS_MAP_READABLE) };
+			return 0;
+		}
+	}
+	return -ENOMEM;
+}
+
+static int ioas_map(struct fake_kernel *fk, struct fictx *x, struct iommu_ioas_map *m)
+{
+	int rc;
+
+	if (m->__reserved)
+		return -EOPNOTSUPP;
+	if (!obj_get(x, m->ioas_id, OBJ_IOAS))
+		return -ENOENT;
+	rc = check_dst(fk, x, m->ioas_id, m->flags, m->iova, m->length);
+	if (rc)
+		return rc;
+	if (m->user_va % ioas_alignment(fk, x, m->ioas_id) !=
+	    m->iova % ioas_alignment(fk, x, m->ioas_id))
+		return -EINVAL;
+	return area_add(x, m->ioas_id, m->iova, m->length, m->user_va, m->flags);
+}
+
+static int ioas_copy(struct fake_kernel *fk, struct fictx *x, struct iommu_ioas_copy *c)
+{
+	uint64_t last;
+	struct farea *a;
+	int rc;
+
+	if (!obj_get(x, c->dst_ioas_id, OBJ_IOAS) || !obj_get(x, c->src_ioas_id, OBJ_IOAS))
+		return -ENOENT;
+	if (c->src_iova >= UINT64_MAX || c->dst_iova >= UINT64_MAX || c->length >= UINT64_MAX)
+		return -EOVERFLOW;
+	if (!(c->flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)) || !c->length)
+		return -EINVAL;
+	/* iopt_get_pages(): contiguous areas over the whole source range */
+	last = c->src_iova + c->length - 1;
+	if (last < c->src_iova)
+		return -EOVERFLOW;
+	for (a = area_at(x, c->src_ioas_id, c->src_iova); a;
+	     a = a->last == UINT64_MAX ? NULL : area_at(x, c->src_ioas_id, a->last + 1)) {
+		if ((c->flags & IOMMU_IOAS_MAP_WRITEABLE) && !(a->flags & IOMMU_IOAS_MAP_WRITEABLE))
+			return -EPERM;
+		if (a->last >= last)
+			break;
+	}
+	if (!a)
+		return -ENOENT;
+	rc = check_dst(fk, x, c->dst_ioas_id, c->flags, c->dst_iova, c->length);
+	if (rc)
+		return rc;
+	return area_add(x, c->dst_ioas_id, c->dst_iova, c->length,
+			area_at(x, c->src_ioas_id, c->src_iova)->uva +
+				(c->src_iova - area_at(x, c->src_ioas_id, c->src_iova)->iova),
+			c->flags);
+}
+
+static int ioas_unmap(struct fictx *x, struct iommu_ioas_unmap *u)
+{
+	uint64_t first = u->iova, last, unmapped = 0;
+
+	if (!obj_get(x, u->ioas_id, OBJ_IOAS))
+		return -ENOENT;
+	if (u->iova == 0 && u->length == UINT64_MAX) {
+		last = UINT64_MAX;
+	} else {
+		if (u->iova >= UINT64_MAX || u->length >= UINT64_MAX)
+			return -EOVERFLOW;
+		if (!u->length)
+			return -EINVAL;
+		last = u->iova + u->length - 1;
+		if (last < u->iova)
+			return -EOVERFLOW;
+		/* iopt_unmap_iova_range(): every area touched, whole */
+		for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++) {
+			struct farea *a = &x->area[i];
+
+			if (a->ioas == u->ioas_id && a->iova <= last && first <= a->last &&
+			    (a->iova < first || a->last > last))
+				return -ENOENT;
+		}
+	}
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++) {
+		struct farea *a = &x->area[i];
+
+		if (a->ioas == u->ioas_id && a->iova <= last && first <= a->last) {
+			unmapped += a->last - a->iova + 1;
+			a->ioas = 0;
+		}
+	}
+	if (!unmapped && !(u->iova == 0 && u->length == UINT64_MAX))
+		return -ENOENT;
+	u->length = unmapped;
+	return 0;
+}
+
+static int ioas_allow(struct fake_kernel *fk, struct fictx *x, struct iommu_ioas_allow_iovas *a)
+{
+	const struct iommu_iova_range *r = (const void *)(uintptr_t)a->allowed_iovas;
+
+	if (a->__reserved)
+		return -EOPNOTSUPP;
+	if (!obj_get(x, a->ioas_id, OBJ_IOAS))
+		return -ENOENT;
+	if (a->num_iovas > MAX_ALLOWED)
+		return -ENOMEM;
+	if (a->num_iovas && !r)
+		return -EFAULT;
+	for (unsigned int i = 0; i < a->num_iovas; i++) {
+		if (r[i].start >= r[i].last)
+			return -EINVAL;
+		for (unsigned int k = 0; k < i; k++)
+			if (r[i].start <= r[k].last && r[k].start <= r[i].last)
+				return -EINVAL;
+	}
+	for (unsigned int i = 0; i < a->num_iovas; i++)
+		if (reserved_hit(fk, x, a->ioas_id, r[i].start, r[i].last))
+			return -EADDRINUSE;
+	x->allowed[a->ioas_id].n = a->num_iovas;
+	for (unsigned int i = 0; i < a->num_iovas; i++)
+		x->allowed[a->ioas_id].r[i] = r[i];
+	return 0;
+}
+
+int fake_ioas_areas(struct fake_kernel *fk, uint32_t ioas_id, uint64_t *bytes)
+{
+	struct fictx *x = &P(fk)->ictx[0];
+	int n = 0;
+
+	if (!obj_get(x, ioas_id, OBJ_IOAS))
+		return -1;
+	if (bytes)
+		*bytes = 0;
+	for (unsigned int i = 0; i < FAKE_MAX_AREAS; i++) {
+		if (x->area[i].ioas != ioas_id)
+			continue;
+		n++;
+		if (bytes)
+			*bytes += x->area[i].last - x->area[i].iova + 1;
+	}
+	return n;
+}
+
 static int iommufd_ioctl(struct fake_kernel *fk, struct fictx *x, unsigned long req, void *arg,
 			 uint32_t *size)
 {
+	if (_IOC_NR(req) < 0x80)
+		return iommufd_vfio_ioctl(req, arg);
+	if (req == IOMMU_IOAS_MAP) {
+		struct iommu_ioas_map *m = arg;
+		int rc = check_size(arg, m->size, IOMMU_IOAS_MAP_MINSZ, sizeof(*m));
+
+		*size = m->size;
+		return rc ? rc : ioas_map(fk, x, m);
+	}
+	if (req == IOMMU_IOAS_COPY) {
+		struct iommu_ioas_copy *c = arg;
+		int rc = check_size(arg, c->size, IOMMU_IOAS_COPY_MINSZ, sizeof(*c));
+
+		*size = c->size;
+		return rc ? rc : ioas_copy(fk, x, c);
+	}
+	if (req == IOMMU_IOAS_UNMAP) {
+		struct iommu_ioas_unmap *u = arg;
+		int rc = check_size(arg, u->size, IOMMU_IOAS_UNMAP_MINSZ, sizeof(*u));
+
+		*size = u->size;
+		return rc ? rc : ioas_unmap(x, u);
+	}
+	if (req == IOMMU_IOAS_ALLOW_IOVAS) {
+		struct iommu_ioas_allow_iovas *a = arg;
+		int rc = check_size(arg, a->size, IOMMU_ALLOW_IOVAS_MINSZ, sizeof(*a));
+
+		*size = a->size;
+		return rc ? rc : ioas_allow(fk, x, a);
+	}
 	*size = *(uint32_t *)arg;
 	if (req == IOMMU_IOAS_ALLOC) {
 		struct iommu_ioas_alloc *a = arg;
@@ -336,6 +719,10 @@ static int iommufd_ioctl(struct fake_kernel *fk, struct fictx *x, unsigned long 
 			return -EBUSY;
 		if (o->type == OBJ_HWPT)
 			x->obj[o->ioas].users--;
+		for (unsigned int i = 0; o->type == OBJ_IOAS && i < FAKE_MAX_AREAS; i++)
+			if (x->area[i].ioas == d->id)
+				x->area[i].ioas = 0;
+		x->allowed[d->id].n = 0;
 		memset(o, 0, sizeof(*o));
 		return 0;
 	}
@@ -360,37 +747,23 @@ static int iommufd_ioctl(struct fake_kernel *fk, struct fictx *x, unsigned long 
 		if (!id)
 			return -ENOMEM;
 		x->obj[id].ioas = h->pt_id;
+		x->obj[id].iommu = fk->cdev[x->obj[h->dev_id].cdev].iommu;
 		x->obj[h->pt_id].users++;
 		h->out_hwpt_id = id;
 		return 0;
 	}
 	if (req == IOMMU_IOAS_IOVA_RANGES) {
 		struct iommu_ioas_iova_ranges *q = arg;
-		struct iommu_iova_range *out = (void *)(uintptr_t)q->allowed_iovas;
-		struct fobj *ioas;
 		int rc = check_size(arg, q->size, IOMMU_IOVA_RANGES_MINSZ, sizeof(*q));
 
 		if (rc)
 			return rc;
 		if (q->__reserved)
 			return -EOPNOTSUPP;
-		ioas = obj_get(x, q->ioas_id, OBJ_IOAS);
-		if (!ioas)
+		if (!obj_get(x, q->ioas_id, OBJ_IOAS))
 			return -ENOENT;
-		if (q->num_iovas < 1) {
-			q->num_iovas = 1;
-			return -EMSGSIZE;
-		}
-		if (!out)
-			return -EFAULT;
-		/* Empty: everything; with a domain: the selftest mock's aperture. */
-		out[0].start = ioas->users ? 1ULL << 24 : 0;
-		out[0].last = ioas->users ? (1ULL << 31) - 1 : UINT64_MAX;
-		q->num_iovas = 1;
-		q->out_iova_alignment = ioas->users ? 2048 : 1;
-		return 0;
+		return iova_ranges(fk, x, q);
 	}
-	(void)fk;
 	/* Every VFIO number (VFIO_EEH_PE_OP included) falls to the compat
 	 * handler, which does not know it: -ENOIOCTLCMD, ENOTTY to userspace. */
 	return -ENOTTY;
@@ -428,6 +801,7 @@ static int cdev_attach(struct fake_kernel *fk, int n, struct vfio_device_attach_
 			return -ENOMEM;
 		x->obj[target].ioas = a->pt_id;
 		x->obj[target].automatic = true;
+		x->obj[target].iommu = fk->cdev[n].iommu;
 		x->obj[a->pt_id].users++;
 	}
 	if (old == target) {
@@ -463,9 +837,89 @@ static int cdev_attach(struct fake_kernel *fk, int n, struct vfio_device_attach_
 	return 0;
 }
 
-static int cdev_ioctl(struct fake_kernel *fk, int n, unsigned long req, void *arg, uint32_t *size)
+/*
+ * vfio_iommufd_get_dev_id() for function m seen from cdev n's iommufd:
+ * its devid when bound there, OWNED (0) when its group is owned there,
+ * else NOT_OWNED.
+ */
+static uint32_t dev_id_for(struct fake_kernel *fk, int n, int m)
 {
 	struct fake_priv *p = P(fk);
+
+	if (p->cdev[m].ictx == p->cdev[n].ictx)
+		return p->cdev[m].devid;
+	if (p->group_owner[fk->cdev[m].group] == p->cdev[n].ictx)
+		return VFIO_PCI_DEVID_OWNED;
+	return (uint32_t)VFIO_PCI_DEVID_NOT_OWNED;
+}
+
+/* vfio_pci_ioctl_get_pci_hot_reset_info(), for a cdev caller: the
+ * functions of the bus below the bridge; a root bus has no reset. */
+static int hot_reset_info(struct fake_kernel *fk, int n, struct vfio_pci_hot_reset_info *info)
+{
+	int bus = fk->cdev[n].bus;
+	uint32_t count = 0, i = 0;
+
+	if (info->argsz < sizeof(*info))
+		return -EINVAL;
+	info->flags = 0;
+	if (bus <= 0)
+		return -ENODEV;
+	for (int m = 0; m < FAKE_MAX_CDEVS; m++)
+		count += fk->cdev[m].present && fk->cdev[m].bus == bus;
+	count += fk->foreign[bus];
+	if (count > (info->argsz - sizeof(*info)) / sizeof(info->devices[0])) {
+		info->count = count;
+		return -ENOSPC;
+	}
+	info->flags = VFIO_PCI_HOT_RESET_FLAG_DEV_ID | VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
+	for (int m = 0; m < FAKE_MAX_CDEVS; m++) {
+		if (!fk->cdev[m].present || fk->cdev[m].bus != bus)
+			continue;
+		info->devices[i] = (struct vfio_pci_dependent_device){
+			.group_id = dev_id_for(fk, n, m), .bus = (uint8_t)bus, .devfn = (uint8_t)m };
+		if (info->devices[i++].group_id == (uint32_t)VFIO_PCI_DEVID_NOT_OWNED)
+			info->flags &= ~VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
+	}
+	/* Functions outside the dev_set (no vfio-pci driver) are not owned. */
+	for (unsigned int k = 0; k < fk->foreign[bus]; k++) {
+		info->devices[i++] = (struct vfio_pci_dependent_device){
+			.group_id = (uint32_t)VFIO_PCI_DEVID_NOT_OWNED, .bus = (uint8_t)bus,
+			.devfn = (uint8_t)(0x80 + k) };
+		info->flags &= ~VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
+	}
+	info->count = count;
+	return 0;
+}
+
+/* vfio_pci_ioctl_pci_hot_reset() for a cdev caller: count must be 0 and
+ * every function of the bus bound to vfio-pci and owned by the caller's
+ * iommufd. */
+static int hot_reset(struct fake_kernel *fk, int n, struct vfio_pci_hot_reset *r)
+{
+	int bus = fk->cdev[n].bus;
+
+	if (r->argsz < sizeof(*r) || r->flags || r->count)
+		return -EINVAL;
+	if (bus <= 0)
+		return -ENODEV;
+	if (fk->foreign[bus])
+		return -EINVAL;
+	for (int m = 0; m < FAKE_MAX_CDEVS; m++)
+		if (fk->cdev[m].present && fk->cdev[m].bus == bus &&
+		    dev_id_for(fk, n, m) == (uint32_t)VFIO_PCI_DEVID_NOT_OWNED)
+			return -EINVAL;
+	for (int m = 0; m < FAKE_MAX_CDEVS; m++)
+		if (fk->cdev[m].present && fk->cdev[m].bus == bus)
+			fk->cdev[m].hot_resets++;
+	return 0;
+}
+
+static int cdev_ioctl(struct fake_kernel *fk, struct ffd *f, unsigned long req, void *arg,
+		      uint32_t *size)
+{
+	struct fake_priv *p = P(fk);
+	int n = f->idx;
 	int g = fk->cdev[n].group;
 
 	*size = *(uint32_t *)arg;
@@ -499,10 +953,11 @@ static int cdev_ioctl(struct fake_kernel *fk, int n, unsigned long req, void *ar
 		p->group_owner[g] = ifd->idx;
 		p->group_bound[g]++;
 		b->out_devid = id;
+		f->bound = true;
 		return 0;
 	}
-	/* Nothing but BIND before a bind (access_granted). */
-	if (p->cdev[n].ictx < 0)
+	/* Nothing but BIND before this file's bind (access_granted). */
+	if (!f->bound)
 		return -EINVAL;
 	if (req == VFIO_DEVICE_ATTACH_IOMMUFD_PT) {
 		struct vfio_device_attach_iommufd_pt *a = arg;
@@ -523,6 +978,10 @@ static int cdev_ioctl(struct fake_kernel *fk, int n, unsigned long req, void *ar
 		ictx_detach(x, o);
 		return 0;
 	}
+	if (req == VFIO_DEVICE_GET_PCI_HOT_RESET_INFO)
+		return hot_reset_info(fk, n, arg);
+	if (req == VFIO_DEVICE_PCI_HOT_RESET)
+		return hot_reset(fk, n, arg);
 	return -ENOTTY; /* VFIO_EEH_PE_OP is no device ioctl */
 }
 
@@ -641,10 +1100,18 @@ static int group_ioctl(struct fake_kernel *fk, int g, unsigned long req, void *a
 
 		if (!c)
 			return -EBADF;
-		if (c->kind != FK_CONTAINER)
-			return -EINVAL;
+		/* vfio_group_ioctl_set_container(): a group in a container
+		 * already is EINVAL; an iommufd becomes the group's compat
+		 * container; any other file is EBADFD. */
 		if (p->group_container[g] >= 0)
 			return -EINVAL;
+		if (c->kind == FK_IOMMUFD) {
+			c->groups |= 1u << g;
+			p->group_container[g] = cfd - FD_BASE;
+			return 0;
+		}
+		if (c->kind != FK_CONTAINER)
+			return -EBADFD;
 		if (fk->group[g].not_viable)
 			return -EPERM;
 		/* SPAPR v1: one group per container. */
@@ -676,7 +1143,7 @@ static int f_ioctl(void *data, int fd, unsigned long req, void *arg)
 			rc = iommufd_ioctl(fk, &P(fk)->ictx[f->idx], req, arg, &size);
 			break;
 		case FK_CDEV:
-			rc = cdev_ioctl(fk, f->idx, req, arg, &size);
+			rc = cdev_ioctl(fk, f, req, arg, &size);
 			break;
 		case FK_CONTAINER:
 			rc = container_ioctl(fk, f, req, arg, &size);
@@ -688,8 +1155,7 @@ static int f_ioctl(void *data, int fd, unsigned long req, void *arg)
 			rc = -EBADF;
 		}
 	}
-	if (fk->nlog < FAKE_MAX_LOG)
-		fk->log[fk->nlog++] = (struct fake_ioctl){ f->kind, req, size, rc };
+	log_op(fk, f->kind, req, size, rc);
 	return rc;
 }
 
@@ -702,6 +1168,8 @@ static int f_fstat(void *data, int fd, struct stat *st)
 
 	if (interrupt_now(fk))
 		return -EINTR;
+	if (fd >= 0 && fd < FD_BASE && fk->root)
+		return fstat(fd, st) < 0 ? -errno : 0;
 	if (!f)
 		return -EBADF;
 	memset(st, 0, sizeof(*st));
@@ -725,6 +1193,18 @@ static long f_readlink(void *data, const char *path, char *buf, size_t len)
 	else if (sscanf(path, "/sys/dev/char/%u:%u/device/iommu_group", &maj, &n) == 2 &&
 		 maj == FAKE_VFIO_MAJOR && n < FAKE_MAX_CDEVS && fk->cdev[n].present)
 		g = fk->cdev[n].group;
+	if (g < 0 && fk->root) {
+		char p[4096];
+		ssize_t k;
+
+		if ((size_t)snprintf(p, sizeof(p), "%s%s", fk->root, path) >= sizeof(p))
+			return -ENAMETOOLONG;
+		k = readlink(p, buf, len - 1);
+		if (k < 0)
+			return -errno;
+		buf[k] = '\0';
+		return k;
+	}
 	if (g < 0)
 		return -ENOENT;
 	r = snprintf(buf, len, "../../../../kernel/iommu_groups/%d", g);

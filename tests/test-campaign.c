@@ -56,6 +56,24 @@ static int on_case(const struct eeh_campaign_case *c, void *data)
 	return 0;
 }
 
+/* on_case(), counting bad DMAs (with their function -3) in fences */
+static int count_bad_dma(const struct eeh_campaign_case *c, void *data)
+{
+	struct tally *t = data;
+
+	t->cases++;
+	t->failed += !c->passed;
+	if (c->kind == EEH_FAULT_BAD_DMA) {
+		t->fences++;
+		CU_ASSERT_EQUAL(c->func, EEH_PE_ERROR_BAD_DMA);
+	}
+	for (unsigned int i = 0; i < c->npes; i++)
+		CU_ASSERT_EQUAL(c->pes[i].outcome, c->pes[i].expected);
+	if (!c->passed)
+		printf("case %u: %s\n", c->index, c->message);
+	return 0;
+}
+
 static void builtin_campaign_passes_and_covers_every_path(void)
 {
 	struct eeh_campaign_opts o = { .size = sizeof(struct eeh_campaign_opts), .seed = 1, .count = 2000 };
@@ -199,7 +217,22 @@ static void callback_can_stop_the_campaign(void)
 	CU_ASSERT_EQUAL(eeh_campaign_run(&o, stop_at_five, NULL), -ECANCELED);
 }
 
+static void bad_dma_faults_recover_and_are_drawn_on_request(void)
+{
+	struct eeh_campaign_opts o = { .size = sizeof(o), .seed = 7, .count = 300,
+				       .bad_dma_percent = 40 };
+	struct tally t = { 0 };
+
+	CU_ASSERT_EQUAL(eeh_campaign_run(&o, count_bad_dma, &t), 0);
+	CU_ASSERT_EQUAL(t.cases, 300);
+	CU_ASSERT_EQUAL(t.failed, 0);
+	CU_ASSERT(t.fences > 60 && t.fences < 180); /* here: bad DMAs */
+	o.bad_dma_percent = 101;
+	CU_ASSERT_EQUAL(eeh_campaign_run(&o, count_bad_dma, &t), -EINVAL);
+}
+
 static const struct test tests[] = {
+	TEST(bad_dma_faults_recover_and_are_drawn_on_request),
 	TEST(builtin_campaign_passes_and_covers_every_path),
 	TEST(same_seed_same_cases_other_seed_other_cases),
 	TEST(shards_are_disjoint_and_make_the_whole),

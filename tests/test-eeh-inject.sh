@@ -160,4 +160,21 @@ cat "$tmp"/s?.xml | grep '<testcase' | sort >"$tmp/shard.cases"
 check shards-merge 0 cmp "$tmp/full.cases" "$tmp/shard.cases"
 check shards-disjoint 0 test "$(sort -u "$tmp/shard.cases" | wc -l)" -eq 300
 
+# Bad DMA: a DMA with no valid TCE freezes the PE; the recovery report
+# names the cause, campaigns draw it on request
+check bad-dma 0 "$INJ" phb0:pe1 --bad-dma --addr 0x20000 --recover
+expect_out bad-dma "Bad DMA write by 0000:01:00.0 to 0x20000"
+expect_out bad-dma "error-log .*-3 (bad-dma)"
+expect_out bad-dma "Recovery: recovered"
+check bad-dma-json 0 "$INJ" --json phb0:pe1 --bad-dma --recover
+expect_out bad-dma-json '"fault": "bad-dma"'
+expect_out bad-dma-json '"cause": "bad-dma"'
+check bad-dma-log 0 "$INJ" log phb0:pe1
+check bad-dma-two 2 "$INJ" phb0:pe1 --bad-dma --freeze
+check campaign-bad-dma 0 "$INJ" campaign --seed 3 --count 200 --bad-dma 50 --tap
+expect_out campaign-bad-dma "^ok [0-9]* - case [0-9]* bad-dma phb"
+check campaign-bad-dma-range 2 "$INJ" campaign --bad-dma 101
+check campaign-bad-dma-summary 0 "$INJ" campaign --seed 3 --count 100 --bad-dma 30
+expect_out campaign-bad-dma-summary "PHB fences, [0-9]* bad DMAs"
+
 finish test-eeh-inject

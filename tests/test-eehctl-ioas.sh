@@ -44,4 +44,22 @@ check missing-state-file 2 "$EEHCTL" ioas --state "$tmp/missing.json"
 check state-file-and-devices 2 "$EEHCTL" ioas --state "$tmp/vmm.json" 0000:03:00.0=1
 echo '{ "devices": [ { "devid": 0, "group": 3 } ] }' >"$tmp/bad.json"
 check bad-state-file 2 "$EEHCTL" ioas --state "$tmp/bad.json"
+
+# eehctl dma: each PE's DMA windows (TVEs and TCE tables)
+check dma-help 0 "$EEHCTL" dma --help
+expect_out dma-help "PAGE_SHIFT:WINDOW_SHIFT"
+check dma-none 0 "$EEHCTL" dma
+expect_out dma-none "PHB#0-PE#1 *- *bypass"
+check dma-windows 0 "$EEHCTL" dma --map 3 0000:01:00.0=16:40 0000:03:00.0
+expect_out dma-windows "PHB#0-PE#1 *0 *0x0 *0x80000000 *4K *3 "
+expect_out dma-windows "PHB#0-PE#1 *1 *0x800000000000000 *0x10000000000 *64K *3 "
+expect_out dma-windows "PHB#0-PE#3 *0 *0x0 *0x80000000 *4K *3 "
+expect_out dma-windows "PHB#0-PE#2 *- *bypass"
+check dma-json 0 "$EEHCTL" --json dma 0000:01:00.0=21:36
+expect_out dma-json '"start": "0x800000000000000"'
+expect_out dma-json '"page_shift": 21'
+expect_out dma-json '"translated": false'
+check dma-bad-window 1 "$EEHCTL" dma 0000:01:00.0=13:30
+check dma-bad-arg 2 "$EEHCTL" dma 0000:01:00.0=x
+check dma-bad-opt 2 "$EEHCTL" dma --frob
 finish test-eehctl-ioas

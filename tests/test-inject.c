@@ -365,7 +365,36 @@ static void replaced_adapter_comes_back_with_a_new_window(void)
 	eeh_unref(ctx);
 }
 
+static void bad_dma_freezes_the_pe_and_names_the_cause(void)
+{
+	struct eeh_ctx *ctx = builtin_host();
+	struct eeh_func *f = eeh_func_by_bdf(ctx, 0, 1, 0);
+	struct eeh_inject_record rec = { .size = sizeof(rec) };
+	struct eeh_pe_error e = { .size = sizeof(e) };
+	struct eeh_pe *pe = eeh_func_pe(f);
+
+	CU_ASSERT_EQUAL(eeh_inject_bad_dma(NULL, true, 0), -EINVAL);
+	CU_ASSERT_EQUAL(eeh_inject_bad_dma(f, false, 0x30000), 0);
+	CU_ASSERT_EQUAL(papr_state(pe, NULL), 2);
+	CU_ASSERT_EQUAL(eeh_pe_last_error(pe, &e), 0);
+	CU_ASSERT_EQUAL(e.func, EEH_PE_ERROR_BAD_DMA);
+	CU_ASSERT_EQUAL(e.addr, 0x30000);
+	CU_ASSERT_STRING_EQUAL(eeh_pe_error_name(e.func), "bad-dma");
+	CU_ASSERT_STRING_EQUAL(eeh_pe_error_name(EEH_PE_ERROR_FENCE), "fence");
+	CU_ASSERT_STRING_EQUAL(eeh_pe_error_name(EEH_PE_ERROR_NONE), "none");
+	CU_ASSERT_STRING_EQUAL(eeh_pe_error_name(16), "dma-wr-addr");
+	CU_ASSERT_PTR_NULL(eeh_pe_error_name(-4));
+	CU_ASSERT_EQUAL(eeh_inject_record_get(pe, 0, &rec), 0);
+	CU_ASSERT_EQUAL(rec.kind, EEH_INJECT_BAD_DMA);
+	CU_ASSERT_EQUAL(rec.type, 0);
+	CU_ASSERT_PTR_EQUAL(rec.hit_func, f);
+	/* other PEs' DMA is untranslated: their windows were never set up */
+	CU_ASSERT_EQUAL(eeh_func_dma(eeh_func_by_bdf(ctx, 0, 3, 0), true, 0x30000, 8), 0);
+	eeh_unref(ctx);
+}
+
 static const struct test tests[] = {
+	TEST(bad_dma_freezes_the_pe_and_names_the_cause),
 	TEST(each_function_fires_once_on_its_own_traffic),
 	TEST(mmio_function_without_address_freezes_at_once),
 	TEST(config_injection_waits_for_config_traffic),

@@ -229,7 +229,8 @@ static void put_words(uint64_t addr, const uint32_t *w, int n)
 static void call_names_and_default_tokens_are_qemus(void)
 {
 	static const uint32_t tok[] = { 0x2020, 0x2021, 0x2022, 0x2023, 0x2024,
-					0x2025, 0x202d, 0x202e, 0x202f };
+					0x2025, 0x202d, 0x202e, 0x202f, 0x2026,
+					0x2027, 0x2028, 0x2029 };
 
 	setup(EEH_RTAS_MODE_QEMU);
 	CU_ASSERT_STRING_EQUAL(eeh_rtas_call_name(EEH_RTAS_READ_SLOT_RESET_STATE2),

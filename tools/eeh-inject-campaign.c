@@ -18,7 +18,7 @@ static const char *prog = "eeh-inject";
 static const char campaign_help[] =
 	"Usage: eeh-inject [-t FILE] campaign [--seed S] [--count N] [--shard I/N]\n"
 	"                  [--trial-len L] [--interval MS] [--json] [--junit FILE] [--tap]\n"
-	"                  [--no-progress]\n"
+	"                  [--bad-dma PCT] [--no-progress]\n"
 	"\n"
 	"Draw N random faults (default 1000; IOA bus errors 0..19 with addresses in\n"
 	"the PEs' BARs, freezes, PHB fences, bursts) over the simulated host,\n"
@@ -30,6 +30,8 @@ static const char campaign_help[] =
 	"100), each on a fresh host; --shard I/N runs trials I-1, I-1+N, ... so\n"
 	"shards are disjoint and their JUnit files hold the cases of one run.\n"
 	"--interval is the mean virtual time between faults (default 600000 ms).\n"
+	"--bad-dma PCT makes PCT% of the faults bad DMAs: a function's DMA to an\n"
+	"address of its PE's default window with no valid TCE (default 0).\n"
 	"\n"
 	"Output: a per-PE summary; --json; --junit FILE (JUnit XML, '-' for stdout);\n"
 	"--tap (TAP 13 on stdout). A progress bar shows on a terminal.\n"
@@ -48,7 +50,7 @@ struct run {
 	struct pe_stats *pes;
 	size_t npes;
 	unsigned int done, total, failed;
-	unsigned int faults_by_kind[4];
+	unsigned int faults_by_kind[EEH_FAULT_BAD_DMA + 1];
 	json_object *failures;
 	FILE *junit;     /* the test cases, until the suite header is known */
 	double junit_s;  /* virtual seconds of recovery in the cases */
@@ -133,7 +135,8 @@ static int on_case(const struct eeh_campaign_case *c, void *data)
 	char name[96];
 
 	r->done++;
-	r->faults_by_kind[c->kind]++;
+	if ((unsigned int)c->kind < sizeof(r->faults_by_kind) / sizeof(r->faults_by_kind[0]))
+		r->faults_by_kind[c->kind]++;
 	for (unsigned int i = 0; i < c->npes; i++) {
 		const struct eeh_campaign_pe *p = &c->pes[i];
 		struct pe_stats *s = stats_for(r, p->pe);
@@ -238,9 +241,12 @@ static void print_summary(struct run *r, double wall_s)
 	if (o->shard)
 		printf(" (shard %u/%u of %u)", o->shard, o->nshards, o->count);
 	printf(" on the %s host\n", o->topology ? o->topology : "built-in simulated");
-	printf("  %u IOA bus errors, %u bursts, %u freezes, %u PHB fences\n\n",
+	printf("  %u IOA bus errors, %u bursts, %u freezes, %u PHB fences",
 	       r->faults_by_kind[EEH_FAULT_IOA], r->faults_by_kind[EEH_FAULT_STORM],
 	       r->faults_by_kind[EEH_FAULT_FREEZE], r->faults_by_kind[EEH_FAULT_FENCE]);
+	if (r->faults_by_kind[EEH_FAULT_BAD_DMA])
+		printf(", %u bad DMAs", r->faults_by_kind[EEH_FAULT_BAD_DMA]);
+	printf("\n\n");
 	printf("%-12s %7s %10s %6s %6s %8s %7s %7s %5s   %s\n", "PE", "faults", "recovered", "thaw",
 	       "reset", "hotplug", "parent", "resets", "perm", "recovery ms min/median/max");
 	for (size_t i = 0; i < r->npes; i++) {
@@ -396,7 +402,8 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 		{ "shard", required_argument, NULL, 'S' },    { "trial-len", required_argument, NULL, 'L' },
 		{ "interval", required_argument, NULL, 'I' }, { "junit", required_argument, NULL, 'J' },
 		{ "tap", no_argument, NULL, 'T' },	      { "json", no_argument, NULL, 'j' },
-		{ "no-progress", no_argument, NULL, 'q' },    { NULL, 0, NULL, 0 },
+		{ "no-progress", no_argument, NULL, 'q' },    { "bad-dma", required_argument, NULL, 'B' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct eeh_campaign_opts o = { .size = sizeof(struct eeh_campaign_opts), .seed = 1, .count = 1000, .topology = co->topology };
 	struct run r = { .o = &o, .last_pct = -1 };
@@ -409,7 +416,7 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 
 	(void)ctx; /* each trial builds its own host */
 	optind = 0; /* glibc: start over, permuting again */
-	while ((c = getopt_long(argc, argv, "s:n:S:L:I:J:Tjq", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:S:L:I:J:TjqB:", lo, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_parse_u64(optarg, &o.seed))
@@ -430,6 +437,11 @@ static int cmd_campaign(struct eeh_ctx *ctx, int argc, char **argv, const struct
 				fprintf(stderr, "%s: --shard I/N with 1 <= I <= N\n", prog);
 				return EXIT_USAGE;
 			}
+			break;
+		case 'B':
+			if (cli_parse_u64(optarg, &v) || v > 100)
+				goto bad;
+			o.bad_dma_percent = (unsigned int)v;
 			break;
 		case 'J':
 			junit = optarg;

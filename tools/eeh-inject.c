@@ -56,6 +56,8 @@ static const char *kind_text(const struct eeh_inject_record *r)
 		return "freeze";
 	if (r->kind == EEH_INJECT_FENCE)
 		return "fence";
+	if (r->kind == EEH_INJECT_BAD_DMA)
+		return "bad-dma";
 	return eeh_err_func_name(r->func);
 }
 
@@ -125,7 +127,7 @@ static int cmd_log(struct eeh_ctx *ctx, int argc, char **argv, const struct cli_
 struct oneshot {
 	int func;
 	uint64_t addr, mask;
-	bool is64, trigger, recover, freeze, fence;
+	bool is64, trigger, recover, freeze, fence, bad_dma;
 	bool have_addr, have_mask;
 };
 
@@ -192,6 +194,9 @@ static json_object *recovery_json(struct eeh_recovery *rec, const struct eeh_rec
 			json_object_object_add(e, "function",
 					       json_object_new_string(eeh_func_bdf(ev.func)));
 		json_object_object_add(e, "value", json_object_new_int(ev.value));
+		if (ev.step == EEH_STEP_ERROR_LOG && eeh_pe_error_name(ev.value))
+			json_object_object_add(e, "cause",
+					       json_object_new_string(eeh_pe_error_name(ev.value)));
 		json_object_array_add(evs, e);
 	}
 	json_object_object_add(j, "events", evs);
@@ -202,11 +207,15 @@ static void print_recovery(struct eeh_recovery *rec, const struct eeh_recovery_r
 {
 	struct eeh_recovery_event ev = { .size = sizeof(ev) };
 
-	for (unsigned int i = 0; eeh_recovery_event_get(rec, i, &ev) == 0; i++)
-		printf("  %10.3f ms  %-18s %-14s %s%s%d\n",
+	for (unsigned int i = 0; eeh_recovery_event_get(rec, i, &ev) == 0; i++) {
+		const char *cause = ev.step == EEH_STEP_ERROR_LOG ? eeh_pe_error_name(ev.value) : NULL;
+
+		printf("  %10.3f ms  %-18s %-14s %s%s%d%s%s%s\n",
 		       (double)(ev.time_us - res->start_us) / 1000, eeh_recovery_step_name(ev.step),
 		       eeh_pe_name(ev.pe), ev.func ? eeh_func_bdf(ev.func) : "",
-		       ev.func ? " " : "", ev.value);
+		       ev.func ? " " : "", ev.value, cause ? " (" : "", cause ? cause : "",
+		       cause ? ")" : "");
+	}
 	printf("Recovery: %s via %s, %u reset attempt%s, %.3f ms\n",
 	       eeh_recovery_outcome_name(res->outcome), eeh_recovery_path_name(res->path),
 	       res->reset_attempts, res->reset_attempts == 1 ? "" : "s",
@@ -244,6 +253,10 @@ static int oneshot_inject(struct eeh_ctx *ctx, struct eeh_pe *pe, const struct o
 
 	if (o->fence)
 		r = eeh_inject_fence(eeh_pe_phb(pe));
+	else if (o->bad_dma)
+		r = eeh_func_first(pe) ? eeh_inject_bad_dma(eeh_func_first(pe), true,
+							   o->addr ? o->addr : 0x10000)
+				       : -ENODEV;
 	else if (o->freeze)
 		r = eeh_inject_freeze(pe);
 	else
@@ -257,7 +270,7 @@ static int oneshot_inject(struct eeh_ctx *ctx, struct eeh_pe *pe, const struct o
 					   : "");
 		return r == -EINVAL || r == -ENXIO ? EXIT_USAGE : EXIT_REFUSED;
 	}
-	if (o->trigger && !o->freeze && !o->fence)
+	if (o->trigger && !o->freeze && !o->fence && !o->bad_dma)
 		trigger(pe, o);
 	(void)ctx;
 	/* What the newest injection hit, from the PHB's record. */
@@ -269,6 +282,10 @@ static int oneshot_inject(struct eeh_ctx *ctx, struct eeh_pe *pe, const struct o
 
 		if (o->fence)
 			printf("Fenced PHB#%x\n", eeh_phb_index(eeh_pe_phb(pe)));
+		else if (o->bad_dma)
+			printf("Bad DMA write by %s to 0x%llx: no valid TCE\n",
+			       eeh_func_bdf(eeh_func_first(pe)),
+			       (unsigned long long)(o->addr ? o->addr : 0x10000));
 		else if (o->freeze)
 			printf("Froze %s\n", eeh_pe_name(pe));
 		else
@@ -287,7 +304,7 @@ static int oneshot_inject(struct eeh_ctx *ctx, struct eeh_pe *pe, const struct o
 		return EXIT_OK;
 	}
 	json_object_object_add(j, "pe", json_object_new_string(eeh_pe_name(pe)));
-	if (!o->freeze && !o->fence) {
+	if (!o->freeze && !o->fence && !o->bad_dma) {
 		json_object_object_add(j, "func", json_object_new_int(o->func));
 		json_object_object_add(j, "name",
 				       json_object_new_string(eeh_err_func_name((unsigned int)o->func)));
@@ -295,7 +312,10 @@ static int oneshot_inject(struct eeh_ctx *ctx, struct eeh_pe *pe, const struct o
 		json_object_object_add(j, "addr", cli_hex(o->addr));
 		json_object_object_add(j, "mask", cli_hex(o->mask));
 	} else {
-		json_object_object_add(j, "fault", json_object_new_string(o->fence ? "fence" : "freeze"));
+		json_object_object_add(j, "fault",
+				       json_object_new_string(o->fence     ? "fence"
+							      : o->bad_dma ? "bad-dma"
+									   : "freeze"));
 	}
 	if (have_rec) {
 		json_object *h = json_object_new_object();
@@ -319,7 +339,8 @@ static int cmd_oneshot(struct eeh_ctx *ctx, int argc, char **argv, const struct 
 		{ "mask", required_argument, NULL, 'm' },  { "64", no_argument, NULL, '6' },
 		{ "trigger", no_argument, NULL, 'T' },	   { "recover", no_argument, NULL, 'R' },
 		{ "freeze", no_argument, NULL, 'F' },	   { "fence", no_argument, NULL, 'P' },
-		{ "json", no_argument, NULL, 'j' },	   { NULL, 0, NULL, 0 },
+		{ "json", no_argument, NULL, 'j' },	   { "bad-dma", no_argument, NULL, 'D' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct oneshot o = { .func = -1 };
 	bool json = co->json;
@@ -361,6 +382,9 @@ static int cmd_oneshot(struct eeh_ctx *ctx, int argc, char **argv, const struct 
 		case 'P':
 			o.fence = true;
 			break;
+		case 'D':
+			o.bad_dma = true;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -372,8 +396,9 @@ static int cmd_oneshot(struct eeh_ctx *ctx, int argc, char **argv, const struct 
 		fprintf(stderr, "%s: name one PE (see 'eeh-inject --help')\n", prog);
 		return EXIT_USAGE;
 	}
-	if ((o.func < 0) == !(o.freeze || o.fence) || (o.freeze && o.fence)) {
-		fprintf(stderr, "%s: give exactly one of --func N, --freeze, --fence\n", prog);
+	if ((o.func >= 0) + o.freeze + o.fence + o.bad_dma != 1) {
+		fprintf(stderr, "%s: give exactly one of --func N, --freeze, --fence, --bad-dma\n",
+			prog);
 		return EXIT_USAGE;
 	}
 	pe = cli_pe(prog, ctx, argv[optind]);
@@ -460,7 +485,7 @@ static const struct cli_tool eeh_inject = {
 	.usage_head =
 		"Usage: eeh-inject [OPTIONS] PE --func N [--addr A --mask M] [--64] [--trigger]\n"
 		"                  [--recover]\n"
-		"       eeh-inject [OPTIONS] PE --freeze | --fence\n"
+		"       eeh-inject [OPTIONS] PE --freeze | --fence | --bad-dma [--addr A]\n"
 		"       eeh-inject [OPTIONS] campaign [--seed S] [--count N] [--shard I/N] ...\n"
 		"       eeh-inject [OPTIONS] scenario FILE...\n"
 		"       eeh-inject list-funcs\n"
@@ -474,7 +499,9 @@ static const struct cli_tool eeh_inject = {
 		"next matching access, which --trigger performs. --recover then runs the\n"
 		"host recovery sequence (functions without a driver: hotplug path) and\n"
 		"prints its event log. --freeze freezes the PE with no cause, --fence\n"
-		"fences the PE's PHB (simulated host).\n"
+		"fences the PE's PHB, --bad-dma makes the PE's first function write by\n"
+		"DMA to bus address A (default 0x10000) with no valid TCE there, which\n"
+		"freezes the PE (simulated host).\n"
 		"\n"
 		"Commands:\n",
 	.usage_tail =

@@ -498,7 +498,7 @@ static const struct cli_command mount_cmd = {
 static const struct cli_command *const commands[] = {
 	&list_cmd,  &show_cmd,	&state_cmd,	    &op_cmd,	       &freeze_cmd,
 	&fence_cmd, &clock_cmd, &save_topology_cmd, &eehctl_capture, &eehctl_ioas,
-	&exec_cmd,  &mount_cmd, NULL,
+	&eehctl_dma, &exec_cmd,  &mount_cmd, NULL,
 };
 
 static const struct cli_tool eehctl = {

@@ -7,5 +7,6 @@
 
 extern const struct cli_command eehctl_capture; /* tools/eehctl-capture.c */
 extern const struct cli_command eehctl_ioas;    /* tools/eehctl-ioas.c */
+extern const struct cli_command eehctl_dma;     /* tools/eehctl-dma.c */
 
 #endif

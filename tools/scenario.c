@@ -496,6 +496,19 @@ static int run_step(struct scen *s, json_object *st)
 	}
 	if (json_object_object_get_ex(st, "access", &v))
 		return step_access(s, st);
+	if (json_object_object_get_ex(st, "bad_dma", &v)) {
+		/* a DMA the PE's TCE tables refuse: {"bad_dma": "0000:01:00.0",
+		 * "addr": bus address (default 0x10000), "write": true} */
+		struct eeh_func *f = func_of(s, str_of(st, "bad_dma"));
+		json_object *w;
+		bool wr = json_object_object_get_ex(st, "write", &w) && json_object_get_boolean(w);
+
+		if (!f || u64_of(s, st, "addr", 0x10000, &n))
+			return -1;
+		result(s, eeh_inject_bad_dma(f, wr, n) == 0, "bad DMA %s by %s at 0x%llx",
+		       wr ? "write" : "read", eeh_func_bdf(f), (unsigned long long)n);
+		return 0;
+	}
 	if (json_object_object_get_ex(st, "wait_ms", &v)) {
 		if (u64_of(s, st, "wait_ms", 0, &n))
 			return -1;
@@ -514,7 +527,7 @@ static int run_step(struct scen *s, json_object *st)
 		result(s, eeh_sim_replace_pe(pe) == 0, "replace the adapter of %s", eeh_pe_name(pe));
 		return 0;
 	}
-	return bad(s, "step %u: unknown step (inject, freeze, fence, access, wait_ms, "
+	return bad(s, "step %u: unknown step (inject, freeze, fence, bad_dma, access, wait_ms, "
 		   "expect_state, recover, replace, repeat)", s->step_no);
 }
 
