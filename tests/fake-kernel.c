@@ -386,6 +386,20 @@ static int check_size(const void *arg, uint32_t size, size_t minsz, size_t known
  * window, 4 KiB alignment; the selftest mock the fake's aperture (by
  * default [1<<24, 2^31-1], 2 KiB alignment).
  */
+static uint32_t iommu_ranges(struct fake_kernel *fk, int iommu, struct iommu_iova_range r[2],
+			     uint64_t *align)
+{
+	if (iommu == FAKE_IOMMU_VTD) {
+		r[0] = (struct iommu_iova_range){ 0, 0xfedfffffULL };
+		r[1] = (struct iommu_iova_range){ 0xfef00000ULL, (1ULL << 39) - 1 };
+		*align = 4096;
+		return 2;
+	}
+	r[0] = (struct iommu_iova_range){ fk->aperture_start, fk->aperture_last };
+	*align = fk->iova_alignment;
+	return 1;
+}
+
 static uint32_t domain_ranges(struct fake_kernel *fk, struct fictx *x, uint32_t ioas,
 			      struct iommu_iova_range r[2], uint64_t *align)
 {
@@ -394,17 +408,8 @@ static uint32_t domain_ranges(struct fake_kernel *fk, struct fictx *x, uint32_t 
 	for (uint32_t id = 1; id < MAX_OBJS; id++) {
 		const struct fobj *h = &x->obj[id];
 
-		if (h->type != OBJ_HWPT || h->ioas != ioas)
-			continue;
-		if (h->iommu == FAKE_IOMMU_VTD) {
-			r[0] = (struct iommu_iova_range){ 0, 0xfedfffffULL };
-			r[1] = (struct iommu_iova_range){ 0xfef00000ULL, (1ULL << 39) - 1 };
-			*align = 4096;
-			return 2;
-		}
-		r[0] = (struct iommu_iova_range){ fk->aperture_start, fk->aperture_last };
-		*align = fk->iova_alignment;
-		return 1;
+		if (h->type == OBJ_HWPT && h->ioas == ioas)
+			return iommu_ranges(fk, h->iommu, r, align);
 	}
 	return 1;
 }
@@ -544,6 +549,7 @@ static int ioas_copy(struct fake_kernel *fk, struct fictx *x, struct iommu_ioas_
 {
 	uint64_t last;
 	struct farea *a;
+	bool ro = false;
 	int rc;
 
 	if (!obj_get(x, c->dst_ioas_id, OBJ_IOAS) || !obj_get(x, c->src_ioas_id, OBJ_IOAS))
@@ -559,7 +565,7 @@ static int ioas_copy(struct fake_kernel *fk, struct fictx *x, struct iommu_ioas_
 	for (a = area_at(x, c->src_ioas_id, c->src_iova); a;
 	     a = a->last == UINT64_MAX ? NULL : area_at(x, c->src_ioas_id, a->last + 1)) {
 		if ((c->flags & IOMMU_IOAS_MAP_WRITEABLE) && !(a->flags & IOMMU_IOAS_MAP_WRITEABLE))
-			return -EPERM;
+			ro = true;
 		if (a->last >= last)
 			break;
 	}
@@ -568,6 +574,10 @@ static int ioas_copy(struct fake_kernel *fk, struct fictx *x, struct iommu_ioas_
 	rc = check_dst(fk, x, c->dst_ioas_id, c->flags, c->dst_iova, c->length);
 	if (rc)
 		return rc;
+	/* iopt_insert_area(), after iopt_check_iova(): a writeable copy of
+	 * read-only pages (a real 6.12 kernel: EEXIST before EPERM) */
+	if (ro)
+		return -EPERM;
 	return area_add(x, c->dst_ioas_id, c->dst_iova, c->length,
 			area_at(x, c->src_ioas_id, c->src_iova)->uva +
 				(c->src_iova - area_at(x, c->src_ioas_id, c->src_iova)->iova),
@@ -795,6 +805,26 @@ static int cdev_attach(struct fake_kernel *fk, int n, struct vfio_device_attach_
 	/* iommufd_hw_pagetable_attach(): the group has one HWPT. */
 	if (!old && x->ig[g].hwpt && x->ig[g].hwpt != target)
 		return -EINVAL;
+	/* iommufd_device_attach_reserved_iova() and iopt_table_add_domain():
+	 * the device's reserved regions and the domain's aperture become
+	 * reserved IOVA, refused where the IOAS allows IOVAs (a real 6.12
+	 * kernel: EADDRINUSE). */
+	if (!target || old != target) {
+		uint32_t ioas = pt->type == OBJ_IOAS ? a->pt_id : pt->ioas;
+		struct iommu_iova_range ok[2];
+		uint64_t align;
+		uint32_t nok = iommu_ranges(fk, fk->cdev[n].iommu, ok, &align);
+
+		for (uint32_t i = 0; i < x->allowed[ioas].n; i++) {
+			const struct iommu_iova_range *v = &x->allowed[ioas].r[i];
+			bool inside = false;
+
+			for (uint32_t k = 0; k < nok; k++)
+				inside |= v->start >= ok[k].start && v->last <= ok[k].last;
+			if (!inside)
+				return -EADDRINUSE;
+		}
+	}
 	if (!target) {
 		target = obj_new(x, OBJ_HWPT);
 		if (!target)

@@ -12,6 +12,7 @@
  * step and print return codes as errno names, object IDs as numbers.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/vfio.h>
@@ -30,6 +31,7 @@ static const char *ename(int rc)
 		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ENOTTY, "ENOTTY" },
 		{ E2BIG, "E2BIG" }, { EMSGSIZE, "EMSGSIZE" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 		{ EIO, "EIO" }, { EFAULT, "EFAULT" }, { EBADFD, "EBADFD" },
+		{ EADDRINUSE, "EADDRINUSE" }, { EOVERFLOW, "EOVERFLOW" }, { ENXIO, "ENXIO" },
 	};
 	static char other[32];
 
@@ -262,6 +264,195 @@ static void iommufd_steps(struct run *r, struct eeh_iommufd *ifd)
 	raw_abi(r, eeh_iommufd_fd(ifd), ioas1);
 }
 
+/* Raw IOMMU_IOAS_COPY (FIXED_IOVA) of length bytes from src_ioas to dst_ioas. */
+static int copy(const struct scen_env *e, int fd, uint32_t dst, uint64_t dst_iova, uint32_t src,
+		uint64_t src_iova, uint64_t length, uint32_t flags)
+{
+	struct iommu_ioas_copy c = {
+		.size = sizeof(c), .flags = flags | IOMMU_IOAS_MAP_FIXED_IOVA, .dst_ioas_id = dst,
+		.src_ioas_id = src, .length = length, .dst_iova = dst_iova, .src_iova = src_iova,
+	};
+
+	return e->ioctl(e->data, fd, IOMMU_IOAS_COPY, &c);
+}
+
+static int allow(const struct scen_env *e, int fd, uint32_t ioas, const struct iommu_iova_range *v,
+		 uint32_t n)
+{
+	struct iommu_ioas_allow_iovas a = { .size = sizeof(a), .ioas_id = ioas, .num_iovas = n,
+					    .allowed_iovas = (uintptr_t)v };
+
+	return e->ioctl(e->data, fd, IOMMU_IOAS_ALLOW_IOVAS, &a);
+}
+
+/*
+ * The preregistration path of lib/spapr-dma.c on the kernel's iommufd:
+ * registered memory is an IOAS_MAP into an implicit IOAS no device is
+ * attached to, a TCE is an IOAS_COPY from it into the device's IOAS, a
+ * window is the IOAS's allowed IOVAs. Then the raw COPY, UNMAP and
+ * ALLOW_IOVAS rules the library leans on, with and without a device.
+ * Addresses are the process's own memory, never printed.
+ */
+#define RW (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
+static void dma_steps(struct run *r, struct eeh_iommufd *ifd)
+{
+	const struct scen_env *e = r->e;
+	const uint64_t len = 64 * 1024, pg = 4096;
+	struct iommu_iova_range v[2];
+	uint32_t a = 0, b = 0, dev = 0, other = 0, ro = 0, pre = 0;
+	struct eeh_spapr *sp = NULL;
+	uint64_t va, tce = 0, n = 0, win = 0;
+	int fd = eeh_iommufd_fd(ifd), rc;
+	void *buf = NULL;
+
+	if (posix_memalign(&buf, len, 2 * len))
+		return;
+	memset(buf, 0x5a, 2 * len); /* pinned by the copies into a domain */
+	va = (uintptr_t)buf;
+	rc = eeh_iommufd_bind(ifd, e->cdev_a, &a);
+	OUT(r, "dma.bind.a %s", ename(rc));
+	rc = eeh_iommufd_ioas_alloc(ifd, &dev);
+	OUT(r, "dma.ioas_alloc.dev %s", ename(rc));
+	rc = eeh_iommufd_ioas_alloc(ifd, &other);
+	OUT(r, "dma.ioas_alloc.other %s", ename(rc));
+	rc = eeh_iommufd_ioas_alloc(ifd, &ro);
+	OUT(r, "dma.ioas_alloc.ro %s", ename(rc));
+	rc = eeh_spapr_new(ifd, dev, &sp);
+	OUT(r, "dma.spapr_new %s", ename(rc));
+	if (rc)
+		goto out;
+	pre = eeh_spapr_prereg_ioas(sp);
+
+	/* Preregistration: IOAS_MAP into the device-less IOAS. */
+	rc = eeh_spapr_register(sp, va, len);
+	OUT(r, "dma.register %s", ename(rc));
+	rc = eeh_spapr_register(sp, va, len);
+	OUT(r, "dma.register.again %s", ename(rc));
+	rc = eeh_spapr_register(sp, va + 8, len);
+	OUT(r, "dma.register.misaligned %s", ename(rc));
+	ranges(r, ifd, "dma.iova.prereg", pre);
+
+	/* COPY between two IOASes with no device attached to either. */
+	rc = copy(e, fd, other, 0x100000, pre, va, len, RW);
+	OUT(r, "dma.copy.nodev %s", ename(rc));
+	rc = copy(e, fd, other, 0x100000, pre, va, pg, RW);
+	OUT(r, "dma.copy.nodev.overlap %s", ename(rc));
+	rc = copy(e, fd, other, 0x200000, pre, va + len, pg, RW);
+	OUT(r, "dma.copy.unmapped_src %s", ename(rc));
+	rc = copy(e, fd, other, 0x200000, pre, va + len - pg, 2 * pg, RW);
+	OUT(r, "dma.copy.src_past_end %s", ename(rc));
+	rc = copy(e, fd, other, 0x200000, pre, va, 0, RW);
+	OUT(r, "dma.copy.len0 %s", ename(rc));
+	rc = copy(e, fd, other, 0x200000, pre, va, pg, 0);
+	OUT(r, "dma.copy.noperm %s", ename(rc));
+	rc = copy(e, fd, other, 0x200000, 999, va, pg, RW);
+	OUT(r, "dma.copy.src_unknown %s", ename(rc));
+	rc = copy(e, fd, other, 0x200000, pre, va, 100, RW);
+	OUT(r, "dma.copy.len_unaligned %s", ename(rc));
+	rc = eeh_iommufd_ioas_map(ifd, ro, 0, len, va, EEH_IOAS_MAP_READ);
+	OUT(r, "dma.map.readonly %s", ename(rc));
+	rc = copy(e, fd, other, 0x200000, ro, 0, pg, RW);
+	OUT(r, "dma.copy.write_from_readonly %s", ename(rc));
+	rc = copy(e, fd, other, 0x300000, ro, 0, pg, RW);
+	OUT(r, "dma.copy.write_from_readonly.free_dst %s", ename(rc));
+	rc = copy(e, fd, other, 0x300000, ro, 0, pg, IOMMU_IOAS_MAP_READABLE);
+	OUT(r, "dma.copy.read_from_readonly %s", ename(rc));
+	rc = eeh_iommufd_ioas_unmap(ifd, other, 0x100000, pg, &n);
+	OUT(r, "dma.unmap.part_of_area %s", ename(rc));
+	n = 0;
+	rc = eeh_iommufd_ioas_unmap(ifd, other, 0x100000, 2 * len, &n);
+	OUT(r, "dma.unmap.whole %s bytes=%#llx", ename(rc), (unsigned long long)n);
+	rc = eeh_iommufd_ioas_unmap(ifd, other, 0x100000, len, &n);
+	OUT(r, "dma.unmap.again %s", ename(rc));
+	n = 0;
+	rc = eeh_iommufd_ioas_unmap(ifd, other, 0, UINT64_MAX, &n);
+	OUT(r, "dma.unmap.all %s bytes=%#llx", ename(rc), (unsigned long long)n);
+
+	/* ALLOW_IOVAS without a device. */
+	v[0] = (struct iommu_iova_range){ 0x1000, 0x1000 };
+	rc = allow(e, fd, other, v, 1);
+	OUT(r, "dma.allow.one_byte %s", ename(rc));
+	v[0] = (struct iommu_iova_range){ 0x2000, 0x1000 };
+	rc = allow(e, fd, other, v, 1);
+	OUT(r, "dma.allow.inverted %s", ename(rc));
+	v[0] = (struct iommu_iova_range){ 0, 0xffff };
+	v[1] = (struct iommu_iova_range){ 0x8000, 0x1ffff };
+	rc = allow(e, fd, other, v, 2);
+	OUT(r, "dma.allow.overlapping %s", ename(rc));
+	v[0] = (struct iommu_iova_range){ 0xfee00000, 0xfeefffff };
+	rc = allow(e, fd, other, v, 1);
+	OUT(r, "dma.allow.msi_nodev %s", ename(rc));
+	/* A device whose reserved MSI range is allowed cannot attach. */
+	rc = eeh_iommufd_bind(ifd, e->cdev_b, &b);
+	OUT(r, "dma.bind.b %s", ename(rc));
+	rc = eeh_iommufd_attach(ifd, b, other, NULL);
+	OUT(r, "dma.attach.b.msi_allowed %s", ename(rc));
+	rc = allow(e, fd, other, v, 0);
+	OUT(r, "dma.allow.clear %s", ename(rc));
+	rc = eeh_iommufd_attach(ifd, b, other, NULL);
+	OUT(r, "dma.attach.b.cleared %s", ename(rc));
+	rc = allow(e, fd, other, v, 1);
+	OUT(r, "dma.allow.msi_attached %s", ename(rc));
+	ranges(r, ifd, "dma.iova.other", other);
+	rc = eeh_iommufd_detach(ifd, b);
+	OUT(r, "dma.detach.b %s", ename(rc));
+	rc = eeh_iommufd_unbind(ifd, b);
+	OUT(r, "dma.unbind.b %s", ename(rc));
+
+	/* Windows and TCEs: A attached to the device IOAS. */
+	rc = eeh_spapr_put_tce(sp, 0, va | EEH_TCE_READ);
+	OUT(r, "dma.put_tce.no_device %s", ename(rc));
+	rc = eeh_iommufd_attach(ifd, a, dev, NULL);
+	OUT(r, "dma.attach.a %s", ename(rc));
+	rc = eeh_spapr_put_tce(sp, 0x3000, va | EEH_TCE_READ | EEH_TCE_WRITE);
+	OUT(r, "dma.put_tce %s", ename(rc));
+	rc = eeh_spapr_get_tce(sp, 0x3000, &tce);
+	OUT(r, "dma.get_tce %s same=%d", ename(rc), tce == (va | EEH_TCE_READ | EEH_TCE_WRITE));
+	rc = eeh_spapr_put_tce(sp, 0x3000, (va + pg) | EEH_TCE_READ);
+	OUT(r, "dma.put_tce.replace %s", ename(rc));
+	rc = eeh_spapr_put_tce(sp, 0x4000, (va + len) | EEH_TCE_READ);
+	OUT(r, "dma.put_tce.unregistered %s", ename(rc));
+	rc = eeh_spapr_put_tce(sp, 0x80000000ULL, va | EEH_TCE_READ);
+	OUT(r, "dma.put_tce.outside %s", ename(rc));
+	ranges(r, ifd, "dma.iova.dev", dev);
+	rc = copy(e, fd, dev, 0x3000, pre, va, pg, RW);
+	OUT(r, "dma.copy.dev.over_tce %s", ename(rc));
+	rc = copy(e, fd, dev, 0x100000000ULL, pre, va, len, RW);
+	OUT(r, "dma.copy.dev.outside_allowed %s", ename(rc));
+	rc = copy(e, fd, dev, 0xfee00000, pre, va, pg, RW);
+	OUT(r, "dma.copy.dev.msi %s", ename(rc));
+	rc = copy(e, fd, dev, 0x8000000000ULL, pre, va, pg, RW);
+	OUT(r, "dma.copy.dev.past_aperture %s", ename(rc));
+	rc = eeh_iommufd_ioas_unmap(ifd, dev, 0x100000000ULL, len, &n);
+	OUT(r, "dma.unmap.dev %s", ename(rc));
+	rc = eeh_spapr_create_window(sp, 12, 1ULL << 30, 1, &win);
+	OUT(r, "dma.create_window.64 %s", ename(rc));
+	rc = eeh_spapr_unregister(sp, va, len);
+	OUT(r, "dma.unregister.in_use %s", ename(rc));
+	rc = eeh_spapr_put_tce(sp, 0x3000, 0);
+	OUT(r, "dma.put_tce.clear %s", ename(rc));
+	rc = eeh_spapr_get_tce(sp, 0x3000, &tce);
+	OUT(r, "dma.get_tce.cleared %s tce=%llu", ename(rc), (unsigned long long)tce);
+	n = 0;
+	rc = eeh_iommufd_ioas_unmap(ifd, dev, 0, UINT64_MAX, &n);
+	OUT(r, "dma.unmap.dev.all %s bytes=%#llx", ename(rc), (unsigned long long)n);
+	rc = eeh_spapr_unregister(sp, va, len);
+	OUT(r, "dma.unregister %s", ename(rc));
+	rc = eeh_spapr_unregister(sp, va, len);
+	OUT(r, "dma.unregister.again %s", ename(rc));
+	eeh_spapr_free(sp);
+	rc = eeh_iommufd_detach(ifd, a);
+	OUT(r, "dma.detach.a %s", ename(rc));
+	rc = eeh_iommufd_destroy(ifd, pre);
+	OUT(r, "dma.prereg.destroyed %s", ename(rc));
+out:
+	eeh_iommufd_unbind(ifd, a);
+	eeh_iommufd_destroy(ifd, dev);
+	eeh_iommufd_destroy(ifd, other);
+	eeh_iommufd_destroy(ifd, ro);
+	free(buf);
+}
+
 /* A group in a legacy container: /dev/vfio/vfio (type1 here), then a
  * VMM's iommufd standing in as the container (iommufd's VFIO compat).
  * Neither offers EEH, and libeeh issues no SPAPR or EEH ioctl. */
@@ -318,6 +509,7 @@ int scen_run(const struct scen_env *e)
 	if (rc)
 		return r.lines;
 	iommufd_steps(&r, ifd);
+	dma_steps(&r, ifd);
 	/* B's group, for the containers: bound elsewhere it cannot join one
 	 * (vfio_device_block_group), so bind, note the group, unbind. */
 	if (!eeh_iommufd_bind(ifd, e->cdev_b, &b) && !eeh_iommufd_device_info(ifd, b, &ib))
