@@ -383,6 +383,16 @@ BOTH(ioas_map_and_unmap_keep_iommufd_area_rules)
 	CU_ASSERT_EQUAL(eeh_iommufd_ioas_unmap(f.ifd, other, 0x0, 0x100000, &n), 0);
 	CU_ASSERT_EQUAL(n, 0x2000);
 	CU_ASSERT_EQUAL(eeh_iommufd_ioas_unmap(f.ifd, other, 0x10000, 0x2000, &n), -ENOENT);
+	/* no merging either (a 6.12 kernel, tests/vm/scenario.c): adjacent
+	 * maps of contiguous memory stay two areas, each unmaps alone */
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_map(f.ifd, other, 0x30000, 0x1000, REGION,
+					     EEH_IOAS_MAP_READ), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_map(f.ifd, other, 0x31000, 0x1000, REGION + 0x1000,
+					     EEH_IOAS_MAP_READ), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_unmap(f.ifd, other, 0x31000, 0x1000, &n), 0);
+	CU_ASSERT_EQUAL(n, 0x1000);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_unmap(f.ifd, other, 0x30000, 0x1000, &n), 0);
+	CU_ASSERT_EQUAL(n, 0x1000);
 	/* everything: fine on an empty IOAS */
 	CU_ASSERT_EQUAL(eeh_iommufd_ioas_unmap(f.ifd, other, 0, UINT64_MAX, &n), 0);
 	CU_ASSERT_EQUAL(n, 0);

@@ -367,6 +367,22 @@ static void dma_steps(struct run *r, struct eeh_iommufd *ifd)
 	n = 0;
 	rc = eeh_iommufd_ioas_unmap(ifd, other, 0, UINT64_MAX, &n);
 	OUT(r, "dma.unmap.all %s bytes=%#llx", ename(rc), (unsigned long long)n);
+	/* Adjacent copies of contiguous source pages stay two areas: each
+	 * unmaps alone (no coalescing), the pair unmaps together. */
+	rc = copy(e, fd, other, 0x400000, pre, va, pg, RW);
+	OUT(r, "dma.copy.adjacent1 %s", ename(rc));
+	rc = copy(e, fd, other, 0x401000, pre, va + pg, pg, RW);
+	OUT(r, "dma.copy.adjacent2 %s", ename(rc));
+	rc = copy(e, fd, other, 0x402000, pre, va + 2 * pg, 2 * pg, RW);
+	OUT(r, "dma.copy.adjacent3 %s", ename(rc));
+	n = 0;
+	rc = eeh_iommufd_ioas_unmap(ifd, other, 0x401000, pg, &n);
+	OUT(r, "dma.unmap.adjacent2_alone %s bytes=%#llx", ename(rc), (unsigned long long)n);
+	rc = eeh_iommufd_ioas_unmap(ifd, other, 0x402000, pg, &n);
+	OUT(r, "dma.unmap.half_of_adjacent3 %s", ename(rc));
+	n = 0;
+	rc = eeh_iommufd_ioas_unmap(ifd, other, 0x400000, 4 * pg, &n);
+	OUT(r, "dma.unmap.adjacent_rest %s bytes=%#llx", ename(rc), (unsigned long long)n);
 
 	/* ALLOW_IOVAS without a device. */
 	v[0] = (struct iommu_iova_range){ 0x1000, 0x1000 };
