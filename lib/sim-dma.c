@@ -150,6 +150,63 @@ int sim_dma_translate_locked(struct eeh_func *f, bool write, uint64_t addr, size
 	return 0;
 }
 
+int sim_dma_window_get(struct eeh_pe *pe, unsigned int slot, uint64_t *start, uint64_t *size,
+		       unsigned int *page_shift)
+{
+	struct sim_dma *d;
+	int rc = -ENOENT;
+
+	pthread_mutex_lock(&pe->lock);
+	d = sim_pe_of(pe)->dma;
+	if (d && slot < SIM_DMA_WINDOWS && d->win[slot].on) {
+		*start = d->win[slot].start;
+		*size = d->win[slot].size;
+		*page_shift = d->win[slot].shift;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&pe->lock);
+	return rc;
+}
+
+uint64_t sim_dma_tce_next(struct eeh_pe *pe, unsigned int slot, uint64_t from, uint64_t *tce)
+{
+	struct sim_dma *d;
+	uint64_t x = UINT64_MAX;
+
+	pthread_mutex_lock(&pe->lock);
+	d = sim_pe_of(pe)->dma;
+	if (d && slot < SIM_DMA_WINDOWS && d->win[slot].on) {
+		struct tce_table *t = &d->win[slot].t;
+
+		x = tce_table_next(t, from, t->nentries);
+		if (x < t->nentries)
+			*tce = tce_table_get(t, x);
+		else
+			x = UINT64_MAX;
+	}
+	pthread_mutex_unlock(&pe->lock);
+	return x;
+}
+
+int sim_dma_tce_set(struct eeh_pe *pe, unsigned int slot, uint64_t idx, uint64_t tce)
+{
+	struct sim_dma *d;
+	int rc = -ENOENT;
+
+	pthread_mutex_lock(&pe->lock);
+	d = sim_pe_of(pe)->dma;
+	if (d && slot < SIM_DMA_WINDOWS && d->win[slot].on) {
+		struct sim_dma_win *w = &d->win[slot];
+
+		rc = idx < w->t.nentries && (tce & (TCE_READ | TCE_WRITE)) &&
+				     !(tce & ((1ULL << w->shift) - 1) & ~(TCE_READ | TCE_WRITE))
+			     ? tce_table_set(&w->t, idx, tce)
+			     : -EINVAL;
+	}
+	pthread_mutex_unlock(&pe->lock);
+	return rc;
+}
+
 size_t sim_dma_table_bytes(struct eeh_pe *pe)
 {
 	size_t n = 0;

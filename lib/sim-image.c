@@ -2,7 +2,7 @@
 /*
  * The simulator's part of topology files and images (doc/topology.md):
  * a PE's "fundamental_reset" and, in an image, its PAPR state, error
- * counters and armed injections. topology.c calls these through the
+ * counters, armed injections and programmed DMA windows with their TCEs. topology.c calls these through the
  * backend's pe_load/pe_save/pe_save_state hooks.
  */
 #include <stdio.h>
@@ -89,6 +89,137 @@ static int load_injections(struct topo_loader *ld, struct eeh_pe *pe, json_objec
 	return 0;
 }
 
+/*
+ * state.dma_windows: the PE's programmed TVEs, each {slot, start, size,
+ * page_shift, tces}, tces a list of runs {index, count, tce}: entries
+ * index .. index+count-1 hold tce, tce + page, tce + 2 pages, ... (the
+ * permission bits the same), so a window mapped from contiguous memory
+ * is one run.
+ */
+static int load_dma_tces(struct topo_loader *ld, struct eeh_pe *pe, unsigned int slot,
+			 unsigned int shift, uint64_t nentries, json_object *jw)
+{
+	json_object *runs;
+	int r;
+
+	if ((r = topo_get_array(ld, jw, "tces", false, &runs)))
+		return r;
+	for (size_t i = 0; runs && i < json_object_array_length(runs); i++) {
+		json_object *jr = json_object_array_get_idx(runs, i);
+		uint64_t idx, count, tce;
+		size_t len = topo_path_push(ld, ".tces[%zu]", i);
+
+		if ((r = topo_get_u64(ld, jr, "index", true, 0, nentries - 1, &idx)) ||
+		    (r = topo_get_u64(ld, jr, "count", false, 1, nentries - idx, &count)) ||
+		    (r = topo_get_u64(ld, jr, "tce", true, 0, UINT64_MAX, &tce))) {
+			topo_path_pop(ld, len);
+			return r;
+		}
+		if (!count || count - 1 > (UINT64_MAX - tce) >> shift) {
+			topo_path_pop(ld, len);
+			return topo_fail(ld, "a run has at least one TCE and its addresses do not "
+					     "wrap");
+		}
+		for (uint64_t k = 0; k < count; k++) {
+			if ((r = sim_dma_tce_set(pe, slot, idx + k, tce + (k << shift)))) {
+				r = r == -ENOMEM ? r
+						 : topo_fail(ld, "a TCE needs a permission bit "
+								 "(1 read, 2 write) and nothing else "
+								 "below the page");
+				topo_path_pop(ld, len);
+				return r;
+			}
+		}
+		topo_path_pop(ld, len);
+	}
+	return 0;
+}
+
+static int load_dma(struct topo_loader *ld, struct eeh_pe *pe, json_object *st)
+{
+	bool seen[SIM_DMA_WINDOWS] = { false };
+	json_object *wins;
+	int r;
+
+	if ((r = topo_get_array(ld, st, "dma_windows", false, &wins)))
+		return r;
+	for (size_t i = 0; wins && i < json_object_array_length(wins); i++) {
+		json_object *jw = json_object_array_get_idx(wins, i);
+		uint64_t slot, start, size, shift;
+		size_t len = topo_path_push(ld, ".dma_windows[%zu]", i);
+
+		if ((r = topo_get_u64(ld, jw, "slot", true, 0, SIM_DMA_WINDOWS - 1, &slot)) ||
+		    (r = topo_get_u64(ld, jw, "page_shift", true, 12, 40, &shift)) ||
+		    (r = topo_get_u64(ld, jw, "start", true, 0, UINT64_MAX, &start)) ||
+		    (r = topo_get_u64(ld, jw, "size", true, 0, UINT64_MAX, &size)))
+			goto out;
+		if (seen[slot]) {
+			r = topo_fail(ld, "window slot %llu twice", (unsigned long long)slot);
+			goto out;
+		}
+		seen[slot] = true;
+		if (shift < 12 || size < 1ULL << shift || (start | size) & ((1ULL << shift) - 1) ||
+		    start + size - 1 < start) {
+			r = topo_fail(ld, "a window has 4 KiB or larger pages, is at least one page, "
+					  "page-aligned, and does not wrap");
+			goto out;
+		}
+		if ((r = sim_dma_set_window(pe, (unsigned int)slot, start, size,
+					    (unsigned int)shift)))
+			goto out;
+		r = load_dma_tces(ld, pe, (unsigned int)slot, (unsigned int)shift, size >> shift, jw);
+out:
+		topo_path_pop(ld, len);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static json_object *save_dma(struct eeh_pe *pe)
+{
+	json_object *wins = NULL;
+
+	for (unsigned int slot = 0; slot < SIM_DMA_WINDOWS; slot++) {
+		json_object *jw, *runs, *jr = NULL;
+		uint64_t start, size, x, tce = 0, run_idx = 0, run_tce = 0, run_n = 0;
+		unsigned int shift;
+
+		if (sim_dma_window_get(pe, slot, &start, &size, &shift))
+			continue;
+		if (!wins)
+			wins = json_object_new_array();
+		jw = json_object_new_object();
+		runs = json_object_new_array();
+		json_object_object_add(jw, "slot", json_object_new_int((int)slot));
+		json_object_object_add(jw, "start", hex(start));
+		json_object_object_add(jw, "size", hex(size));
+		json_object_object_add(jw, "page_shift", json_object_new_int((int)shift));
+		for (x = sim_dma_tce_next(pe, slot, 0, &tce); ; x = sim_dma_tce_next(pe, slot, x + 1,
+										   &tce)) {
+			if (run_n && x == run_idx + run_n && tce == run_tce + (run_n << shift)) {
+				run_n++;
+				continue;
+			}
+			if (run_n) {
+				jr = json_object_new_object();
+				json_object_object_add(jr, "index", hex(run_idx));
+				json_object_object_add(jr, "count", json_object_new_uint64(run_n));
+				json_object_object_add(jr, "tce", hex(run_tce));
+				json_object_array_add(runs, jr);
+			}
+			if (x == UINT64_MAX)
+				break;
+			run_idx = x;
+			run_tce = tce;
+			run_n = 1;
+		}
+		json_object_object_add(jw, "tces", runs);
+		json_object_array_add(wins, jw);
+	}
+	return wins;
+}
+
 static int load_state(struct topo_loader *ld, struct eeh_pe *pe, json_object *jpe)
 {
 	struct sim_pe *sp = sim_pe_of(pe);
@@ -110,6 +241,8 @@ static int load_state(struct topo_loader *ld, struct eeh_pe *pe, json_object *jp
 		r = load_injections(ld, pe, st);
 		sp->perm = perm;
 	}
+	if (!r)
+		r = load_dma(ld, pe, st);
 	topo_path_pop(ld, len);
 	return r;
 }
@@ -158,5 +291,9 @@ json_object *sim_pe_save_state(struct eeh_pe *pe)
 		json_object_array_add(injs, ji);
 	}
 	json_object_object_add(st, "injections", injs);
+	/* only a PE whose DMA is translated has windows: none, no key */
+	injs = save_dma(pe);
+	if (injs)
+		json_object_object_add(st, "dma_windows", injs);
 	return st;
 }

@@ -136,6 +136,14 @@ int sim_dma_update(struct eeh_pe *pe, uint64_t iova, uint64_t len, uint64_t uva,
 int sim_dma_translate_locked(struct eeh_func *f, bool write, uint64_t addr, size_t len);
 /* Bytes of TCE table memory the PE holds. */
 size_t sim_dma_table_bytes(struct eeh_pe *pe);
+/* For images (sim-image.c): a window slot's geometry (0, -ENOENT when
+ * off); the next valid TCE at or after index from (UINT64_MAX: none);
+ * set a valid TCE (0, -ENOENT, -EINVAL: index past the window, no
+ * permission bit, stray bits below the page, -ENOMEM). */
+int sim_dma_window_get(struct eeh_pe *pe, unsigned int slot, uint64_t *start, uint64_t *size,
+		       unsigned int *page_shift);
+uint64_t sim_dma_tce_next(struct eeh_pe *pe, unsigned int slot, uint64_t from, uint64_t *tce);
+int sim_dma_tce_set(struct eeh_pe *pe, unsigned int slot, uint64_t idx, uint64_t tce);
 void sim_dma_release(struct eeh_pe *pe);
 
 /* Image hooks (sim-image.c). */

@@ -238,6 +238,104 @@ static void image_keeps_state_between_contexts_and_is_locked(void)
 	rmdir(dir);
 }
 
+/* A PE's programmed DMA windows and TCEs survive a save and a load: the
+ * default window with TCEs from contiguous memory (one run) and a lone
+ * read-only one, and a 64 KiB-page DDW; DMA goes through them after. */
+static void image_keeps_dma_windows_and_tces(void)
+{
+	char dir[] = "/tmp/eeh-img-XXXXXX", image[96];
+	const uint64_t ram = 0x7f0000000000ULL;
+	struct eeh_spapr_window w;
+	struct eeh_iommufd *ifd = NULL;
+	struct eeh_spapr *sp = NULL;
+	struct eeh_ctx *ctx = NULL;
+	struct eeh_func *f;
+	uint32_t dev, ioas;
+	uint64_t start = 0;
+	FILE *img;
+	char text[8192];
+	size_t n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(image, sizeof(image), "%s/host.json", dir);
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_image(image, NULL, &ctx), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_iommufd_open(ctx, 0, &ifd), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_bind(ifd, "0000:01:00.0", &dev), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_ioas_alloc(ifd, &ioas), 0);
+	CU_ASSERT_EQUAL(eeh_iommufd_attach(ifd, dev, ioas, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(eeh_spapr_new(ifd, ioas, &sp), 0);
+	CU_ASSERT_EQUAL(eeh_spapr_register(sp, ram, 1ULL << 30), 0);
+	CU_ASSERT_EQUAL(eeh_spapr_stuff_tce(sp, 0x10000, ram | EEH_TCE_READ | EEH_TCE_WRITE, 1),
+			0);
+	for (uint64_t i = 1; i < 16; i++)
+		CU_ASSERT_EQUAL(eeh_spapr_put_tce(sp, 0x10000 + (i << 12),
+						  (ram + (i << 12)) | EEH_TCE_READ | EEH_TCE_WRITE),
+				0);
+	CU_ASSERT_EQUAL(eeh_spapr_put_tce(sp, 0x40000, (ram + 0x100000) | EEH_TCE_READ), 0);
+	CU_ASSERT_EQUAL(eeh_spapr_create_window(sp, 16, 1ULL << 30, 1, &start), 0);
+	CU_ASSERT_EQUAL(eeh_spapr_put_tce(sp, start + 0x20000, (ram + 0x200000) | EEH_TCE_WRITE),
+			0);
+	CU_ASSERT_EQUAL(eeh_save_image(ctx), 0);
+	eeh_spapr_free(sp);
+	eeh_iommufd_close(ifd);
+	eeh_unref(ctx);
+	/* the default window's 16 contiguous TCEs are one run */
+	img = fopen(image, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+	n = fread(text, 1, sizeof(text) - 1, img);
+	text[n] = '\0';
+	fclose(img);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"dma_windows\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"count\":16"));
+
+	CU_ASSERT_EQUAL_FATAL(eeh_new_sim_image(image, NULL, &ctx), 0);
+	f = eeh_func_by_bdf(ctx, 0, 1, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(eeh_pe_dma_window(eeh_func_pe(f), 0, &w), 0);
+	CU_ASSERT_EQUAL(w.start, 0);
+	CU_ASSERT_EQUAL(w.size, 1ULL << 31);
+	CU_ASSERT_EQUAL(w.page_shift, 12);
+	CU_ASSERT_EQUAL(w.mapped, 17);
+	CU_ASSERT_EQUAL(eeh_pe_dma_window(eeh_func_pe(f), 1, &w), 0);
+	CU_ASSERT_EQUAL(w.start, start);
+	CU_ASSERT_EQUAL(w.size, 1ULL << 30);
+	CU_ASSERT_EQUAL(w.page_shift, 16);
+	CU_ASSERT_EQUAL(w.mapped, 1);
+	/* DMA through the loaded tables: mapped pages work, the rest freeze */
+	CU_ASSERT_EQUAL(eeh_func_dma(f, true, 0x10000, 16 << 12), 0);
+	CU_ASSERT_EQUAL(eeh_func_dma(f, false, 0x40000, 8), 0);
+	CU_ASSERT_EQUAL(eeh_func_dma(f, true, start + 0x20000, 0x10000), 0);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(eeh_func_pe(f), VFIO_EEH_PE_GET_STATE), 0);
+	CU_ASSERT_EQUAL(eeh_func_dma(f, true, 0x40000, 8), -EIO);
+	CU_ASSERT_EQUAL(eeh_pe_op_simple(eeh_func_pe(f), VFIO_EEH_PE_GET_STATE), 2);
+	eeh_unref(ctx);
+	/* malformed: an empty run, a run past the window, pages below 4 KiB */
+	setenv("EEH_LOG", "emerg", 1);
+	for (int i = 0; i < 3; i++) {
+		static const char *const from[] = { "\"count\":16", "\"count\":16",
+						     "\"page_shift\":16" };
+		static const char *const to[] = { "\"count\":0", "\"count\":999999999",
+						  "\"page_shift\":11" };
+		char bad[8192], *at = strstr(text, from[i]);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+		snprintf(bad, sizeof(bad), "%.*s%s%s", (int)(at - text), text, to[i],
+			 at + strlen(from[i]));
+		img = fopen(image, "w");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+		fputs(bad, img);
+		fclose(img);
+		ctx = NULL;
+		CU_ASSERT_EQUAL(eeh_new_sim_image(image, NULL, &ctx), -EINVAL);
+		CU_ASSERT_PTR_NULL(ctx);
+	}
+	unsetenv("EEH_LOG");
+	unlink(image);
+	snprintf(text, sizeof(text), "%s.lock", image);
+	unlink(text);
+	rmdir(dir);
+}
+
 static bool locked(const char *path)
 {
 	int fd = open(path, O_RDONLY);
@@ -453,6 +551,7 @@ int main(void)
 		TEST(a_directory_is_no_image_or_topology),
 		TEST(an_image_a_failed_open_created_is_removed),
 		TEST(image_keeps_state_between_contexts_and_is_locked),
+		TEST(image_keeps_dma_windows_and_tces),
 		TEST(bad_image_is_refused_and_left_untouched),
 	};
 
