@@ -59,6 +59,12 @@ check dma-json 0 "$EEHCTL" --json dma 0000:01:00.0=21:36
 expect_out dma-json '"start": "0x800000000000000"'
 expect_out dma-json '"page_shift": 21'
 expect_out dma-json '"translated": false'
+# windows a saved image holds (state.dma_windows) are shown as loaded
+cp "${top_srcdir:-.}/tests/fuzz/corpus/image/dma-windows.json" "$tmp/dma-image.json"
+check dma-image 0 "$EEHCTL" --image "$tmp/dma-image.json" dma
+expect_out dma-image "phb0:pe1 *0 *0x0 *0x80000000 *4K *17 "
+expect_out dma-image "phb0:pe1 *1 *0x800000000000000 *0x40000000 *64K *1 "
+expect_out dma-image "phb0:pe2 *- *bypass"
 check dma-bad-window 1 "$EEHCTL" dma 0000:01:00.0=13:30
 check dma-bad-arg 2 "$EEHCTL" dma 0000:01:00.0=x
 check dma-bad-opt 2 "$EEHCTL" dma --frob
