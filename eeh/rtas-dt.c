@@ -109,18 +109,27 @@ EEH_EXPORT int eeh_vm_dma_window(struct eeh_vm *vm, uint64_t buid, uint32_t cell
 	return rc;
 }
 
-EEH_EXPORT int eeh_vm_ddw_applicable(struct eeh_vm *vm, uint64_t buid, uint32_t cells[3])
+/* The DDW properties exist for a guest PHB with DMA windows: 0, or -EINVAL,
+ * -ENOENT as the DT helpers answer. */
+static int ddw_prop_check(struct eeh_vm *vm, uint64_t buid, const uint32_t *cells)
 {
-	struct eeh_spapr *sp;
 	struct rtas_phb *phb;
+	bool has_dma;
 
 	if (!vm || !cells)
 		return -EINVAL;
 	rtas_enter(vm);
-	sp = phb_dma(vm, buid, &phb);
+	has_dma = phb_dma(vm, buid, &phb) != NULL;
 	rtas_exit(vm);
-	if (!sp)
-		return -ENOENT;
+	return has_dma ? 0 : -ENOENT;
+}
+
+EEH_EXPORT int eeh_vm_ddw_applicable(struct eeh_vm *vm, uint64_t buid, uint32_t cells[3])
+{
+	int rc = ddw_prop_check(vm, buid, cells);
+
+	if (rc)
+		return rc;
 	cells[0] = vm->tokens[EEH_RTAS_QUERY_PE_DMA_WINDOW];
 	cells[1] = vm->tokens[EEH_RTAS_CREATE_PE_DMA_WINDOW];
 	cells[2] = vm->tokens[EEH_RTAS_REMOVE_PE_DMA_WINDOW];
@@ -129,16 +138,10 @@ EEH_EXPORT int eeh_vm_ddw_applicable(struct eeh_vm *vm, uint64_t buid, uint32_t 
 
 EEH_EXPORT int eeh_vm_ddw_extensions(struct eeh_vm *vm, uint64_t buid, uint32_t cells[3])
 {
-	struct eeh_spapr *sp;
-	struct rtas_phb *phb;
+	int rc = ddw_prop_check(vm, buid, cells);
 
-	if (!vm || !cells)
-		return -EINVAL;
-	rtas_enter(vm);
-	sp = phb_dma(vm, buid, &phb);
-	rtas_exit(vm);
-	if (!sp)
-		return -ENOENT;
+	if (rc)
+		return rc;
 	/* LoPAR numbers these from 1: the count, the reset token, and 1
 	 * for "query returns 6 outputs" (QEMU 7.1) */
 	cells[0] = 2;
