@@ -990,17 +990,14 @@ EEH_EXPORT int eeh_iommufd_device_info(struct eeh_iommufd *ifd, uint32_t devid,
 	pthread_rwlock_rdlock(&ifd->lock);
 	dev = dev_get(ifd, devid);
 	if (dev) {
-		struct eeh_iommufd_device *out = info;
-
-		info = &d;
-		info->devid = dev->devid;
-		info->group = dev->group;
-		info->ioas_id = dev->ioas ? dev->ioas->id : 0;
-		info->hwpt_id = dev->hwpt ? dev->hwpt->id : 0;
-		info->pe = dev->pe;
-		info->registered = dev->registered;
-		memcpy(info->name, dev->name, sizeof(info->name));
-		struct_out(out, info, sizeof(*info));
+		d.devid = dev->devid;
+		d.group = dev->group;
+		d.ioas_id = dev->ioas ? dev->ioas->id : 0;
+		d.hwpt_id = dev->hwpt ? dev->hwpt->id : 0;
+		d.pe = dev->pe;
+		d.registered = dev->registered;
+		memcpy(d.name, dev->name, sizeof(d.name));
+		struct_out(info, &d, sizeof(d));
 	}
 	pthread_rwlock_unlock(&ifd->lock);
 	return dev ? 0 : -ENOENT;
